@@ -1,0 +1,58 @@
+"""The ``strato`` command: the front door. It parses arguments and calls the packages.
+
+Each command group lives in ``stratoflight/commands/<group>.py`` with a
+``register(app)`` function; heavy libraries are imported inside the commands so that
+``strato --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+__all__ = ["app", "main"]
+
+#: Command modules, in the order their commands appear in ``strato --help``.
+COMMAND_MODULES = ("weather", "predict", "planning", "bridge", "flightlog", "report")
+
+app = typer.Typer(
+    name="strato",
+    help="Stratoflight: plan, log and analyse stratospheric balloon flights.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Stratoflight: plan, log and analyse stratospheric balloon flights."""
+
+
+@app.command()
+def version() -> None:
+    """Print the Stratoflight version."""
+    from importlib.metadata import version as _version
+
+    typer.echo(f"stratoflight {_version('stratoflight')}")
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"stratoflight.commands.{_name}").register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``strato`` command line and return its exit code."""
+    try:
+        app(args=argv, prog_name="strato")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

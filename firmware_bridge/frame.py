@@ -8,6 +8,8 @@ from typing import Any
 
 __all__ = [
     "Frame",
+    "LINK_EVENTS",
+    "LinkEvent",
     "PROTOCOLS",
     "STATUS_BAD_CHECKSUM",
     "STATUS_MALFORMED",
@@ -59,3 +61,29 @@ class Frame:
     def ok(self) -> bool:
         """True when the frame decoded and its checksum matched."""
         return self.status == STATUS_OK
+
+
+#: Kinds of link event the bridge reports besides frames.
+LINK_EVENTS = ("link_opened", "link_lost", "link_restored", "link_error")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEvent:
+    """Something that happened to the link rather than a frame.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`LINK_EVENTS`.
+    at : datetime
+        When it happened (tz-aware UTC).
+    source : str
+        The link, as in :attr:`Frame.source`.
+    detail : str
+        Human-readable detail (the OS error, the retry delay, ...).
+    """
+
+    kind: str
+    at: datetime
+    source: str
+    detail: str = ""

@@ -72,6 +72,7 @@ class AnalyticAtmosphere:
     """
 
     synthetic = True
+    ensemble_size = 1
 
     def __init__(
         self,
@@ -107,17 +108,18 @@ class AnalyticAtmosphere:
         if np.any(outside):
             raise OutsideAtmosphereError(f"longitude outside the atmosphere ({b.describe()})")
 
-    def sample(self, time, lat, lon, alt) -> AtmosphereSample:
+    def sample(self, time, lat, lon, alt, member=None) -> AtmosphereSample:
         """State at points; see :meth:`weather.protocol.Atmosphere.sample`."""
         self._check(time, lat, lon)
         a = np.asarray(alt, dtype=np.float64)
         u, v = self._wind(time, lat, lon, a)
-        temperature, _, density = ussa1976(a)
+        temperature, pressure, density = ussa1976(a)
         above = a > self._top
         return AtmosphereSample(
             np.asarray(u, dtype=np.float64),
             np.asarray(v, dtype=np.float64),
             temperature,
+            pressure,
             density,
             above,
             np.zeros(a.shape, dtype=bool),

@@ -99,6 +99,8 @@ class AtmosphereSample(NamedTuple):
         Eastward and northward wind [m s-1].
     temperature : ndarray
         Air temperature [K].
+    pressure : ndarray
+        Air pressure [Pa].
     density : ndarray
         Air density [kg m-3].
     above_top : ndarray of bool
@@ -110,6 +112,7 @@ class AtmosphereSample(NamedTuple):
     u: FloatArray
     v: FloatArray
     temperature: FloatArray
+    pressure: FloatArray
     density: FloatArray
     above_top: npt.NDArray[np.bool_]
     below_bottom: npt.NDArray[np.bool_]
@@ -131,20 +134,29 @@ class Atmosphere(Protocol):
     has_surface : bool
         True when ground elevation and land/sea come from data; otherwise both fall back to
         sea level / unknown, and users are warned.
+    ensemble_size : int
+        Number of ensemble members in the data (e.g. 10 for the ERA5 EDA); 1 otherwise.
     """
 
     source: str
     synthetic: bool
     bounds: AtmosphereBounds
     has_surface: bool
+    ensemble_size: int
 
     def sample(
-        self, time: FloatArray, lat: FloatArray, lon: FloatArray, alt: FloatArray
+        self,
+        time: FloatArray,
+        lat: FloatArray,
+        lon: FloatArray,
+        alt: FloatArray,
+        member: npt.NDArray[np.int_] | None = None,
     ) -> AtmosphereSample:
         """State at points: time [s since epoch], lat/lon [deg], geometric alt [m].
 
-        Raises :class:`OutsideAtmosphereError` when a point is outside the time range or
-        area. Longitudes may be in -180..180 or 0..360.
+        ``member`` picks the data's ensemble member per point (0..ensemble_size-1); None
+        means member 0 (or the only one). Raises :class:`OutsideAtmosphereError` when a
+        point is outside the time range or area. Longitudes may be in -180..180 or 0..360.
         """
         ...
 

@@ -1,0 +1,9 @@
+"""Commands of `strato weather` from `weather_info` (filled in by its owner)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the `strato weather` group."""

@@ -10,6 +10,7 @@ __all__ = [
     "Frame",
     "LINK_EVENTS",
     "LinkEvent",
+    "RawChunk",
     "PROTOCOLS",
     "STATUS_BAD_CHECKSUM",
     "STATUS_MALFORMED",
@@ -87,3 +88,25 @@ class LinkEvent:
     at: datetime
     source: str
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RawChunk:
+    """Bytes exactly as one read returned them, before any decoding.
+
+    The bridge hands every chunk to its consumer before the frames decoded from it, so a
+    recorder can store what arrived before anything else is done with it.
+
+    Attributes
+    ----------
+    data : bytes
+        The bytes read.
+    received_at : datetime
+        When the read returned (tz-aware UTC).
+    source : str
+        The link, as in :attr:`Frame.source`.
+    """
+
+    data: bytes
+    received_at: datetime
+    source: str

@@ -1,9 +1,285 @@
-"""Commands of the `bridge` group (filled in by its owner)."""
+"""``strato simulate`` (a virtual payload) and ``strato bridge listen`` (a link monitor)."""
 
 from __future__ import annotations
 
+import math
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from stratoflight.errors import UserError, user_errors
+
+__all__ = ["parse_speedup", "parse_utc_time", "register"]
+
+SIM_PROTOCOLS = ("ukhas", "nmea", "horus", "frame", "jsonl")
+TO_HELP = "pty | DEVICE | tcp://HOST:PORT (served) | udp://HOST:PORT | file://PATH[?format=capture]"
+FAULTS_HELP = "Comma list of noise,badcrc,drop,disconnect (NAME=P sets the probability per frame)."
+WINDS_HELP = "ERA5/GFS files (default: the SYNTHETIC sample atmosphere)."
+
+
+def parse_speedup(text: str) -> float:
+    """``"10"`` -> 10.0; ``"max"``/``"inf"``/``"0"`` -> infinity (as fast as possible)."""
+    cleaned = text.strip().lower()
+    if cleaned in ("max", "inf", "0"):
+        return math.inf
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = -1.0
+    if not (value > 0 and math.isfinite(value)):
+        raise UserError(
+            f"--speedup must be a positive number (1 = real time, 60 = a minute per second) "
+            f"or 'max', not {text!r}"
+        )
+    return value
+
+
+def parse_utc_time(text: str) -> tuple[datetime, bool]:
+    """Parse an ISO 8601 time; return (UTC datetime, True when it was naive and taken as UTC)."""
+    cleaned = text.strip()
+    if cleaned.endswith(("Z", "z")):
+        cleaned = cleaned[:-1] + "+00:00"
+    try:
+        when = datetime.fromisoformat(cleaned)
+    except ValueError as exc:
+        raise UserError(
+            f"--time {text!r} is not an ISO 8601 time; write e.g. 2025-06-21T12:00:00Z"
+        ) from exc
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC), True
+    return when.astimezone(UTC), False
+
+
+def _open_atmosphere(winds: list[Path] | None):
+    import weather
+
+    if winds:
+        return weather.open_atmosphere(winds)
+    return weather.open_sample_atmosphere()
+
+
+def _defaults(atmosphere, winds, lat, lon, when):
+    """Launch site and time: the sample's site, or the centre/start of the given data."""
+    import weather
+
+    bounds = atmosphere.bounds
+    if not winds:
+        site = weather.SAMPLE_LAUNCH_SITE
+        lat = site.latitude if lat is None else lat
+        lon = site.longitude if lon is None else lon
+        default_time = weather.SAMPLE_TIME_START.replace(hour=12)
+    else:
+        if lat is None or lon is None:
+            raise UserError(
+                "with --winds give the launch site too (--lat and --lon); the data cover "
+                + bounds.describe()
+            )
+        default_time = bounds.time_start
+    return lat, lon, (when or default_time)
+
+
+def simulate(
+    to: Annotated[str, typer.Option(help=TO_HELP)] = "pty",
+    protocol: Annotated[str, typer.Option(help="ukhas|nmea|horus|frame|jsonl")] = "ukhas",
+    rate: Annotated[float, typer.Option(help="Telemetry rate (Hz).")] = 1.0,
+    speedup: Annotated[str, typer.Option(help="Times real time, or 'max'.")] = "1",
+    seed: Annotated[int, typer.Option(help="Seed of sensor noise and faults.")] = 0,
+    faults: Annotated[str, typer.Option(help=FAULTS_HELP)] = "",
+    winds: Annotated[list[Path] | None, typer.Option(help=WINDS_HELP)] = None,
+    lat: Annotated[float | None, typer.Option(help="Launch latitude (degrees north).")] = None,
+    lon: Annotated[float | None, typer.Option(help="Launch longitude (degrees east).")] = None,
+    time: Annotated[str | None, typer.Option(help="Launch time, ISO 8601 UTC.")] = None,
+    ascent_rate: Annotated[float, typer.Option(help="Ascent rate (m/s).")] = 5.0,
+    burst_altitude: Annotated[float, typer.Option(help="Burst altitude (m).")] = 30000.0,
+    descent_rate: Annotated[float, typer.Option(help="Descent rate at sea level (m/s).")] = 5.0,
+    duration: Annotated[float | None, typer.Option(help="Send only the first S seconds.")] = None,
+    callsign: Annotated[str, typer.Option(help="Payload callsign.")] = "STRATOSIM",
+    baud: Annotated[int, typer.Option(help="Baud rate for a DEVICE target.")] = 9600,
+    link: Annotated[Path | None, typer.Option(help="Stable symlink path for --to pty.")] = None,
+) -> None:
+    """Fly a SIMULATED payload and send its telemetry (first stdout line: where to listen)."""
+    with user_errors():
+        _simulate(
+            to,
+            protocol,
+            rate,
+            speedup,
+            seed,
+            faults,
+            winds,
+            lat,
+            lon,
+            time,
+            ascent_rate,
+            burst_altitude,
+            descent_rate,
+            duration,
+            callsign,
+            baud,
+            link,
+        )
+
+
+def _simulate(
+    to,
+    protocol,
+    rate,
+    speedup,
+    seed,
+    faults,
+    winds,
+    lat,
+    lon,
+    time,
+    ascent_rate,
+    burst_altitude,
+    descent_rate,
+    duration,
+    callsign,
+    baud,
+    link,
+) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from firmware_bridge.sinks import open_sink
+    from firmware_bridge.virtual_payload import FlightTrack, VirtualPayload, parse_faults
+    from predictor.flight_track import simulated_flight_track
+
+    err = Console(stderr=True)
+    if protocol not in SIM_PROTOCOLS:
+        raise UserError(f"--protocol {protocol!r} unknown; choose {', '.join(SIM_PROTOCOLS)}")
+    factor = parse_speedup(speedup)
+    fault_settings = parse_faults(faults)
+    when, naive = (None, False) if time is None else parse_utc_time(time)
+    if rate <= 0 or not math.isfinite(rate):
+        raise UserError(f"--rate must be a positive number of Hz, not {rate}")
+
+    atmosphere = _open_atmosphere(winds)
+    lat, lon, when = _defaults(atmosphere, winds, lat, lon, when)
+    track_arrays = simulated_flight_track(
+        atmosphere,
+        when,
+        lat,
+        lon,
+        ascent_rate,
+        burst_altitude,
+        descent_rate,
+        rate_hz=max(rate, 1.0),
+        seed=seed,
+    )
+    track = FlightTrack.from_mapping(track_arrays)
+    payload = VirtualPayload(
+        track,
+        protocol,
+        rate=rate,
+        speedup=factor,
+        seed=seed,
+        faults=fault_settings,
+        callsign=callsign,
+        duration=duration,
+    )
+    sink = open_sink(to, baud=baud, link=None if link is None else str(link))
+    try:
+        # the first stdout line says what to listen to, for scripts (flushed at once)
+        sys.stdout.write(f"{sink.source}\n")
+        sys.stdout.flush()
+        err.print(f"[bold yellow]SIMULATED flight[/] -> {sink.description}", highlight=False)
+        err.print(track.description, highlight=False)
+        err.print(
+            f"launch {when.isoformat()}{' (given without zone: taken as UTC)' if naive else ''}"
+            f" at {lat:.4f}, {lon:.4f}; {payload.counts['points']} points at {rate:g} Hz, "
+            f"{protocol}, speed-up {speedup}, seed {seed}, faults "
+            f"{','.join(fault_settings.rates) or 'none'}",
+            highlight=False,
+        )
+        stop = threading.Event()
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            with Progress(
+                TextColumn("sending"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            ) as progress:
+                task = progress.add_task("send", total=len(payload.plan))
+                try:
+                    counts = payload.run(
+                        sink, stop, lambda i, n: progress.update(task, completed=i)
+                    )
+                except KeyboardInterrupt:
+                    counts = {**payload.counts, "steps_played": -1}
+                    err.print("interrupted")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        err.print("SIMULATED: " + ", ".join(f"{k} {v}" for k, v in counts.items()), highlight=False)
+    finally:
+        sink.close()
+
+
+def listen(
+    source: Annotated[str, typer.Argument(help="Device path, tcp://, udp://, file:// or URL.")],
+    protocol: Annotated[str, typer.Option(help="auto|ukhas|nmea|horus|frame|jsonl")] = "auto",
+    baud: Annotated[int, typer.Option(help="Serial speed (bit/s).")] = 9600,
+    strato_fields: Annotated[
+        bool, typer.Option(help="Name UKHAS extras as the virtual payload sends them.")
+    ] = False,
+    raw: Annotated[bool, typer.Option(help="Also print the raw chunks.")] = False,
+) -> None:
+    """Print decoded frames and link events from a source (to test a cable or radio)."""
+    with user_errors():
+        from firmware_bridge.bridge import Bridge
+        from firmware_bridge.frame import Frame, LinkEvent, RawChunk
+        from firmware_bridge.ukhas import STRATO_UKHAS_FIELD_SPEC
+
+        spec = STRATO_UKHAS_FIELD_SPEC if strato_fields else None
+        bridge = Bridge(source, protocol, baud, field_spec=spec)
+        counts = {"ok": 0, "bad_checksum": 0, "malformed": 0}
+        try:
+            for item in bridge.items():
+                if isinstance(item, LinkEvent):
+                    typer.echo(f"{item.at:%H:%M:%S} LINK {item.kind}: {item.detail}", err=True)
+                elif isinstance(item, RawChunk):
+                    if raw:
+                        typer.echo(f"{item.received_at:%H:%M:%S} RAW {item.data!r}")
+                elif isinstance(item, Frame):
+                    counts[item.status] = counts.get(item.status, 0) + 1
+                    typer.echo(_frame_line(item))
+        except KeyboardInterrupt:
+            pass
+        typer.echo("frames: " + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
+
+
+def _frame_line(frame) -> str:
+    when = f"{frame.received_at:%H:%M:%S}"
+    if not frame.ok:
+        return f"{when} {frame.protocol} {frame.status}: {frame.error} {frame.raw[:60]!r}"
+    f = frame.fields
+    parts = [f"{when} {frame.protocol}"]
+    for name, fmt in (
+        ("callsign", "{}"),
+        ("sentence_id", "#{}"),
+        ("latitude", "lat {:.5f}"),
+        ("longitude", "lon {:.5f}"),
+        ("altitude", "alt {:.0f} m"),
+        ("pressure", "p {:.0f} Pa"),
+        ("temperature", "T {:.1f} K"),
+    ):
+        if f.get(name) is not None:
+            parts.append(fmt.format(f[name]))
+    return " ".join(parts)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the `strato` app."""
+    """Add ``simulate`` and the ``bridge`` group to the ``strato`` app."""
+    app.command("simulate")(simulate)
+    bridge_app = typer.Typer(help="Payload link tools: monitor a serial/TCP/UDP source.")
+    bridge_app.command("listen")(listen)
+    app.add_typer(bridge_app, name="bridge")

@@ -1,9 +1,287 @@
-"""Commands of the `predict` group (filled in by its owner)."""
+"""``strato predict``: predict a balloon flight (a thin layer over ``predictor.predict``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from stratoflight.errors import UserError, user_errors
+
+__all__ = ["build_predict_kwargs", "parse_utc", "register"]
+
+_PROFILES = ("standard", "float", "descent")  # mirrors predictor.constants.PROFILES
+_MODELS = ("stratoflight", "cusf")  # mirrors predictor.constants.MODELS
+
+
+def parse_utc(text: str, option: str) -> tuple[datetime, bool]:
+    """Parse an ISO 8601 time; naive times are taken as UTC.
+
+    Returns
+    -------
+    (datetime, bool)
+        The aware UTC datetime and whether it was naive (so the output can say "taken as
+        UTC").
+    """
+    raw = text.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise UserError(
+            f"{option} {text!r} is not an ISO 8601 time; write e.g. 2025-06-21T06:00:00Z"
+        ) from exc
+    naive = when.tzinfo is None
+    if naive:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC), naive
+
+
+def _open_atmosphere(winds: list[Path] | None) -> Any:
+    """Open the atmosphere of the given files, or the built-in SYNTHETIC sample."""
+    if winds:
+        missing = [str(p) for p in winds if not p.is_file()]
+        if missing:
+            raise UserError(f"wind file(s) not found: {', '.join(missing)}")
+        from weather.open_atmosphere import open_atmosphere
+
+        return open_atmosphere([Path(p) for p in winds])
+    from weather.sample_atmosphere import open_sample_atmosphere
+
+    return open_sample_atmosphere()
+
+
+def build_predict_kwargs(
+    *,
+    atmosphere: Any,
+    lat: float | None,
+    lon: float | None,
+    alt: float | None,
+    time: str | None,
+    ascent_rate: float,
+    burst_altitude: float | None,
+    descent_rate: float,
+    profile: str,
+    float_altitude: float | None,
+    float_duration: float | None,
+    float_until: str | None,
+    step: float,
+    model: str,
+    sample: bool,
+) -> tuple[dict[str, Any], list[str]]:
+    """Turn command-line values into ``predictor.predict`` keyword arguments.
+
+    Returns the keyword arguments and a list of notes for the user (e.g. defaults taken
+    from the sample atmosphere, naive times taken as UTC). Further options (ensembles,
+    balloons) add their keys to the returned dict.
+    """
+    notes: list[str] = []
+    if profile not in _PROFILES:
+        raise UserError(f"--profile {profile!r} is not known; choose one of {_PROFILES}")
+    if model not in _MODELS:
+        raise UserError(f"--model {model!r} is not known; choose one of {_MODELS}")
+    if lat is None or lon is None:
+        if not sample:
+            raise UserError("--lat and --lon are required (the launch position in degrees)")
+        from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE
+
+        lat = SAMPLE_LAUNCH_SITE.latitude if lat is None else lat
+        lon = SAMPLE_LAUNCH_SITE.longitude if lon is None else lon
+        notes.append(f"launch position from the sample: {lat:g} N, {lon:g} E "
+                     f"({SAMPLE_LAUNCH_SITE.name})")
+    if time is None:
+        if not sample:
+            raise UserError("--time is required (the launch time, ISO 8601 UTC, e.g. "
+                            "2025-06-21T06:00:00Z)")
+        b = atmosphere.bounds
+        when = b.time_start.replace(hour=6)
+        notes.append(f"launch time defaulted to {when.isoformat()} (inside the sample)")
+    else:
+        when, naive = parse_utc(time, "--time")
+        if naive:
+            notes.append(f"--time {time} has no time zone; taken as UTC")
+    kwargs: dict[str, Any] = {
+        "launch_time": when,
+        "latitude": lat,
+        "longitude": lon,
+        "altitude": alt,
+        "descent_rate": descent_rate,
+        "profile": profile,
+        "step": step,
+        "model": model,
+    }
+    if profile in ("standard", "float"):
+        kwargs["ascent_rate"] = ascent_rate
+    if profile == "standard":
+        kwargs["burst_altitude"] = 30000.0 if burst_altitude is None else burst_altitude
+    if profile == "float":
+        if float_altitude is None:
+            raise UserError("--profile float needs --float-altitude M")
+        if float_duration is None and float_until is None:
+            raise UserError("--profile float needs --float-duration HOURS or --float-until ISO")
+        kwargs["float_altitude"] = float_altitude
+        kwargs["burst_altitude"] = burst_altitude
+        if float_duration is not None:
+            kwargs["float_duration"] = float_duration * 3600.0
+        if float_until is not None:
+            until, naive = parse_utc(float_until, "--float-until")
+            if naive:
+                notes.append(f"--float-until {float_until} has no time zone; taken as UTC")
+            kwargs["float_until"] = until
+    return kwargs, notes
+
+
+def _print_summary(result: Any, notes: list[str]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from predictor.geodesy import great_circle_distance, initial_bearing
+    from predictor.result import iso_utc
+
+    console = Console()
+    if result.synthetic:
+        console.print("[bold yellow]SYNTHETIC atmosphere[/]: made-up winds, not a forecast.")
+    console.print(f"atmosphere: {escape(result.atmosphere_source)}", highlight=False)
+    for note in notes:
+        console.print(f"note: {escape(note)}", highlight=False)
+    console.print("[bold]Predicted flight[/]")
+    launch = result.launch
+    rows = [("launch", launch), ("burst" if result.settings.get("profile") != "float"
+                                 else "cut-down", result.burst), ("landing", result.landing)]
+    for name, p in rows:
+        dist = great_circle_distance(launch.latitude[0], launch.longitude[0], p.latitude[0],
+                                     p.longitude[0])
+        brg = initial_bearing(launch.latitude[0], launch.longitude[0], p.latitude[0],
+                              p.longitude[0])
+        where = "" if name == "launch" else f"  {dist / 1000:.2f} km from launch, bearing " \
+            f"{brg:.0f} deg"
+        when = iso_utc(p.time[0]).replace("T", " ")[:19]
+        console.print(f"  {name:<8} {when}Z  {p.latitude[0]:.5f} N {p.longitude[0]:.5f} E  "
+                      f"{p.altitude[0]:.0f} m{where}", highlight=False)
+    if result.status[0] == "landed":
+        flight = result.flight_time_s[0]
+        console.print(f"landing on [bold]{result.surface[0]}[/], flight time "
+                      f"{flight / 3600:.2f} h ({flight:.0f} s)")
+    else:
+        console.print(f"[bold red]no landing[/]: the flight stopped ({result.status[0]}); "
+                      "load data covering the whole flight")
+    for code, w in result.warnings.items():
+        extra = f" ({w.seconds[0]:.0f} s)" if w.seconds[0] == w.seconds[0] else ""
+        console.print(f"[yellow]warning[/] {code}{extra}: {escape(w.description)}",
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the `strato` app."""
+    """Add ``strato predict`` to the ``strato`` app."""
+
+    @app.command()
+    def predict(
+        winds: list[Path] | None = typer.Option(  # noqa: B008
+            None, "--winds", help="Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for "
+            "several. Without it the built-in SYNTHETIC sample is used."),
+        lat: float | None = typer.Option(None, "--lat", help="Launch latitude [deg N]."),
+        lon: float | None = typer.Option(None, "--lon", help="Launch longitude [deg E]."),
+        alt: float | None = typer.Option(
+            None, "--alt", help="Launch (or descent start) altitude [m above sea level]; "
+            "default: the ground."),
+        time: str | None = typer.Option(
+            None, "--time", help="Launch time, ISO 8601 UTC (e.g. 2025-06-21T06:00:00Z)."),
+        ascent_rate: float = typer.Option(5.0, "--ascent-rate", help="Ascent rate [m/s]."),
+        burst_altitude: float | None = typer.Option(
+            None, "--burst-altitude", help="Burst altitude [m] (standard: default 30000)."),
+        descent_rate: float = typer.Option(
+            5.0, "--descent-rate", help="Descent rate at sea level [m/s]."),
+        profile: str = typer.Option(
+            "standard", "--profile", help="standard | float | descent."),
+        float_altitude: float | None = typer.Option(
+            None, "--float-altitude", help="Float altitude [m] (float profile)."),
+        float_duration: float | None = typer.Option(
+            None, "--float-duration", help="Float duration [hours] (float profile)."),
+        float_until: str | None = typer.Option(
+            None, "--float-until", help="End of the float, ISO 8601 UTC (float profile)."),
+        step: float = typer.Option(60.0, "--step", help="Solver step [s]."),
+        model: str = typer.Option(
+            "stratoflight", "--model",
+            help="stratoflight | cusf (NASA 3-layer density, CUSF constants, sea-level end)."),
+        out: list[Path] | None = typer.Option(  # noqa: B008
+            None, "--out", help="Write the result; format by extension: .json .csv .kml "
+            ".geojson .gpx. Repeat for several."),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+        # --- balloon and ensemble options (planning area: stratoflight/commands/planning.py)
+        balloon: str | None = typer.Option(
+            None, "--balloon", help="Balloon model (TA800, HW1000...): ascent rate and burst "
+            "altitude from the burst calculator (--ascent-rate is then the target)."),
+        payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
+        gas: str = typer.Option("helium", "--gas", help="helium | hydrogen (with --balloon)."),
+        neck_lift: float | None = typer.Option(
+            None, "--neck-lift", help="Measured neck lift [kg] (with --balloon)."),
+        ensemble: int | None = typer.Option(
+            None, "--ensemble", help="Fly N members drawn from stated uncertainties."),
+        seed: int | None = typer.Option(None, "--seed", help="Ensemble random seed."),
+        avoid: Path | None = typer.Option(
+            None, "--avoid", help="GeoJSON polygons: probability of landing inside each."),
+        recovery_lat: float | None = typer.Option(
+            None, "--recovery-lat", help="Recovery point latitude [deg N] (ensembles)."),
+        recovery_lon: float | None = typer.Option(
+            None, "--recovery-lon", help="Recovery point longitude [deg E] (ensembles)."),
+    ) -> None:
+        """Predict a flight: trajectory, burst and landing (land or sea)."""
+        with user_errors():
+            atmosphere = _open_atmosphere(winds)
+            kwargs, notes = build_predict_kwargs(
+                atmosphere=atmosphere, lat=lat, lon=lon, alt=alt, time=time,
+                ascent_rate=ascent_rate, burst_altitude=burst_altitude,
+                descent_rate=descent_rate, profile=profile, float_altitude=float_altitude,
+                float_duration=float_duration, float_until=float_until, step=step,
+                model=model, sample=not winds,
+            )
+            flight = None
+            if balloon is not None:
+                from stratoflight.commands.planning import apply_balloon
+
+                flight = apply_balloon(kwargs, notes, balloon, payload, gas, neck_lift,
+                                       ascent_rate, burst_altitude is not None)
+            if ensemble is not None:
+                from stratoflight.commands.planning import run_ensemble
+
+                recovery = None
+                if (recovery_lat is None) != (recovery_lon is None):
+                    raise UserError("give both --recovery-lat and --recovery-lon")
+                if recovery_lat is not None:
+                    recovery = (recovery_lat, recovery_lon)
+                run_ensemble(atmosphere, kwargs, notes, out or [], as_json, ensemble, seed,
+                             flight, avoid, recovery)
+                return
+            _run(atmosphere, kwargs, notes, out or [], as_json)
+
+
+def _run(atmosphere: Any, kwargs: dict[str, Any], notes: list[str], out: list[Path],
+         as_json: bool) -> None:
+    """Predict, write the requested files and print JSON or the summary."""
+    from predictor import predict as run_prediction
+    from predictor.writers import WRITERS, to_json_string, write_result
+
+    bad = [str(p) for p in out if p.suffix.lower() not in WRITERS]
+    if bad:
+        raise UserError(f"cannot tell the format of {', '.join(bad)}: use one of the "
+                        f"extensions {', '.join(WRITERS)}")
+    result = run_prediction(atmosphere, **kwargs)
+    for path in out:
+        write_result(result, path)
+    if as_json:
+        typer.echo(to_json_string(result))
+        if notes or result.synthetic:
+            from rich.console import Console
+
+            err = Console(stderr=True)
+            if result.synthetic:
+                err.print("SYNTHETIC atmosphere: made-up winds, not a forecast.")
+            for note in notes:
+                err.print(f"note: {note}", highlight=False)
+    else:
+        _print_summary(result, notes)
+        for path in out:
+            typer.echo(f"wrote {path}")

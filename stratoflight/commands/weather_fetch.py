@@ -1,9 +1,185 @@
-"""Commands of `strato weather` from `weather_fetch` (filled in by its owner)."""
+"""``strato weather fetch`` (ERA5 from the CDS) and ``strato weather forecast`` (GFS).
+
+Thin layer: parse and check the arguments, call :mod:`weather.cds_download` /
+:mod:`weather.gfs_forecast`, print the files written. Heavy imports stay inside the
+commands so ``strato --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from stratoflight.errors import UserError, user_errors
+
+__all__ = ["register"]
+
+
+def _levels(text: str | None) -> list[float] | None:
+    if text is None or text.strip().lower() in ("", "all"):
+        return None
+    try:
+        return [float(part) for part in text.replace(",", " ").split()]
+    except ValueError as exc:
+        raise UserError(
+            f"--levels {text!r} is not a list of pressures in hPa; write e.g. "
+            "--levels 1000,850,500,100,10,1 or leave it out for all 37 levels"
+        ) from exc
+
+
+def fetch(
+    area: Annotated[
+        tuple[float, float, float, float],
+        typer.Option(
+            help="Area N W S E [degree], e.g. --area 48 5 45 11 (W > E crosses 180).",
+            show_default=False,
+        ),
+    ],
+    start: Annotated[str, typer.Option(help="First time, ISO 8601 UTC, e.g. 2024-05-01T00Z.")],
+    end: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC, e.g. 2024-05-02T00Z.")],
+    levels: Annotated[
+        str | None,
+        typer.Option(help="Pressure levels [hPa], comma separated; default all 37 (1-1000)."),
+    ] = None,
+    step: Annotated[int, typer.Option(help="Time step [h]; must divide 24.")] = 1,
+    out: Annotated[
+        Path | None, typer.Option(help="Directory for the files; default: the cache directory.")
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(help="Download cache; default the user cache (e.g. ~/.cache/stratoflight)."),
+    ] = None,
+    no_single_levels: Annotated[
+        bool, typer.Option(help="Skip orography and land-sea mask (needed for landing).")
+    ] = False,
+    data_format: Annotated[str, typer.Option(help="netcdf or grib.")] = "netcdf",
+    timeout: Annotated[float, typer.Option(help="Seconds per HTTP call [s].")] = 60.0,
+    retries: Annotated[int, typer.Option(help="Tries per HTTP call.")] = 5,
+) -> None:
+    """Download ERA5 winds, temperature and geopotential (and ground) from the CDS.
+
+    Needs a CDS key in ~/.cdsapirc (see docs/weather_fetch.md). Requests larger than a
+    CDS job allows are split by month (and further by days); files already downloaded
+    are served from the cache.
+    """
+    with user_errors():
+        from rich.console import Console
+
+        from weather.cds_download import CdsDownloadError, download_era5
+        from weather.era5_request import Area, build_era5_jobs
+
+        north, west, south, east = area
+        jobs = build_era5_jobs(
+            Area(north, west, south, east),
+            start,
+            end,
+            levels_hpa=_levels(levels),
+            step_hours=step,
+            include_single_levels=not no_single_levels,
+            data_format=data_format,
+        )
+        console = Console(stderr=True)
+        console.print(
+            f"ERA5: {len(jobs)} CDS job(s) for area N{north:g} W{west:g} "
+            f"S{south:g} E{east:g}, {start} to {end}"
+        )
+        cached: list[Path] = []
+        try:
+            files = download_era5(
+                jobs,
+                out_dir=out,
+                cache_dir=cache_dir,
+                timeout=timeout,
+                retry_max=retries,
+                sleep_max=30.0,
+                on_file=lambda path, from_cache: cached.append(path) if from_cache else None,
+            )
+        except CdsDownloadError as exc:
+            raise UserError(str(exc)) from exc
+        if cached:
+            console.print(f"{len(cached)} of {len(files)} file(s) served from the cache")
+        for path in files:
+            typer.echo(str(path))
+
+
+def forecast(
+    area: Annotated[
+        tuple[float, float, float, float],
+        typer.Option(
+            help="Area N W S E [degree], e.g. --area 48 5 45 11 (W > E crosses 180).",
+            show_default=False,
+        ),
+    ],
+    run: Annotated[str, typer.Option(help="Model run: latest or YYYYMMDDHH.")] = "latest",
+    hours: Annotated[
+        str, typer.Option(help="Forecast hours: 0-72 (every 3 h), 0-24:1 or 0,6,12.")
+    ] = "0-72",
+    out: Annotated[
+        Path | None, typer.Option(help="Directory for the files; default: the cache directory.")
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(help="Download cache; default the user cache (e.g. ~/.cache/stratoflight)."),
+    ] = None,
+    levels: Annotated[
+        str | None,
+        typer.Option(help="Isobaric levels [hPa], comma separated; default all 1000..1 hPa."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="NOMADS root URL (default $STRATO_GFS_URL or nomads.ncep.noaa.gov)."),
+    ] = None,
+    mirror_url: Annotated[
+        str | None,
+        typer.Option(help="Cloud mirror root (default $STRATO_GFS_MIRROR_URL or NOAA on AWS)."),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per HTTP call [s].")] = 60.0,
+    retries: Annotated[int, typer.Option(help="Tries per HTTP call and file.")] = 3,
+) -> None:
+    """Download GFS 0.25-degree forecast winds (GRIB2) for the coming days.
+
+    u, v, geopotential height and temperature on all isobaric levels up to 1 hPa, plus
+    surface height and land mask, through the NOMADS GRIB filter (the public cloud mirror
+    when NOMADS is unreachable). Says which run and hours it got; open the files with
+    strato predict --winds FILES.
+    """
+    with user_errors():
+        from rich.console import Console
+
+        from weather.era5_request import Area
+        from weather.gfs_forecast import GfsDownloadError, download_gfs, parse_forecast_hours
+        from weather.gfs_grib_tools import GFS_ISOBARIC_LEVELS_HPA
+
+        north, west, south, east = area
+        level_list = _levels(levels)
+        console = Console(stderr=True)
+        try:
+            result = download_gfs(
+                Area(north, west, south, east),
+                run=run,
+                hours=parse_forecast_hours(hours),
+                out_dir=out,
+                cache_dir=cache_dir,
+                base_url=base_url,
+                mirror_url=mirror_url,
+                levels_hpa=GFS_ISOBARIC_LEVELS_HPA
+                if level_list is None
+                else [int(level) for level in level_list],
+                timeout=timeout,
+                retries=retries,
+            )
+        except GfsDownloadError as exc:
+            raise UserError(str(exc)) from exc
+        for note in result.notes:
+            console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(result.summary(), highlight=False)
+        for path in result.files:
+            typer.echo(str(path))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the `strato weather` group."""
+    """Add ``fetch`` and ``forecast`` to the ``strato weather`` group."""
+    app.command("fetch")(fetch)
+    app.command("forecast")(forecast)

@@ -1,0 +1,359 @@
+"""Cleaning a recorded flight: impossible values, GPS jumps, flight segment, phases.
+
+A frame with a valid checksum can still carry garbage (a GPS fix at 0 N 0 E, an altitude
+of -5952 m), and 1 Hz pressure is noisy enough to go up between samples, which MetPy
+refuses (notes/known-pitfalls.md). Every step counts what it removed so the report can say
+so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.ndimage import median_filter
+
+from analysis.geodesy import great_circle_distance
+
+__all__ = [
+    "PLAUSIBLE_RANGES",
+    "CleanFlight",
+    "clean_flight",
+    "drop_gps_jumps",
+    "drop_off_track_fixes",
+    "drop_impossible_values",
+    "keep_flight_segment",
+    "monotonic_ascent",
+    "split_phases",
+]
+
+#: Column -> (lowest, highest) plausible value in SI units; outside is set missing.
+PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
+    "latitude": (-90.0, 90.0),
+    "longitude": (-180.0, 360.0),
+    "altitude": (-500.0, 60000.0),
+    "pressure": (1.0, 110000.0),
+    "temperature": (150.0, 340.0),
+    "dewpoint": (100.0, 340.0),
+    "relative_humidity": (0.0, 110.0),
+    "eastward_wind": (-150.0, 150.0),
+    "northward_wind": (-150.0, 150.0),
+    "vertical_velocity": (-200.0, 200.0),
+    "radiation_counts": (0.0, np.inf),
+}
+
+
+@dataclass
+class CleanFlight:
+    """A cleaned flight and where its phases are.
+
+    Attributes
+    ----------
+    profile : DataFrame
+        Cleaned canonical profile (time-sorted when times exist) with a ``phase`` column:
+        ``ground``, ``ascent``, ``float``, ``descent`` or ``landed``.
+    launch_index, burst_index, landing_index : int
+        Row positions of launch, burst (highest point) and landing in ``profile``.
+    float_slice : slice or None
+        Rows of a float (altitude held within the band for long enough), if any.
+    has_time : bool
+        Whether every row has a time (soundings from tables have none).
+    removed : dict
+        Rows or values removed by each step, for the report.
+    """
+
+    profile: pd.DataFrame
+    launch_index: int
+    burst_index: int
+    landing_index: int
+    float_slice: slice | None
+    has_time: bool
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ascent(self) -> pd.DataFrame:
+        """Rows from launch to burst (inclusive)."""
+        return self.profile.iloc[self.launch_index : self.burst_index + 1]
+
+    @property
+    def descent(self) -> pd.DataFrame:
+        """Rows from burst to landing (inclusive)."""
+        return self.profile.iloc[self.burst_index : self.landing_index + 1]
+
+
+def drop_impossible_values(profile: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Set values outside :data:`PLAUSIBLE_RANGES` missing; drop rows with no usable altitude.
+
+    A position of exactly 0 N 0 E (a receiver with no fix) is treated as missing.
+    Rows without altitude, or without a position in a profile that otherwise has
+    positions, are dropped.
+    """
+    out = profile.copy()
+    counts: dict[str, int] = {}
+    for column, (low, high) in PLAUSIBLE_RANGES.items():
+        if column in out:
+            bad = out[column].notna() & ~out[column].between(low, high)
+            counts[column] = int(bad.sum())
+            out.loc[bad, column] = np.nan
+    null_island = (out["latitude"] == 0.0) & (out["longitude"] == 0.0)
+    out.loc[null_island, ["latitude", "longitude"]] = np.nan
+    counts["null_island"] = int(null_island.sum())
+    keep = out["altitude"].notna()
+    if out["latitude"].notna().mean() > 0.5:
+        keep &= out["latitude"].notna() & out["longitude"].notna()
+    counts["rows_dropped"] = int((~keep).sum())
+    return out[keep].reset_index(drop=True), counts
+
+
+def keep_flight_segment(profile: pd.DataFrame, max_gap_s: float = 1800.0) -> pd.DataFrame:
+    """Sort by time and keep the run of rows (split at gaps > ``max_gap_s``) holding the top.
+
+    Bench-test frames from other hours or days (common in habhub exports) fall outside the
+    flight's run and are dropped. Profiles without times are returned unchanged.
+    """
+    if profile["time"].isna().any():
+        return profile
+    out = profile.sort_values("time", kind="stable").drop_duplicates("time")
+    seconds = out["time"].astype("int64").to_numpy() / 1e9
+    run = np.concatenate([[0], np.cumsum(np.diff(seconds) > max_gap_s)])
+    top_run = run[int(np.argmax(out["altitude"].to_numpy()))]
+    return out[run == top_run].reset_index(drop=True)
+
+
+def drop_gps_jumps(
+    profile: pd.DataFrame,
+    max_horizontal_speed: float = 200.0,
+    max_vertical_speed: float = 100.0,
+    max_passes: int = 5,
+) -> tuple[pd.DataFrame, int]:
+    """Drop isolated fixes that imply impossible speeds to both neighbours.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Time-sorted profile with positions.
+    max_horizontal_speed : float
+        Fastest believable ground speed [m s-1] (jet streams reach ~100 m/s).
+    max_vertical_speed : float
+        Fastest believable vertical speed [m s-1] (a burst payload falls < 100 m/s).
+    max_passes : int
+        Passes of the check (a removed spike can reveal another).
+
+    Returns
+    -------
+    profile : DataFrame
+        Without the jumps.
+    removed : int
+        Rows removed.
+    """
+    if profile["time"].isna().any() or len(profile) < 3:
+        return profile, 0
+    out = profile
+    removed = 0
+    for _ in range(max_passes):
+        t = out["time"].astype("int64").to_numpy() / 1e9
+        dt = np.maximum(np.diff(t), 1e-3)
+        horizontal = great_circle_distance(
+            out["latitude"].to_numpy()[:-1], out["longitude"].to_numpy()[:-1],
+            out["latitude"].to_numpy()[1:], out["longitude"].to_numpy()[1:],
+        ) / dt  # fmt: skip
+        horizontal = np.nan_to_num(horizontal, nan=0.0)
+        vertical = np.abs(np.diff(out["altitude"].to_numpy())) / dt
+        bad_step = (horizontal > max_horizontal_speed) | (vertical > max_vertical_speed)
+        before = np.concatenate([[True], bad_step])
+        after = np.concatenate([bad_step, [True]])
+        spike = before & after
+        spike[0] = bad_step[0] and len(bad_step) > 1 and not bad_step[1]
+        spike[-1] = bad_step[-1] and len(bad_step) > 1 and not bad_step[-2]
+        if not spike.any():
+            break
+        removed += int(spike.sum())
+        out = out[~spike].reset_index(drop=True)
+    return out, removed
+
+
+def drop_off_track_fixes(
+    profile: pd.DataFrame,
+    surface_speed: float = 30.0,
+    speed_gain_per_m: float = 0.01,
+    max_horizontal_speed: float = 200.0,
+    max_vertical_speed: float = 100.0,
+    low_altitude: float = 3000.0,
+    low_altitude_gap_credit_s: float = 600.0,
+) -> tuple[pd.DataFrame, int]:
+    """Keep only fixes reachable from the flight's highest fix at believable speeds.
+
+    Walking outward in time from the highest fix, a fix is kept when the speed implied from
+    the last kept fix stays under the limits. This removes runs of frames that are not
+    from this flight (e.g. bench tests on other days in a log with times of day only),
+    which an isolated-spike test cannot see. The horizontal limit grows with altitude,
+    ``surface_speed + speed_gain_per_m * altitude`` [m s-1] (30 m/s at the ground, 130 m/s
+    at 10 km) capped at ``max_horizontal_speed``, using the higher of the two fixes, so a
+    long gap near the ground cannot excuse a jump of tens of kilometres while a GPS
+    dropout in the jet stream still can. When both fixes are below ``low_altitude`` [m], a
+    gap earns at most ``low_altitude_gap_credit_s`` of travel (otherwise a bench run
+    50 km away becomes "reachable" once it is an hour away in time).
+
+    Returns
+    -------
+    profile : DataFrame
+        The consistent track.
+    removed : int
+        Rows removed.
+    """
+    if profile["time"].isna().any() or len(profile) < 3:
+        return profile, 0
+    t = profile["time"].astype("int64").to_numpy() / 1e9
+    lat = profile["latitude"].to_numpy(float)
+    lon = profile["longitude"].to_numpy(float)
+    alt = profile["altitude"].to_numpy(float)
+    keep = np.zeros(len(t), dtype=bool)
+    top = int(np.nanargmax(alt))
+    keep[top] = True
+    for order in (range(top + 1, len(t)), range(top - 1, -1, -1)):
+        last = top
+        for i in order:
+            dt = max(abs(t[i] - t[last]), 1.0)
+            if max(alt[i], alt[last]) < low_altitude:
+                dt = min(dt, low_altitude_gap_credit_s)
+            if np.isnan(lat[i]) or np.isnan(lat[last]):
+                horizontal = 0.0
+            else:
+                horizontal = float(great_circle_distance(lat[i], lon[i], lat[last], lon[last]))
+            speed = min(
+                surface_speed + speed_gain_per_m * max(alt[i], alt[last], 0.0),
+                max_horizontal_speed,
+            )
+            if (
+                horizontal <= speed * dt
+                and abs(alt[i] - alt[last]) <= max_vertical_speed * dt
+            ):
+                keep[i] = True
+                last = i
+    return profile[keep].reset_index(drop=True), int((~keep).sum())
+
+
+def split_phases(
+    profile: pd.DataFrame,
+    ground_tolerance: float = 50.0,
+    float_band: float = 1000.0,
+    float_min_duration_s: float = 1200.0,
+    float_max_rate: float = 1.5,
+) -> tuple[int, int, int, slice | None]:
+    """Locate launch, burst (highest point), landing and a float.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Cleaned, time-sorted profile.
+    ground_tolerance : float
+        Altitude above the first/last recorded altitude still counted as ground [m].
+    float_band : float
+        Depth below the top within which the balloon counts as floating [m].
+    float_min_duration_s : float
+        Shortest time in the band that makes a float [s] (an ordinary burst passes the top
+        1000 m in a few minutes).
+    float_max_rate : float
+        Largest 60 s vertical rate still counted as floating [m s-1]; the climb into and the
+        fall out of the band are left out of the float.
+
+    Returns
+    -------
+    launch, burst, landing : int
+        Row positions.
+    float_slice : slice or None
+        Rows of the float.
+    """
+    altitude = profile["altitude"].to_numpy(float)
+    burst = int(np.nanargmax(altitude))
+    start = float(np.nanmedian(altitude[: min(5, burst + 1)]))
+    grounded = np.flatnonzero(altitude[: burst + 1] <= start + ground_tolerance)
+    launch = int(grounded[-1]) if grounded.size else 0
+    while launch > 0 and altitude[launch - 1] < altitude[launch] - 0.5:
+        launch -= 1  # back to where the climb began
+    end = float(np.nanmedian(altitude[-5:]))
+    landed = np.flatnonzero(altitude[burst:] <= end + ground_tolerance)
+    landing = burst + int(landed[0]) if landed.size else len(altitude) - 1
+    while landing < len(altitude) - 1 and altitude[landing + 1] < altitude[landing] - 0.5:
+        landing += 1  # on to where the fall ended
+    float_slice = None
+    near_top = altitude >= altitude[burst] - float_band
+    first, last = burst, burst
+    while first > 0 and near_top[first - 1]:
+        first -= 1
+    while last < len(altitude) - 1 and near_top[last + 1]:
+        last += 1
+    if profile["time"].notna().all() and last > first:
+        t = profile["time"].astype("int64").to_numpy()[first : last + 1] / 1e9
+        z = altitude[first : last + 1]
+        n = len(t)
+        lo = np.clip(np.searchsorted(t, t - 30.0), 0, n - 1)
+        hi = np.clip(np.searchsorted(t, t + 30.0, side="right") - 1, 0, n - 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.abs((z[hi] - z[lo]) / (t[hi] - t[lo]))
+        level = np.flatnonzero(rate < float_max_rate)  # the climb into / fall out of the band
+        if level.size and t[level[-1]] - t[level[0]] >= float_min_duration_s:
+            float_slice = slice(first + int(level[0]), first + int(level[-1]) + 1)
+    return launch, burst, landing, float_slice
+
+
+def monotonic_ascent(profile: pd.DataFrame, window: int = 5) -> pd.DataFrame:
+    """Ascent rows whose pressure strictly decreases upward, for MetPy's parcel routines.
+
+    Pressure is median-filtered over ``window`` samples (1 Hz noise), then only rows lower
+    in pressure than every row kept before them are kept, so equal or rising pressures
+    (which MetPy rejects or warns about) disappear. Rows without pressure, temperature or
+    dewpoint are left out.
+    """
+    rows = profile.dropna(subset=["pressure", "temperature", "dewpoint"])
+    if rows.empty:
+        return rows
+    pressure = rows["pressure"].to_numpy(float)
+    if len(pressure) >= window:
+        pressure = median_filter(pressure, size=window, mode="nearest")
+    running_min = np.minimum.accumulate(pressure)
+    keep = np.concatenate([[True], pressure[1:] < running_min[:-1]])
+    out = rows[keep].copy()
+    out["pressure"] = pressure[keep]
+    return out.reset_index(drop=True)
+
+
+def clean_flight(profile: pd.DataFrame) -> CleanFlight:
+    """Run every cleaning step and label the flight phases.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Canonical profile from :func:`analysis.read_profile.read_profile`.
+
+    Returns
+    -------
+    CleanFlight
+        The cleaned profile with its phases.
+    """
+    removed: dict[str, int] = {}
+    out, counts = drop_impossible_values(profile)
+    removed.update({f"impossible_{k}": v for k, v in counts.items() if v})
+    has_time = bool(out["time"].notna().all()) and len(out) > 0
+    if has_time:
+        before = len(out)
+        out = keep_flight_segment(out)
+        removed["outside_flight_segment"] = before - len(out)
+        out, jumps = drop_gps_jumps(out)
+        removed["gps_jumps"] = jumps
+        out, off_track = drop_off_track_fixes(out)
+        removed["off_track"] = off_track
+    else:
+        out = out.sort_values("altitude", kind="stable").reset_index(drop=True)
+    if len(out) < 2:
+        raise ValueError("fewer than 2 usable rows remain after cleaning; nothing to analyse")
+    launch, burst, landing, float_slice = split_phases(out)
+    phase = np.full(len(out), "ascent", dtype=object)
+    phase[:launch] = "ground"
+    phase[burst + 1 : landing + 1] = "descent"
+    phase[landing + 1 :] = "landed"
+    if float_slice is not None:
+        phase[float_slice] = "float"
+    out = out.assign(phase=phase)
+    return CleanFlight(out, launch, burst, landing, float_slice, has_time, removed)

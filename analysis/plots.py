@@ -1,0 +1,167 @@
+"""Report figures (matplotlib, Agg backend).
+
+Skew-T with hodograph, profiles, ascent rate, map of the track with the prediction
+overlaid. Each function writes one PNG and returns its path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["plot_ascent_rate", "plot_profiles", "plot_skewt", "plot_track_map"]
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    fig.savefig(path, dpi=100)
+    _pyplot().close(fig)
+    return path
+
+
+def plot_skewt(levels: pd.DataFrame, path: str | Path, title: str) -> Path:
+    """Skew-T log-p with temperature, dewpoint, wind barbs and a hodograph inset.
+
+    ``levels`` has ``pressure`` [Pa] decreasing, ``temperature``/``dewpoint`` [K],
+    ``u``/``v`` [m s-1] and ``altitude`` [m].
+    """
+    from metpy.plots import Hodograph, SkewT
+    from metpy.units import units
+
+    plt = _pyplot()
+    fig = plt.figure(figsize=(9, 9))
+    skew = SkewT(fig, rotation=30)
+    p = levels["pressure"].to_numpy(float) / 100.0 * units.hPa
+    skew.plot(p, (levels["temperature"].to_numpy(float) - 273.15) * units.degC, "r", lw=1.5,
+              label="temperature")  # fmt: skip
+    if levels["dewpoint"].notna().any():
+        skew.plot(p, (levels["dewpoint"].to_numpy(float) - 273.15) * units.degC, "g", lw=1.5,
+                  label="dewpoint")  # fmt: skip
+    skew.plot_dry_adiabats(alpha=0.25)
+    skew.plot_moist_adiabats(alpha=0.25)
+    skew.plot_mixing_lines(alpha=0.25)
+    top = max(float(np.nanmin(p.m)) * 0.9, 1.0) if len(p) else 100.0
+    skew.ax.set_ylim(1050, top)
+    skew.ax.set_xlim(-90, 45)
+    wind = levels.dropna(subset=["u", "v"])
+    if len(wind):
+        step = max(1, len(wind) // 40)
+        sub = wind.iloc[::step]
+        skew.plot_barbs(
+            sub["pressure"].to_numpy() / 100.0 * units.hPa,
+            sub["u"].to_numpy() * units("m/s"),
+            sub["v"].to_numpy() * units("m/s"),
+        )
+        inset = fig.add_axes([0.62, 0.62, 0.25, 0.25])
+        hodo = Hodograph(inset, component_range=float(np.nanmax(np.hypot(wind["u"], wind["v"])))
+                         + 5)  # fmt: skip
+        hodo.add_grid(increment=10)
+        hodo.plot_colormapped(wind["u"].to_numpy() * units("m/s"),
+                              wind["v"].to_numpy() * units("m/s"),
+                              wind["altitude"].to_numpy() / 1000.0)  # fmt: skip
+        inset.set_title("hodograph [m/s], colour = km", fontsize=8)
+    skew.ax.legend(loc="lower left")
+    skew.ax.set_title(title)
+    return _save(fig, Path(path))
+
+
+def plot_profiles(profile: pd.DataFrame, path: str | Path, title: str) -> Path:
+    """Temperature/dewpoint/theta, relative humidity and wind speed against altitude."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(13, 6), sharey=True)
+    z = profile["altitude"].to_numpy(float) / 1000.0
+    ax = axes[0]
+    ax.plot(profile["temperature"] - 273.15, z, "r", lw=1, label="T")
+    ax.plot(profile["dewpoint"] - 273.15, z, "g", lw=1, label="Td")
+    ax.set_xlabel("temperature [degC]")
+    ax.set_ylabel("altitude [km]")
+    twin = ax.twiny()
+    twin.plot(profile["potential_temperature"], z, "k", lw=0.8, alpha=0.6, label="theta")
+    twin.set_xlabel("potential temperature [K]")
+    ax.legend(loc="lower left")
+    axes[1].plot(profile["relative_humidity"], z, "b", lw=1)
+    axes[1].set_xlabel("relative humidity [%]")
+    ax = axes[2]
+    if "gps_wind_speed" in profile:
+        ax.plot(profile["gps_wind_speed"], z, "k", lw=1, label="GPS drift")
+    reported = np.hypot(profile["eastward_wind"], profile["northward_wind"])
+    if reported.notna().any():
+        ax.plot(reported, z, "c", lw=1, label="reported")
+    if "model_wind_speed" in profile and profile["model_wind_speed"].notna().any():
+        ax.plot(profile["model_wind_speed"], z, "m", lw=1, label="model (ERA5)")
+    ax.set_xlabel("wind speed [m/s]")
+    ax.legend(loc="lower right")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def plot_ascent_rate(
+    ascent: pd.DataFrame, rate: np.ndarray, bands: pd.DataFrame, path: str | Path, title: str
+) -> Path:
+    """Vertical rate against altitude with band means, and the anomaly."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 6), sharey=True)
+    z = ascent["altitude"].to_numpy(float) / 1000.0
+    axes[0].plot(rate, z, ".", ms=1.5, alpha=0.5, label="40 s centred dz/dt")
+    if not bands.empty:
+        mid = (bands["altitude_band_bottom_m"] + 500.0) / 1000.0
+        axes[0].plot(bands["ascent_rate_mean_ms"], mid, "o-", color="k", label="1 km mean")
+    axes[0].set_xlabel("ascent rate [m/s]")
+    axes[0].set_ylabel("altitude [km]")
+    axes[0].legend()
+    ok = np.isfinite(rate)
+    if ok.sum() > 3:
+        trend = np.polyval(np.polyfit(z[ok], rate[ok], 2), z)
+        axes[1].plot(rate - trend, z, ".", ms=1.5, alpha=0.5)
+    axes[1].axvline(0, color="k", lw=0.8)
+    axes[1].set_xlabel("ascent-rate anomaly [m/s] (vertical air motion + drag changes)")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def plot_track_map(
+    profile: pd.DataFrame,
+    points: dict[str, tuple[float, float]],
+    path: str | Path,
+    title: str,
+    prediction: pd.DataFrame | None = None,
+) -> Path:
+    """Track (coloured by altitude) on a local equal-distance plot, with the prediction."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 7))
+    lat = profile["latitude"].to_numpy(float)
+    lon = profile["longitude"].to_numpy(float)
+    drawn = ax.scatter(lon, lat, c=profile["altitude"] / 1000.0, s=3, cmap="viridis")
+    fig.colorbar(drawn, ax=ax, label="altitude [km]")
+    if prediction is not None and not prediction.empty:
+        ax.plot(prediction["longitude"], prediction["latitude"], "r--", lw=1.2,
+                label="prediction")  # fmt: skip
+    for label, (plat, plon) in points.items():
+        ax.plot(plon, plat, "k^" if "predicted" not in label else "rx", ms=8)
+        ax.annotate(label, (plon, plat), textcoords="offset points", xytext=(5, 5), fontsize=8)
+    mid = np.nanmean(lat) if np.isfinite(lat).any() else 0.0
+    ax.set_aspect(1.0 / max(np.cos(np.deg2rad(mid)), 0.1))
+    ax.set_xlabel("longitude [deg]")
+    ax.set_ylabel("latitude [deg]")
+    ax.grid(alpha=0.3)
+    if prediction is not None and not prediction.empty:
+        ax.legend()
+    ax.set_title(title)
+    fig.tight_layout()
+    return _save(fig, Path(path))

@@ -1,0 +1,321 @@
+"""The flight report: every product of one recorded profile, written to one folder.
+
+``build_report`` chains cleaning -> thermodynamics -> GPS winds -> tropopause -> stability
+-> flight performance -> verification -> files (summary.json, CSV tables, CF-NetCDF,
+Wyoming text, PNG plots, self-contained HTML). It is the Python API under
+``strato report``.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import nullcontext
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.cf_trajectory import write_cf_trajectory
+from analysis.cleaning import CleanFlight, clean_flight, monotonic_ascent
+from analysis.flight_performance import (
+    ascent_rate_profile,
+    burst_summary,
+    descent_summary,
+    float_summary,
+    pfotzer_maximum,
+    vertical_rate,
+)
+from analysis.gps_winds import gps_winds, model_wind_differences
+from analysis.profile import derive_thermodynamics, mandatory_levels
+from analysis.stability import stability_indices
+from analysis.tropopause import TROPOPAUSE_METHODS, find_tropopauses
+from analysis.verification import in_flight_prediction_errors, prediction_track, verify
+
+__all__ = ["CSV_COLUMNS", "build_report", "table_with_units"]
+
+#: Column -> (CSV name with its unit, scale, offset): value_out = value * scale + offset.
+CSV_COLUMNS: dict[str, tuple[str, float, float]] = {
+    "latitude": ("latitude_deg", 1.0, 0.0),
+    "longitude": ("longitude_deg", 1.0, 0.0),
+    "altitude": ("altitude_m", 1.0, 0.0),
+    "pressure": ("pressure_hpa", 0.01, 0.0),
+    "temperature": ("temperature_c", 1.0, -273.15),
+    "dewpoint": ("dewpoint_c", 1.0, -273.15),
+    "relative_humidity": ("relative_humidity_percent", 1.0, 0.0),
+    "mixing_ratio": ("mixing_ratio_g_kg", 1000.0, 0.0),
+    "potential_temperature": ("potential_temperature_k", 1.0, 0.0),
+    "equivalent_potential_temperature": ("equivalent_potential_temperature_k", 1.0, 0.0),
+    "u": ("wind_u_ms", 1.0, 0.0),
+    "v": ("wind_v_ms", 1.0, 0.0),
+    "wind_speed": ("wind_speed_ms", 1.0, 0.0),
+    "wind_direction": ("wind_direction_deg", 1.0, 0.0),
+    "eastward_wind": ("reported_wind_u_ms", 1.0, 0.0),
+    "northward_wind": ("reported_wind_v_ms", 1.0, 0.0),
+    "gps_u": ("gps_wind_u_ms", 1.0, 0.0),
+    "gps_v": ("gps_wind_v_ms", 1.0, 0.0),
+    "model_u": ("model_wind_u_ms", 1.0, 0.0),
+    "model_v": ("model_wind_v_ms", 1.0, 0.0),
+    "diff_u": ("gps_minus_model_u_ms", 1.0, 0.0),
+    "diff_v": ("gps_minus_model_v_ms", 1.0, 0.0),
+    "vertical_rate": ("vertical_rate_ms", 1.0, 0.0),
+    "radiation_counts": ("radiation_counts", 1.0, 0.0),
+}
+
+
+def table_with_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``frame`` with edge units (hPa, degC, g/kg) and unit-named columns."""
+    out = pd.DataFrame(index=frame.index)
+    if "time" in frame and frame["time"].notna().any():
+        out["time_utc"] = frame["time"].map(lambda t: t.isoformat() if pd.notna(t) else "")
+    for column, (name, scale, offset) in CSV_COLUMNS.items():
+        if column in frame and frame[column].notna().any():
+            out[name] = frame[column].astype(float) * scale + offset
+    if "phase" in frame:
+        out["phase"] = frame["phase"]
+    return out
+
+
+def _point(rows: pd.DataFrame, i: int) -> dict:
+    row = rows.iloc[i]
+    return {
+        "datetime": None if pd.isna(row["time"]) else row["time"].isoformat(),
+        "latitude_deg": None if pd.isna(row["latitude"]) else round(float(row["latitude"]), 6),
+        "longitude_deg": None if pd.isna(row["longitude"]) else round(float(row["longitude"]), 6),
+        "altitude_m": round(float(row["altitude"]), 1),
+    }
+
+
+def _rms(values: np.ndarray) -> float | None:
+    values = values[np.isfinite(values)]
+    return round(float(np.sqrt(np.mean(values**2))), 3) if len(values) else None
+
+
+def _winds(flight: CleanFlight, profile: pd.DataFrame, window_s: float, atmosphere) -> dict:
+    """Add GPS/model winds and the chosen ``u``/``v`` to ``profile`` in place; summary."""
+    summary: dict = {"gps_window_s": window_s}
+    if flight.has_time and profile["latitude"].notna().mean() > 0.5:
+        winds = gps_winds(profile, window_s)
+        for column in winds:
+            profile[column] = winds[column]
+        du = winds["gps_u"] - profile["eastward_wind"]
+        dv = winds["gps_v"] - profile["northward_wind"]
+        if np.isfinite(du).any():
+            summary["gps_minus_reported_rms_ms"] = _rms(np.hypot(du, dv).to_numpy())
+        if atmosphere is not None:
+            model = model_wind_differences(profile, winds, atmosphere)
+            for column in model:
+                profile[column] = model[column]
+            summary["model_source"] = getattr(atmosphere, "source", "")
+            summary["gps_minus_model_rms_ms"] = _rms(
+                np.hypot(model["diff_u"], model["diff_v"]).to_numpy()
+            )
+            summary["points_outside_model"] = int(model["outside_model"].sum())
+    use_gps = "gps_u" in profile and profile["gps_u"].notna().any()
+    profile["u"] = profile["gps_u"] if use_gps else profile["eastward_wind"]
+    profile["v"] = profile["gps_v"] if use_gps else profile["northward_wind"]
+    summary["wind_source"] = "gps_drift" if use_gps else "reported"
+    profile["wind_speed"] = np.hypot(profile["u"], profile["v"])
+    profile["wind_direction"] = np.mod(np.rad2deg(np.arctan2(-profile["u"], -profile["v"])), 360)
+    return summary
+
+
+def build_report(
+    profile: pd.DataFrame,
+    metadata: dict,
+    out_dir: str | Path,
+    prediction: dict | None = None,
+    atmosphere=None,
+    wind_window_s: float = 20.0,
+    tropopause_method: str = "wmo_every",
+    show_progress: bool = True,
+) -> dict:
+    """Compute every product of a recorded profile and write the report folder.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        Canonical profile (from :func:`analysis.read_profile.read_profile`).
+    metadata : dict
+        Its metadata (``name``, ``format``, ``synthetic``, ``prediction``, ``events``...).
+    out_dir : str or Path
+        Folder to write (created).
+    prediction : dict, optional
+        Pre-launch prediction (predictor JSON); default the one stored in ``metadata``.
+    atmosphere : weather.protocol.Atmosphere, optional
+        Model atmosphere (e.g. ERA5) for wind differences.
+    wind_window_s : float
+        GPS-wind centred-difference window [s].
+    tropopause_method : str
+        One of :data:`analysis.tropopause.TROPOPAUSE_METHODS`.
+    show_progress : bool
+        Show a Rich progress bar on the terminal.
+
+    Returns
+    -------
+    dict
+        The content of ``summary.json``.
+    """
+    if tropopause_method not in TROPOPAUSE_METHODS:
+        raise ValueError(
+            f"unknown tropopause method {tropopause_method!r}; use one of {TROPOPAUSE_METHODS}"
+        )
+    from rich.progress import Progress
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    prediction = prediction if prediction is not None else metadata.get("prediction")
+    name = str(metadata.get("name") or "flight")
+    synthetic = bool(metadata.get("synthetic"))
+    label = f"{name} (SYNTHETIC)" if synthetic else name
+    steps = 9
+    progress = Progress(transient=True) if show_progress else None
+    with progress if progress is not None else nullcontext():
+        task = progress.add_task("report", total=steps) if progress else None
+
+        def step(text: str) -> None:
+            if progress is not None:
+                progress.update(task, advance=1, description=text)
+
+        step("cleaning")
+        flight = clean_flight(profile)
+        summary: dict = {
+            "name": name,
+            "synthetic": synthetic,
+            "source_format": metadata.get("format"),
+            "input": metadata.get("path"),
+            "date_known": metadata.get("date_known", True),
+            "notes": list(metadata.get("notes", [])),
+            "rows_read": int(len(profile)),
+            "rows_used": int(len(flight.profile)),
+            "removed": flight.removed,
+        }
+        step("thermodynamics")
+        rows = derive_thermodynamics(flight.profile)
+        step("winds")
+        summary["winds"] = _winds(flight, rows, wind_window_s, atmosphere)
+        rows["vertical_rate"] = vertical_rate(rows) if flight.has_time else np.nan
+        flight.profile = rows
+        ascent = flight.ascent
+        step("tropopause")
+        tropopauses = find_tropopauses(
+            ascent["altitude"], ascent["temperature"], ascent["pressure"], tropopause_method
+        )
+        summary["tropopause_method"] = tropopause_method
+        summary["tropopause"] = [t.as_summary() for t in tropopauses]
+        step("stability")
+        monotonic = monotonic_ascent(ascent)
+        if len(monotonic) >= 3:
+            summary["stability"] = stability_indices(monotonic)
+        else:
+            summary["stability"] = {
+                "omitted": {"all": "no ascent levels with pressure, temperature and humidity"}
+            }
+        step("flight performance")
+        summary["launch"] = _point(rows, flight.launch_index)
+        summary["burst"] = burst_summary(flight)
+        summary["landing"] = (
+            _point(rows, flight.landing_index)
+            if flight.landing_index > flight.burst_index
+            else None
+        )
+        rate_summary, bands = ascent_rate_profile(flight)
+        summary.update(rate_summary)
+        summary["descent"] = descent_summary(flight)
+        summary["float"] = float_summary(flight)
+        summary["pfotzer"] = pfotzer_maximum(flight)
+        step("verification")
+        divergence = pd.DataFrame()
+        if prediction:
+            performance = {**rate_summary, "burst": summary["burst"],
+                           "descent": summary["descent"]}  # fmt: skip
+            summary["verification"], divergence = verify(flight, prediction, performance)
+        events = in_flight_prediction_errors(flight, metadata.get("events", []))
+        if events:
+            summary.setdefault("verification", {})["in_flight_predictions"] = events
+        step("tables")
+        files = _write_tables(flight, ascent, bands, divergence, out, name, synthetic)
+        step("plots")
+        images = _write_plots(flight, ascent, bands, prediction, out, label)
+        files += [p.name for p in images.values()]
+        summary["files"] = sorted(files + ["summary.json", "report.html"])
+        from analysis.html_report import write_html_report
+
+        (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+        write_html_report(summary, images, out / "report.html")
+    return summary
+
+
+def _write_tables(
+    flight: CleanFlight,
+    ascent: pd.DataFrame,
+    bands: pd.DataFrame,
+    divergence: pd.DataFrame,
+    out: Path,
+    name: str,
+    synthetic: bool,
+) -> list[str]:
+    from analysis.wyoming_text import write_wyoming_text
+
+    files = []
+    table_with_units(flight.profile).to_csv(out / "profile.csv", index=False)
+    files.append("profile.csv")
+    columns = [c for c in CSV_COLUMNS if c in ascent and c not in ("latitude", "longitude")]
+    levels = mandatory_levels(ascent, [c for c in columns if c != "pressure"])
+    table_with_units(levels).to_csv(out / "standard_levels.csv", index=False)
+    files.append("standard_levels.csv")
+    if not bands.empty:
+        bands.to_csv(out / "ascent_rate.csv", index=False)
+        files.append("ascent_rate.csv")
+    if not divergence.empty:
+        divergence.assign(time=divergence["time"].map(lambda t: t.isoformat())).to_csv(
+            out / "track_divergence.csv", index=False
+        )
+        files.append("track_divergence.csv")
+    attributes = {"comment": "SYNTHETIC data, not a real flight"} if synthetic else {}
+    write_cf_trajectory(flight.profile, out / "trajectory.nc", name, attributes)
+    files.append("trajectory.nc")
+    sounding = monotonic_ascent(ascent.assign(dewpoint=ascent["dewpoint"].fillna(-1e9)))
+    sounding["dewpoint"] = sounding["dewpoint"].where(sounding["dewpoint"] > 0)
+    title = f"{name} (SYNTHETIC)" if synthetic else name
+    if len(sounding):
+        write_wyoming_text(sounding, out / "sounding.txt", title=title)
+        files.append("sounding.txt")
+    return files
+
+
+def _write_plots(
+    flight: CleanFlight,
+    ascent: pd.DataFrame,
+    bands: pd.DataFrame,
+    prediction: dict | None,
+    out: Path,
+    label: str,
+) -> dict[str, Path]:
+    from analysis.plots import plot_ascent_rate, plot_profiles, plot_skewt, plot_track_map
+
+    images: dict[str, Path] = {}
+    levels = monotonic_ascent(ascent.assign(dewpoint=ascent["dewpoint"].fillna(-1e9)))
+    levels["dewpoint"] = levels["dewpoint"].where(levels["dewpoint"] > 0)
+    if len(levels) >= 2:
+        images["Skew-T log-p with hodograph"] = plot_skewt(levels, out / "skewt.png", label)
+    images["Profiles"] = plot_profiles(flight.profile, out / "profiles.png", label)
+    if flight.has_time and len(ascent) > 3:
+        images["Ascent rate"] = plot_ascent_rate(
+            ascent, ascent["vertical_rate"].to_numpy(float), bands, out / "ascent_rate.png", label
+        )
+    rows = flight.profile
+    if rows["latitude"].notna().any():
+        points = {"launch": flight.launch_index, "burst": flight.burst_index}
+        if flight.landing_index > flight.burst_index:
+            points["landing"] = flight.landing_index
+        marks = {
+            k: (rows["latitude"].iloc[i], rows["longitude"].iloc[i]) for k, i in points.items()
+        }
+        track = None
+        if prediction:
+            track = prediction_track(prediction)
+            landing = prediction.get("landing", {})
+            if "latitude" in landing:
+                marks["predicted landing"] = (landing["latitude"], landing["longitude"])
+        images["Track"] = plot_track_map(rows, marks, out / "track_map.png", label, track)
+    return images

@@ -1,0 +1,287 @@
+"""Landing predictions during the flight, from the observed state.
+
+During ascent: from the current position and altitude with the observed ascent rate, the
+planned burst altitude and the planned sea-level descent rate. After burst: a descent-only
+prediction from the current position with the sea-level descent rate estimated from the
+observed descent, fitting ``v(h) = v0 sqrt(rho0 / rho(h))`` (predictor-physics.md §1.4;
+telemetry-formats.md §10) with the USSA 1976 density. Predictions run on a worker thread at
+most every ``interval`` seconds, so recording never waits for them, and each one is stored
+as a ``prediction`` event so the report can show how the landing estimate converged.
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from flightlog.events import FlightEvent
+from flightlog.live_quantities import vertical_rate
+from flightlog.phase_observer import PhaseObserver
+from flightlog.store import RecordResult
+
+__all__ = [
+    "SEA_LEVEL_DENSITY",
+    "InflightPredictor",
+    "estimate_sea_level_descent_rate",
+    "predict_landing",
+]
+
+#: Reference sea-level density rho0 of the descent model [kg m-3] (USSA 1976, and the value
+#: the predictor's ``stratoflight`` model uses).
+SEA_LEVEL_DENSITY = 1.2250
+
+
+def estimate_sea_level_descent_rate(
+    times: Sequence[float], altitudes: Sequence[float], rho0: float = SEA_LEVEL_DENSITY
+) -> float:
+    """Sea-level descent rate v0 [m s-1] fitted to observed descent samples.
+
+    Each consecutive pair gives a descent speed ``v = -dh/dt`` at its mid altitude ``h``;
+    ``v = v0 sqrt(rho0 / rho(h))`` is linear in v0, so the least-squares estimate is
+    ``v0 = sum(v s) / sum(s^2)`` with ``s = sqrt(rho0 / rho(h))`` and rho from USSA 1976.
+
+    Parameters
+    ----------
+    times : sequence of float
+        Sample times [s], increasing.
+    altitudes : sequence of float
+        Altitudes [m].
+    rho0 : float
+        Reference sea-level density [kg m-3].
+
+    Returns
+    -------
+    float
+        v0 [m s-1] (positive), NaN when no pair descends.
+    """
+    from weather.standard_atmosphere import ussa1976_density
+
+    t = np.asarray(times, dtype=float)
+    h = np.asarray(altitudes, dtype=float)
+    if t.size < 2:
+        return math.nan
+    dt = np.diff(t)
+    ok = dt > 0
+    speed = -np.diff(h)[ok] / dt[ok]
+    mid = 0.5 * (h[1:] + h[:-1])[ok]
+    descending = speed > 0
+    if not np.any(descending):
+        return math.nan
+    s = np.sqrt(rho0 / ussa1976_density(np.clip(mid[descending], -500.0, 84000.0)))
+    return float(np.sum(speed[descending] * s) / np.sum(s * s))
+
+
+def predict_landing(
+    atmosphere: Any,
+    phase: str,
+    when: float,
+    latitude: float,
+    longitude: float,
+    altitude: float,
+    *,
+    ascent_rate: float | None = None,
+    burst_altitude: float | None = None,
+    descent_rate: float,
+) -> dict[str, Any]:
+    """Predict the landing from one observed state.
+
+    Parameters
+    ----------
+    atmosphere : weather.protocol.Atmosphere
+        Winds and density.
+    phase : {"ascent", "descent"}
+        ``ascent``: a standard flight from here (needs ``ascent_rate`` and
+        ``burst_altitude``); ``descent``: descent only.
+    when : float
+        Time of the state [s since epoch].
+    latitude, longitude, altitude : float
+        Position [degree_north], [degree_east], [m].
+    ascent_rate : float, optional
+        Observed ascent rate [m s-1].
+    burst_altitude : float, optional
+        Planned burst altitude [m]; raised to 100 m above the current altitude when the
+        balloon is already higher.
+    descent_rate : float
+        Sea-level descent rate [m s-1].
+
+    Returns
+    -------
+    dict
+        ``landing_latitude``, ``landing_longitude`` [deg], ``landing_time`` (ISO UTC),
+        ``landing_time_s`` [s since epoch], ``status``, and the inputs used (units in keys).
+    """
+    from predictor.predict import predict
+
+    inputs: dict[str, Any] = {
+        "basis": phase,
+        "from_time": datetime.fromtimestamp(when, tz=UTC).isoformat(),
+        "from_latitude": latitude,
+        "from_longitude": longitude,
+        "from_altitude_m": round(altitude, 1),
+        "sea_level_descent_rate_m_s": round(descent_rate, 3),
+    }
+    if phase == "ascent":
+        if ascent_rate is None or not ascent_rate > 0:
+            raise ValueError("an ascent prediction needs a positive observed ascent rate")
+        if burst_altitude is None:
+            raise ValueError("an ascent prediction needs the planned burst altitude")
+        burst = max(float(burst_altitude), altitude + 100.0)
+        result = predict(
+            atmosphere,
+            when,
+            latitude,
+            longitude,
+            altitude,
+            ascent_rate=ascent_rate,
+            burst_altitude=burst,
+            descent_rate=descent_rate,
+            profile="standard",
+            record_trajectory=False,
+        )
+        inputs.update(ascent_rate_m_s=round(ascent_rate, 3), burst_altitude_m=round(burst, 1))
+    elif phase == "descent":
+        result = predict(
+            atmosphere,
+            when,
+            latitude,
+            longitude,
+            altitude,
+            descent_rate=descent_rate,
+            profile="descent",
+            record_trajectory=False,
+        )
+    else:
+        raise ValueError(f"no in-flight prediction for phase {phase!r}")
+    landing = result.landing
+    landing_time = float(landing.time[0])
+    return {
+        **inputs,
+        "landing_latitude": float(landing.latitude[0]),
+        "landing_longitude": float(landing.longitude[0]),
+        "landing_time_s": landing_time,
+        "landing_time": (
+            datetime.fromtimestamp(landing_time, tz=UTC).isoformat()
+            if math.isfinite(landing_time)
+            else None
+        ),
+        "status": str(result.status[0]),
+        "atmosphere": getattr(atmosphere, "source", ""),
+        "synthetic_atmosphere": bool(getattr(atmosphere, "synthetic", False)),
+    }
+
+
+class InflightPredictor:
+    """Recorder observer running landing predictions at most every ``interval`` seconds.
+
+    Parameters
+    ----------
+    atmosphere : weather.protocol.Atmosphere
+        Winds for the predictions.
+    phases : PhaseObserver
+        Source of the current state and phase.
+    burst_altitude : float
+        Planned burst altitude [m].
+    descent_rate : float
+        Planned sea-level descent rate, used during ascent [m s-1].
+    interval : float
+        Shortest time between two predictions [s] (wall clock).
+    rate_window : float
+        Span of samples for the observed ascent rate and descent fit [s].
+
+    Attributes
+    ----------
+    latest : dict or None
+        The newest prediction (see :func:`predict_landing`).
+    last_error : str or None
+        Why the last attempt failed (e.g. the balloon left the wind data).
+    """
+
+    def __init__(
+        self,
+        atmosphere: Any,
+        phases: PhaseObserver,
+        *,
+        burst_altitude: float,
+        descent_rate: float = 5.0,
+        interval: float = 30.0,
+        rate_window: float = 120.0,
+    ) -> None:
+        self.atmosphere = atmosphere
+        self.phases = phases
+        self.burst_altitude = float(burst_altitude)
+        self.descent_rate = float(descent_rate)
+        self.interval = float(interval)
+        self.rate_window = float(rate_window)
+        self.latest: dict[str, Any] | None = None
+        self.last_error: str | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prediction")
+        self._running: Future[dict[str, Any]] | None = None
+        self._next_at = 0.0
+
+    def _state(self) -> tuple[str, float, float, float, float, dict[str, float]] | None:
+        phase = self.phases.phase
+        if phase not in ("ascent", "descent") or not self.phases.history:
+            return None
+        when, lat, lon, alt = self.phases.history[-1]
+        recent = [p for p in self.phases.history if p[0] >= when - self.rate_window]
+        times = [p[0] for p in recent]
+        alts = [p[3] for p in recent]
+        if phase == "ascent":
+            rate = vertical_rate(times, alts)
+            if not (math.isfinite(rate) and rate > 0):
+                return None
+            return (
+                phase,
+                when,
+                lat,
+                lon,
+                alt,
+                {
+                    "ascent_rate": rate,
+                    "burst_altitude": self.burst_altitude,
+                    "descent_rate": self.descent_rate,
+                },
+            )
+        v0 = estimate_sea_level_descent_rate(times, alts)
+        if not (math.isfinite(v0) and v0 > 0):
+            return None
+        return phase, when, lat, lon, alt, {"descent_rate": v0}
+
+    def __call__(self, result: RecordResult | None) -> list[FlightEvent]:
+        """Collect a finished prediction as an event; start a new one when due."""
+        events: list[FlightEvent] = []
+        if self._running is not None and self._running.done():
+            future, self._running = self._running, None
+            try:
+                prediction = future.result()
+            except Exception as exc:  # noqa: BLE001 (a failed prediction must not stop logging)
+                self.last_error = f"{type(exc).__name__}: {exc}"
+            else:
+                self.latest, self.last_error = prediction, None
+                when = datetime.fromisoformat(prediction["from_time"])
+                events.append(FlightEvent("prediction", when, prediction))
+        if self._running is None and _time.monotonic() >= self._next_at:
+            state = self._state()
+            if state is not None:
+                phase, when, lat, lon, alt, rates = state
+                self._next_at = _time.monotonic() + self.interval
+                self._running = self._executor.submit(
+                    predict_landing, self.atmosphere, phase, when, lat, lon, alt, **rates
+                )
+        return events
+
+    def close(self, wait: bool = True) -> list[FlightEvent]:
+        """Finish the running prediction (when ``wait``) and stop the worker."""
+        events: list[FlightEvent] = []
+        if self._running is not None and wait:
+            self._running.exception()
+            self._next_at = math.inf
+            events = self(None)
+        self._executor.shutdown(wait=wait, cancel_futures=True)
+        return events

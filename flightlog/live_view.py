@@ -1,0 +1,205 @@
+"""What the crew sees while logging: a Rich dashboard, or one plain line per commit.
+
+:class:`LiveView` reads the recorder's running totals, the phase observer and the in-flight
+predictor; it never touches the database. :func:`commit_line` is the ``--no-live`` form: one
+line per commit, printed only after the commit returned, naming the sentence ids recorded
+(tests and scripts read these lines as the "recorded" acknowledgement).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from flightlog.live_quantities import great_circle
+from flightlog.phase_observer import PhaseObserver
+from flightlog.recorder import RecorderStats
+from flightlog.store import RecordResult
+
+__all__ = ["ChasePosition", "LiveView", "commit_line", "parse_chase"]
+
+
+@dataclass(frozen=True)
+class ChasePosition:
+    """Where the chase crew is: latitude [degree_north], longitude [degree_east]."""
+
+    latitude: float
+    longitude: float
+
+
+def parse_chase(text: str) -> ChasePosition:
+    """Parse ``"LAT,LON"`` in decimal degrees (e.g. ``"52.2,0.12"``)."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        lat, lon = (float(p) for p in parts)
+    except ValueError as exc:
+        raise ValueError(
+            f"--chase {text!r} is not LAT,LON in decimal degrees; e.g. --chase 52.2,0.12"
+        ) from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 360):
+        raise ValueError(f"--chase {text!r} is outside -90..90 latitude / -180..360 longitude")
+    return ChasePosition(lat, lon if lon <= 180 else lon - 360)
+
+
+def _iso(when: datetime | float | None) -> str:
+    if when is None:
+        return "-"
+    if not isinstance(when, datetime):
+        when = datetime.fromtimestamp(float(when), tz=UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def commit_line(
+    result: RecordResult, stats: RecorderStats, phases: PhaseObserver | None = None
+) -> str | None:
+    """One plain line saying what a commit recorded (``--no-live``); None if nothing to say.
+
+    Frames: ``<UTC> recorded N frames (ok, bad, duplicate) sentence_ids 1,2,3 | totals ...``;
+    a commit of events only: ``<UTC> event <kind> ...``.
+    """
+    events = [
+        f"event {event.kind} {_event_summary(event.data)}".rstrip()
+        for event in result.events_written
+        if event.kind not in ("recording_started", "recording_stopped")
+    ]
+    if not result.frames:
+        return f"{_iso(datetime.now(UTC))} " + " | ".join(events) if events else None
+    ids = ",".join(str(i) for i in result.sentence_ids) or "-"
+    text = (
+        f"{_iso(datetime.now(UTC))} recorded {result.frames} frames "
+        f"(ok {result.good_frames}, bad {result.bad_frames}, duplicate {result.duplicates}) "
+        f"sentence_ids {ids} | totals ok {stats.frames_ok} bad {stats.frames_bad}"
+    )
+    if phases is not None and phases.last_row is not None:
+        altitude = phases.last_row.values.get("altitude")
+        rate = phases.detector.rate
+        if altitude is not None:
+            text += f" | altitude {altitude:.0f} m"
+        if math.isfinite(rate):
+            text += f" rate {rate:+.1f} m/s"
+        text += f" phase {phases.phase}"
+    return " | ".join([text, *events])
+
+
+def _event_summary(data: dict[str, Any]) -> str:
+    keys = (
+        "altitude_m",
+        "landing_latitude",
+        "landing_longitude",
+        "landing_time",
+        "offset_s",
+        "detail",
+    )
+    return " ".join(f"{k}={data[k]}" for k in keys if data.get(k) not in (None, ""))
+
+
+class LiveView:
+    """Rich dashboard of a flight being recorded.
+
+    Parameters
+    ----------
+    flight_name : str
+        Shown in the title.
+    stats : RecorderStats
+        The recorder's running totals.
+    phases : PhaseObserver
+        Latest fix, vertical rate, phase, burst altitude.
+    predictor : object, optional
+        An :class:`flightlog.inflight_prediction.InflightPredictor` (its ``latest``).
+    chase : ChasePosition, optional
+        Show distance and bearing from here.
+    """
+
+    def __init__(
+        self,
+        flight_name: str,
+        stats: RecorderStats,
+        phases: PhaseObserver,
+        predictor: Any = None,
+        chase: ChasePosition | None = None,
+    ) -> None:
+        self.flight_name = flight_name
+        self.stats = stats
+        self.phases = phases
+        self.predictor = predictor
+        self.chase = chase
+
+    def _chase_text(self, lat: float | None, lon: float | None) -> str:
+        if self.chase is None or lat is None or lon is None:
+            return "-"
+        distance, bearing = great_circle(self.chase.latitude, self.chase.longitude, lat, lon)
+        return f"{distance / 1000:.2f} km at {bearing:.0f} deg"
+
+    def rows(self) -> list[tuple[str, str]]:
+        """Return the dashboard's (label, value) rows, as plain text."""
+        stats, row = self.stats, self.phases.last_row
+        values = row.values if row is not None else {}
+        lat, lon, alt = values.get("latitude"), values.get("longitude"), values.get("altitude")
+        rate = self.phases.detector.rate
+        since = "-"
+        if stats.last_frame_at is not None:
+            since = f"{(datetime.now(UTC) - stats.last_frame_at).total_seconds():.0f} s"
+        when = None if row is None else (row.payload_time or row.received_at)
+        fix = "-" if lat is None or lon is None else f"{lat:.5f}, {lon:.5f} at {_iso(when)}"
+        burst = self.phases.detector.burst_altitude
+        rows = [
+            ("last fix", fix),
+            ("altitude", "-" if alt is None else f"{alt:.0f} m"),
+            ("vertical rate", "-" if not math.isfinite(rate) else f"{rate:+.1f} m/s"),
+            ("phase", self.phases.phase),
+            ("since last frame", since),
+            (
+                "frames",
+                f"ok {stats.frames_ok}  bad {stats.frames_bad}  duplicate {stats.duplicates}",
+            ),
+            ("burst altitude", "-" if burst is None else f"{burst:.0f} m"),
+            ("from chase", self._chase_text(lat, lon)),
+        ]
+        latest = getattr(self.predictor, "latest", None)
+        if latest is not None:
+            rows.append(
+                (
+                    "predicted landing",
+                    f"{latest['landing_latitude']:.4f}, {latest['landing_longitude']:.4f} "
+                    f"at {latest['landing_time']} ({latest['basis']})",
+                )
+            )
+            rows.append(
+                (
+                    "landing from chase",
+                    self._chase_text(latest["landing_latitude"], latest["landing_longitude"]),
+                )
+            )
+        else:
+            rows.append(("predicted landing", "-"))
+        if stats.write_error:
+            rows.append(
+                (
+                    "WRITE ERROR",
+                    f"{stats.write_error} (pending {stats.pending}, "
+                    f"spilled {stats.spilled}, lost {stats.dropped})",
+                )
+            )
+        return rows
+
+    def __rich__(self) -> Panel:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        for label, value in self.rows():
+            style = "bold red" if label == "WRITE ERROR" else None
+            table.add_row(label, Text(value, style=style or ""))
+        recent = [
+            e
+            for e in self.stats.events[-5:]
+            if e.kind not in ("recording_started", "recording_stopped")
+        ]
+        lines = [Text(f"{_iso(e.time)} {e.kind} {_event_summary(e.data)}") for e in recent]
+        return Panel(Group(table, *lines), title=f"strato log: {self.flight_name}")

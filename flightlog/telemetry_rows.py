@@ -1,0 +1,160 @@
+"""Turn a decoded frame into a telemetry row: SI columns, duplicate key, clock check.
+
+Pure functions, no SQLite: :mod:`flightlog.store` writes what these return.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from firmware_bridge.frame import Frame
+from flightlog.schema import TELEMETRY_FIELD_COLUMNS
+
+__all__ = [
+    "CLOCK_OFFSET_LIMIT",
+    "TelemetryRow",
+    "dedup_key",
+    "epoch_seconds",
+    "telemetry_row",
+]
+
+#: A payload clock more than this far from the receiver's clock is flagged [s]. Chosen as
+#: 60 s: well above receive latency and the 18 s GPS-UTC leap-second offset some decoders
+#: report, and the point where SondeHub starts hiding frames as "in the future" and the
+#: horusdemodlib uploader starts warning (telemetry-formats.md §6).
+CLOCK_OFFSET_LIMIT = 60.0
+
+
+def epoch_seconds(value: Any) -> float | None:
+    """Seconds since the Unix epoch [s] from a tz-aware datetime or a number (None stays).
+
+    Raises
+    ------
+    ValueError
+        For a naive datetime: the flight log never guesses a time zone.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                f"time {value.isoformat()} has no time zone; the bridge must hand over UTC"
+            )
+        return value.timestamp()
+    return float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class TelemetryRow:
+    """What the store writes to ``telemetry`` for one good frame.
+
+    Attributes
+    ----------
+    received_at : float
+        Receive time [s since epoch].
+    payload_time : float or None
+        Time stamped by the payload [s since epoch].
+    clock_offset : float or None
+        ``payload_time - received_at`` [s].
+    clock_suspect : bool
+        ``abs(clock_offset) > CLOCK_OFFSET_LIMIT``.
+    callsign : str or None
+        Payload identifier.
+    sentence_id : int or None
+        Payload frame counter.
+    values : dict
+        Canonical column name -> value in SI units (floats or None), one key per
+        :data:`~flightlog.schema.TELEMETRY_FIELD_COLUMNS`.
+    extras : dict
+        Other decoded fields (JSON-serialisable).
+    dedup_key : str or None
+        Key shared by copies of the same frame heard by several receivers.
+    """
+
+    received_at: float
+    payload_time: float | None
+    clock_offset: float | None
+    clock_suspect: bool
+    callsign: str | None
+    sentence_id: int | None
+    values: dict[str, float | None]
+    extras: dict[str, Any]
+    dedup_key: str | None
+
+    def extras_json(self) -> str | None:
+        """Return the extras as JSON text, None when there are none."""
+        return json.dumps(self.extras, sort_keys=True, default=str) if self.extras else None
+
+
+def dedup_key(
+    callsign: str | None, sentence_id: int | None, payload_time: float | None
+) -> str | None:
+    """Key identifying one transmitted frame, or None when it cannot be identified.
+
+    Two receivers hearing the same transmission decode the same callsign, sentence id and
+    payload time; all three (callsign may be empty) make the key. Without a sentence id or
+    payload time there is no safe key (counters restart when a payload reboots), and such
+    frames are never merged.
+    """
+    if sentence_id is None or payload_time is None:
+        return None
+    return f"{callsign or ''}|{int(sentence_id)}|{payload_time:.3f}"
+
+
+def _as_float(name: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"telemetry field {name!r} is not a number: {value!r}") from exc
+    return number if math.isfinite(number) else None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def telemetry_row(frame: Frame) -> TelemetryRow:
+    """Build the telemetry row of a good frame.
+
+    Parameters
+    ----------
+    frame : Frame
+        A frame with ``status == "ok"``; its ``fields`` use the canonical names and SI units
+        of :mod:`firmware_bridge.fields`.
+
+    Returns
+    -------
+    TelemetryRow
+    """
+    fields = dict(frame.fields)
+    received_at = epoch_seconds(frame.received_at)
+    assert received_at is not None
+    payload_time = epoch_seconds(fields.pop("payload_time", None))
+    callsign = fields.pop("callsign", None)
+    callsign = None if callsign is None else str(callsign)
+    sentence_id = fields.pop("sentence_id", None)
+    sentence_id = None if sentence_id is None else int(sentence_id)
+    values = {name: _as_float(name, fields.pop(name, None)) for name in TELEMETRY_FIELD_COLUMNS}
+    extras = {name: _jsonable(value) for name, value in fields.items()}
+    offset = None if payload_time is None else payload_time - received_at
+    return TelemetryRow(
+        received_at=received_at,
+        payload_time=payload_time,
+        clock_offset=offset,
+        clock_suspect=offset is not None and abs(offset) > CLOCK_OFFSET_LIMIT,
+        callsign=callsign,
+        sentence_id=sentence_id,
+        values=values,
+        extras=extras,
+        dedup_key=dedup_key(callsign, sentence_id, payload_time),
+    )

@@ -1,0 +1,292 @@
+"""Pictures and KML of ensembles and launch-window studies (matplotlib, Agg backend).
+
+Writers for the planning results: an ensemble map (coastline from the atmosphere's
+land-sea mask, member tracks and landings, 50 %/95 % ellipses, launch, zones), a KML of the
+members, and for studies a map of landing points coloured by launch time, a day x hour
+heat map of the safe-landing probability, and a month x hour climatology heat map.
+Synthetic inputs are labelled SYNTHETIC in every title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+from predictor.zones import Zone
+
+if TYPE_CHECKING:
+    from predictor.ensemble import EnsembleResult
+    from predictor.planner import PlanResult
+    from weather.protocol import Atmosphere
+
+__all__ = [
+    "plot_climatology",
+    "plot_ensemble_map",
+    "plot_plan_heatmap",
+    "plot_plan_landings",
+    "write_ensemble_kml",
+]
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _extent(lat: np.ndarray, lon: np.ndarray, pad: float = 0.3) -> tuple[float, ...]:
+    lat = lat[np.isfinite(lat)]
+    lon = lon[np.isfinite(lon)]
+    la0, la1 = float(lat.min()), float(lat.max())
+    lo0, lo1 = float(lon.min()), float(lon.max())
+    dla = max(la1 - la0, 0.2) * pad + 0.05
+    dlo = max(lo1 - lo0, 0.2) * pad + 0.05
+    return lo0 - dlo, lo1 + dlo, la0 - dla, la1 + dla
+
+
+def _coastline(ax, atmosphere: Atmosphere | None, extent: Sequence[float], n: int = 160) -> bool:
+    """Draw land shading and the 0.5 land-fraction contour; False without land-sea data."""
+    if atmosphere is None or not atmosphere.has_surface:
+        return False
+    b = atmosphere.bounds
+    lo0, lo1 = max(extent[0], b.lon_min), min(extent[1], b.lon_max)
+    la0, la1 = max(extent[2], b.lat_min), min(extent[3], b.lat_max)
+    if lo0 >= lo1 or la0 >= la1:
+        return False
+    lon, lat = np.meshgrid(np.linspace(lo0, lo1, n), np.linspace(la0, la1, n))
+    land = np.asarray(atmosphere.land_fraction(lat.ravel(), lon.ravel())).reshape(lat.shape)
+    if not np.isfinite(land).any():
+        return False
+    ax.contourf(lon, lat, land, levels=[-0.01, 0.5, 1.01], colors=["#dbe9f6", "#efe6d2"],
+                zorder=0)
+    if np.nanmin(land) < 0.5 < np.nanmax(land):
+        ax.contour(lon, lat, land, levels=[0.5], colors="#555555", linewidths=1.0, zorder=1)
+    return True
+
+
+def _zones(ax, zones: Sequence[Zone]) -> None:
+    for z in zones:
+        geoms = getattr(z.geometry, "geoms", [z.geometry])
+        for g in geoms:
+            x, y = g.exterior.xy
+            ax.fill(x, y, facecolor="#d62728", alpha=0.15, edgecolor="#d62728", lw=1.2, zorder=2)
+        c = z.geometry.representative_point()
+        ax.annotate(z.name, (c.x, c.y), color="#a01010", fontsize=8, ha="center", zorder=6)
+
+
+def _title(ax, text: str, synthetic: bool) -> None:
+    ax.set_title(("SYNTHETIC data: " if synthetic else "") + text, fontsize=10)
+
+
+def _aspect(ax, lat: float) -> None:
+    ax.set_aspect(1.0 / max(np.cos(np.radians(lat)), 0.05))
+    ax.set_xlabel("longitude [deg E]")
+    ax.set_ylabel("latitude [deg N]")
+
+
+def plot_ensemble_map(
+    ensemble: EnsembleResult,
+    path: str | Path,
+    atmosphere: Atmosphere | None = None,
+    zones: Sequence[Zone] = (),
+) -> Path:
+    """Write a PNG map of an ensemble: coastline, tracks, landings, ellipses, launch, zones."""
+    plt = _pyplot()
+    p = ensemble.prediction
+    s = ensemble.statistics
+    lat_all = [p.landing.latitude, p.launch.latitude]
+    lon_all = [p.landing.longitude, p.launch.longitude]
+    tracks = []
+    if any(st.n_points.max() > 2 for st in p.stages):
+        for i in range(p.n_members):
+            tr = p.trajectory(i)
+            tracks.append((tr["longitude"], tr["latitude"]))
+            lat_all.append(tr["latitude"])
+            lon_all.append(tr["longitude"])
+    for e in s.ellipses:
+        la, lo = e.polygon()
+        lat_all.append(la)
+        lon_all.append(lo)
+    extent = _extent(np.concatenate(lat_all), np.concatenate(lon_all))
+    fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
+    has_coast = _coastline(ax, atmosphere, extent)
+    for x, y in tracks:
+        ax.plot(x, y, color="#1f77b4", lw=0.4, alpha=0.35, zorder=2)
+    ax.scatter(p.landing.longitude, p.landing.latitude, s=8, color="#1f4e9c", zorder=4,
+               label=f"landings ({s.n_landed} of {s.n_members} members)")
+    for e, style in zip(s.ellipses, ("-", "--", ":"), strict=False):
+        la, lo = e.polygon()
+        ax.plot(lo, la, style, color="#d4a017", lw=2, zorder=5,
+                label=f"{e.probability:.0%} ellipse ({e.semi_major / 1000:.1f} x "
+                      f"{e.semi_minor / 1000:.1f} km)")
+    ax.plot(s.mean_longitude, s.mean_latitude, "P", color="#d4a017", ms=10, mec="k", zorder=6,
+            label="mean landing")
+    ax.plot(p.launch.longitude[0], p.launch.latitude[0], "^", color="#2ca02c", ms=11, mec="k",
+            zorder=6, label="launch")
+    _zones(ax, zones)
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    _aspect(ax, float(s.mean_latitude if np.isfinite(s.mean_latitude) else 0.0))
+    sea = s.sea_probability
+    sea_text = "" if sea is None else f", P(sea) = {sea:.0%}"
+    _title(ax, f"Ensemble of {s.n_members} members{sea_text}"
+               + ("" if has_coast else " (no land-sea data)"), bool(p.synthetic))
+    ax.legend(loc="best", fontsize=8, framealpha=0.85)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def write_ensemble_kml(ensemble: EnsembleResult, path: str | Path) -> Path:
+    """Write a KML: member landings (and tracks when recorded), mean landing, ellipses."""
+    p = ensemble.prediction
+    s = ensemble.statistics
+    synthetic = " (SYNTHETIC data)" if p.synthetic else ""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>',
+        f"<name>{escape(f'Stratoflight ensemble, {s.n_members} members{synthetic}')}</name>",
+        '<Style id="member"><IconStyle><scale>0.5</scale></IconStyle></Style>',
+        '<Style id="ellipse"><LineStyle><color>ff17a0d4</color><width>2</width></LineStyle>'
+        "<PolyStyle><fill>0</fill></PolyStyle></Style>",
+        "<Folder><name>members</name>",
+    ]
+    recorded = any(st.n_points.max() > 2 for st in p.stages)
+    for i in range(p.n_members):
+        if p.status[i] != "landed":
+            continue
+        parts.append(
+            f"<Placemark><name>member {i}</name><styleUrl>#member</styleUrl>"
+            f"<description>{escape(str(p.surface[i]))}</description><Point><coordinates>"
+            f"{p.landing.longitude[i]!r},{p.landing.latitude[i]!r},0</coordinates></Point>"
+            "</Placemark>"
+        )
+        if recorded:
+            tr = p.trajectory(i)
+            coords = " ".join(f"{x!r},{y!r},{z!r}" for x, y, z in
+                              zip(tr["longitude"], tr["latitude"], tr["altitude"], strict=True))
+            parts.append(
+                f"<Placemark><name>track {i}</name><LineString><altitudeMode>absolute"
+                f"</altitudeMode><coordinates>{coords}</coordinates></LineString></Placemark>"
+            )
+    parts.append("</Folder>")
+    parts.append(
+        f"<Placemark><name>mean landing</name><Point><coordinates>{s.mean_longitude!r},"
+        f"{s.mean_latitude!r},0</coordinates></Point></Placemark>"
+    )
+    for e in s.ellipses:
+        la, lo = e.polygon()
+        coords = " ".join(f"{x!r},{y!r},0" for x, y in zip(lo, la, strict=True))
+        parts.append(
+            f"<Placemark><name>{e.probability:.0%} ellipse</name><styleUrl>#ellipse</styleUrl>"
+            f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}</coordinates>"
+            "</LinearRing></outerBoundaryIs></Polygon></Placemark>"
+        )
+    parts.append("</Document></kml>")
+    path = Path(path)
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def plot_plan_landings(
+    plan: PlanResult,
+    path: str | Path,
+    atmosphere: Atmosphere | None = None,
+    synthetic: bool = False,
+) -> Path:
+    """Landing points of every slot, coloured by launch time, over the coastline."""
+    import matplotlib.dates as mdates
+
+    plt = _pyplot()
+    land = plan.landings
+    st = plan.settings
+    lat = land["latitude"].to_numpy(float)
+    lon = land["longitude"].to_numpy(float)
+    fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
+    if np.isfinite(lat).any():
+        extent = _extent(np.append(lat, st.latitude), np.append(lon, st.longitude))
+        _coastline(ax, atmosphere, extent)
+        when = mdates.date2num(land["launch_time"].dt.tz_convert(None).to_numpy())
+        sc = ax.scatter(lon, lat, c=when, s=6, cmap="viridis", zorder=3)
+        bar = fig.colorbar(sc, ax=ax, shrink=0.8)
+        bar.set_label("launch time (UTC)")
+        locator = mdates.AutoDateLocator()
+        bar.ax.yaxis.set_major_locator(locator)
+        bar.ax.yaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.set_xlim(extent[0], extent[1])
+        ax.set_ylim(extent[2], extent[3])
+    _zones(ax, st.zones)
+    ax.plot(st.longitude, st.latitude, "^", color="#d62728", ms=11, mec="k", zorder=5,
+            label="launch")
+    _aspect(ax, st.latitude)
+    _title(ax, f"Landings of {len(plan.slots)} launch slots x {st.n_members} member(s)", synthetic)
+    ax.legend(loc="best", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _heatmap(table, path: Path, title: str, ylabel: str, yticklabels: list[str]) -> Path:
+    plt = _pyplot()
+    height = min(max(3.0, 0.22 * len(table) + 1.5), 30.0)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.35 * table.shape[1] + 3), height), dpi=110)
+    im = ax.imshow(table.to_numpy(float), aspect="auto", cmap="RdYlGn", vmin=0.0, vmax=1.0,
+                   interpolation="nearest")
+    ax.set_xticks(range(table.shape[1]), [f"{int(h):02d}" for h in table.columns])
+    step = max(1, len(yticklabels) // 40)
+    ax.set_yticks(range(0, len(yticklabels), step), yticklabels[::step])
+    ax.set_xlabel("launch hour (UTC)")
+    ax.set_ylabel(ylabel)
+    bar = fig.colorbar(im, ax=ax)
+    bar.set_label("probability of a safe landing")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_plan_heatmap(plan: PlanResult, path: str | Path, synthetic: bool = False) -> Path:
+    """Calendar heat map: safe-landing probability by day (rows) and UTC hour (columns)."""
+    import pandas as pd
+
+    t = plan.slots["launch_time"]
+    frame = pd.DataFrame({"day": t.dt.strftime("%Y-%m-%d"), "hour": t.dt.hour,
+                          "p": plan.slots["safe_probability"].astype(float)})
+    table = frame.pivot_table(index="day", columns="hour", values="p", aggfunc="mean")
+    title = ("SYNTHETIC data: " if synthetic else "") + "Safe-landing probability by day and hour"
+    return _heatmap(table, Path(path), title, "day", list(table.index))
+
+
+def plot_climatology(plan: PlanResult, path: str | Path, synthetic: bool = False) -> Path:
+    """Month x hour heat map of the mean safe-landing probability over every year."""
+    from predictor.planner import climatology_table
+
+    table = climatology_table(plan.slots)
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    years = plan.slots["launch_time"].dt.year
+    span = f"{years.min()}-{years.max()}" if len(years) else ""
+    title = (("SYNTHETIC data: " if synthetic else "")
+             + f"Climatology {span}: mean safe-landing probability")
+    return _heatmap(table, Path(path), title, "month", [names[int(m) - 1] for m in table.index])
+
+
+def summary_lines(plan: PlanResult, count: int = 10) -> list[dict[str, Any]]:
+    """The best ``count`` slots as plain dicts (for printing)."""
+    rows = plan.slots.head(count).to_dict(orient="records")
+    for r in rows:
+        r["launch_time"] = r["launch_time"].strftime("%Y-%m-%d %H:%MZ")
+    return rows

@@ -1,0 +1,456 @@
+"""The predictor's Python API: validate a request, build the profile, solve, assemble.
+
+:func:`predict` handles one flight or an ensemble: every numeric argument may be an array
+over members (shape (n_members,)); scalars apply to all members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from predictor.constants import (
+    DEFAULT_EVENT_TOLERANCE_S,
+    DEFAULT_STEP_S,
+    MODELS,
+    PROFILES,
+)
+from predictor.profiles import descent_physics, descent_profile, float_profile, standard_profile
+from predictor.result import FlightPoints, PredictionResult, PredictionWarning, iso_utc
+from predictor.solver import MAX_FLIGHT_DURATION_S, solve, wrap_longitude
+from weather.protocol import Atmosphere, to_epoch_seconds
+
+__all__ = ["predict", "predict_landings", "to_epoch_array"]
+
+FloatArray = npt.NDArray[np.float64]
+TimeLike = datetime | float | Sequence[datetime] | Sequence[float] | npt.NDArray[Any]
+
+
+def to_epoch_array(when: TimeLike | None, name: str) -> FloatArray | None:
+    """Convert times to float64 seconds since the epoch [s], shape (n,) or (1,).
+
+    Accepts a timezone-aware datetime, a number of seconds since the epoch, or a sequence /
+    array of either (numpy ``datetime64`` arrays are read as UTC). Naive datetimes are
+    refused (Stratoflight never guesses a time zone).
+    """
+    if when is None:
+        return None
+    if isinstance(when, datetime):
+        return np.array([to_epoch_seconds(when)])
+    arr = np.asarray(when)
+    if np.issubdtype(arr.dtype, np.datetime64):
+        return np.atleast_1d(arr.astype("datetime64[ns]").astype(np.int64) / 1e9)
+    if arr.dtype == object:
+        flat = [
+            to_epoch_seconds(w) if isinstance(w, datetime) else float(w) for w in arr.ravel()
+        ]
+        return np.asarray(flat, dtype=np.float64)
+    try:
+        return np.atleast_1d(arr.astype(np.float64))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be a timezone-aware datetime or seconds since the epoch, got {when!r}"
+        ) from exc
+
+
+def _array(value: Any, name: str) -> FloatArray | None:
+    if value is None:
+        return None
+    arr = np.atleast_1d(np.asarray(value, dtype=np.float64))
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a number or a 1-D array over members, got shape "
+                         f"{arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return arr
+
+
+def _require_positive(arr: FloatArray | None, name: str, unit: str) -> None:
+    if arr is None:
+        raise ValueError(f"{name} [{unit}] is required for this profile")
+    if np.any(arr <= 0):
+        raise ValueError(
+            f"{name} must be positive, got {arr[arr <= 0][0]:g} {unit}; give the speed as a "
+            "positive number (the direction follows from the stage)"
+        )
+
+
+def _setting(arr: FloatArray | None) -> Any:
+    """One scalar when all members share the value, else the per-member array."""
+    if arr is None:
+        return None
+    if arr.shape[0] == 1 or np.all(arr == arr[0]):
+        return float(arr[0])
+    return arr
+
+
+def _check_inside(atmosphere: Atmosphere, t: FloatArray, lat: FloatArray, lon: FloatArray,
+                  what: str) -> None:
+    b = atmosphere.bounds
+    t0, t1 = to_epoch_seconds(b.time_start), to_epoch_seconds(b.time_end)
+    bad_t = (t < t0) | (t > t1)
+    if bad_t.any():
+        raise ValueError(
+            f"{what} time {iso_utc(t[bad_t][0])} is outside the atmosphere data "
+            f"({b.time_start.isoformat()} to {b.time_end.isoformat()}); choose a time inside "
+            "or load data covering it"
+        )
+    if np.any((lat < -90) | (lat > 90)):
+        raise ValueError(f"latitude must be within -90..90 degrees, got {lat[0]:g}")
+    lo = wrap_longitude(lon)
+    bad = (lat < b.lat_min) | (lat > b.lat_max)
+    if (b.lon_max - b.lon_min) < 359.999:
+        if b.lon_min <= b.lon_max:
+            bad |= (lo < b.lon_min) | (lo > b.lon_max)
+        else:
+            bad |= (lo < b.lon_min) & (lo > b.lon_max)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{what} position {lat[i]:g}, {lon[i]:g} is outside the atmosphere data "
+            f"(latitude {b.lat_min:g}..{b.lat_max:g}, longitude {b.lon_min:g}..{b.lon_max:g} "
+            "degrees); choose a place inside or load data covering it"
+        )
+
+
+def predict(
+    atmosphere: Atmosphere,
+    launch_time: TimeLike,
+    latitude: npt.ArrayLike,
+    longitude: npt.ArrayLike,
+    altitude: npt.ArrayLike | None = None,
+    *,
+    ascent_rate: npt.ArrayLike | None = None,
+    burst_altitude: npt.ArrayLike | None = None,
+    descent_rate: npt.ArrayLike | None = None,
+    profile: str = "standard",
+    float_altitude: npt.ArrayLike | None = None,
+    float_duration: npt.ArrayLike | None = None,
+    float_until: TimeLike | None = None,
+    step: float = DEFAULT_STEP_S,
+    model: str = "stratoflight",
+    event_tolerance: float = DEFAULT_EVENT_TOLERANCE_S,
+    record_trajectory: bool = True,
+    atmosphere_member: npt.ArrayLike | None = None,
+    max_flight_duration: float = MAX_FLIGHT_DURATION_S,
+    compiled: bool = True,
+) -> PredictionResult:
+    """Predict a balloon flight (or an ensemble of flights) through an atmosphere.
+
+    Parameters
+    ----------
+    atmosphere : weather.protocol.Atmosphere
+        Winds, density, ground and land/sea (``weather.open_atmosphere(...)``, the sample
+        atmosphere, or an analytic one).
+    launch_time : datetime, float or array
+        Launch time (timezone-aware) or seconds since the epoch [s]; for ``descent`` the
+        time at the start point.
+    latitude, longitude : float or ndarray
+        Launch (or descent start) position [degree_north], [degree_east]; longitudes in
+        0..360 are accepted.
+    altitude : float or ndarray, optional
+        Launch altitude above mean sea level [m]; default the ground (the atmosphere's
+        orography, or sea level without surface data). Required for ``descent``.
+    ascent_rate : float or ndarray
+        Ascent rate [m s-1] (standard, float).
+    burst_altitude : float or ndarray
+        Burst altitude [m] (standard; optional upper limit for float).
+    descent_rate : float or ndarray
+        Descent rate at sea-level density v0 [m s-1].
+    profile : {"standard", "float", "descent"}
+        Flight profile (see :data:`predictor.constants.PROFILES`).
+    float_altitude : float or ndarray
+        Float altitude [m] (float).
+    float_duration : float or ndarray
+        Float time after reaching the float altitude [s] (float).
+    float_until : datetime, float or array
+        End of the float [UTC datetime or s since epoch] (float).
+    step : float
+        RK4 step [s].
+    model : {"stratoflight", "cusf"}
+        Physics: ``stratoflight`` (density from the data with USSA 1976 fallback, rho0 =
+        1.2250 kg m-3, landing on the ground) or ``cusf`` (NASA three-layer density, CUSF
+        drag constant 1.1045, landing at sea level) for comparison with the classic CUSF
+        predictor.
+    event_tolerance : float
+        Burst, float end and landing are located to this time tolerance [s].
+    record_trajectory : bool
+        Keep every step's point (default); False keeps only stage start/end points, for
+        large ensembles that need only landings.
+    atmosphere_member : int or ndarray of int, optional
+        Ensemble member of the atmosphere data each flight uses.
+    max_flight_duration : float
+        Members still flying after this time [s] stop (status ``exceeded_max_duration``).
+    compiled : bool
+        Use the compiled fast path (:mod:`predictor.fast_grid`, same scheme and results)
+        when the atmosphere is a plain GridAtmosphere; False forces the generic solver.
+
+    Returns
+    -------
+    PredictionResult
+        Trajectories, launch/burst/landing points, surface, warnings and settings, with a
+        member axis of length n_members.
+
+    Raises
+    ------
+    ValueError
+        For bad input (unknown profile or model, non-positive rates, burst or float
+        altitude below the launch, float above burst, launch outside the data's area or
+        time, NaN winds in the data); the message names the problem and the bounds.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {PROFILES}")
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}; choose one of {MODELS}")
+    if not (np.isfinite(step) and step > 0):
+        raise ValueError(f"step must be a positive number of seconds, got {step}")
+
+    t_launch = to_epoch_array(launch_time, "launch_time")
+    lat = _array(latitude, "latitude")
+    lon = _array(longitude, "longitude")
+    alt = _array(altitude, "altitude")
+    ascent = _array(ascent_rate, "ascent_rate")
+    burst = _array(burst_altitude, "burst_altitude")
+    descent = _array(descent_rate, "descent_rate")
+    f_alt = _array(float_altitude, "float_altitude")
+    f_dur = _array(float_duration, "float_duration")
+    f_until = to_epoch_array(float_until, "float_until")
+    member = None if atmosphere_member is None else np.atleast_1d(
+        np.asarray(atmosphere_member, dtype=np.intp))
+
+    given = [a for a in (t_launch, lat, lon, alt, ascent, burst, descent, f_alt, f_dur, f_until,
+                         member) if a is not None]
+    try:
+        n = int(np.broadcast_shapes(*(a.shape for a in given))[0])
+    except ValueError as exc:
+        raise ValueError(
+            "array arguments must all have the same length (one value per member) or be "
+            f"single numbers; got lengths {sorted({a.shape[0] for a in given})}"
+        ) from exc
+
+    def full(a: FloatArray | None) -> FloatArray | None:
+        return None if a is None else np.broadcast_to(a, (n,)).astype(np.float64)
+
+    t_launch, lat, lon = full(t_launch), full(lat), full(lon)
+    if member is not None:
+        member = np.broadcast_to(member, (n,))
+        if np.any((member < 0) | (member >= atmosphere.ensemble_size)):
+            raise ValueError(
+                f"atmosphere_member must be within 0..{atmosphere.ensemble_size - 1} (the "
+                f"data have {atmosphere.ensemble_size} member(s))"
+            )
+    _check_inside(atmosphere, t_launch, lat, lon, "launch")
+    lon = wrap_longitude(lon)
+    ground = np.asarray(atmosphere.ground_elevation(lat, lon), dtype=np.float64)
+    if alt is None:
+        if profile == "descent":
+            raise ValueError("a descent-only prediction needs the start altitude (altitude=...)")
+        alt = ground.copy()
+    alt = full(alt)
+
+    _require_positive(descent, "descent_rate", "m s-1")
+    physics = descent_physics(model)
+    land_limit = ground if physics["termination"] == "ground" else np.zeros(n)
+    if profile == "standard":
+        _require_positive(ascent, "ascent_rate", "m s-1")
+        if burst is None:
+            raise ValueError("burst_altitude [m] is required for the standard profile")
+        low = np.broadcast_to(burst, (n,)) <= alt
+        if low.any():
+            i = int(np.flatnonzero(low)[0])
+            raise ValueError(
+                f"burst altitude {np.broadcast_to(burst, (n,))[i]:g} m is not above the launch "
+                f"altitude {alt[i]:g} m; give a burst altitude above the launch"
+            )
+        stages = standard_profile(atmosphere, ascent, burst, descent, model)
+    elif profile == "float":
+        _require_positive(ascent, "ascent_rate", "m s-1")
+        if f_alt is None:
+            raise ValueError("float_altitude [m] is required for the float profile")
+        fa = np.broadcast_to(f_alt, (n,))
+        if np.any(fa <= alt):
+            i = int(np.flatnonzero(fa <= alt)[0])
+            raise ValueError(
+                f"float altitude {fa[i]:g} m is not above the launch altitude {alt[i]:g} m"
+            )
+        if burst is not None and np.any(fa >= np.broadcast_to(burst, (n,))):
+            i = int(np.flatnonzero(fa >= np.broadcast_to(burst, (n,)))[0])
+            raise ValueError(
+                f"float altitude {fa[i]:g} m is not below the burst altitude "
+                f"{np.broadcast_to(burst, (n,))[i]:g} m; a balloon cannot float above its burst "
+                "altitude (lower the float altitude or raise the burst altitude)"
+            )
+        if f_dur is None and f_until is None:
+            raise ValueError("the float profile needs float_duration [s] or float_until (a time)")
+        if f_dur is not None and np.any(f_dur < 0):
+            raise ValueError(f"float_duration must not be negative, got {f_dur.min():g} s")
+        if f_until is not None and np.any(np.broadcast_to(f_until, (n,)) <= t_launch):
+            raise ValueError(
+                f"float_until {iso_utc(float(np.min(f_until)))} is not after the launch "
+                f"{iso_utc(float(t_launch[0]))}"
+            )
+        stages = float_profile(atmosphere, ascent, f_alt, descent, f_dur, f_until, model)
+    else:
+        under = alt <= land_limit
+        if under.any():
+            i = int(np.flatnonzero(under)[0])
+            raise ValueError(
+                f"descent start altitude {alt[i]:g} m is not above the "
+                f"{'ground' if physics['termination'] == 'ground' else 'sea level'} "
+                f"({land_limit[i]:g} m) at {lat[i]:g}, {lon[i]:g}"
+            )
+        stages = descent_profile(atmosphere, descent, model)
+
+    # NaN in the data where the flight starts: refuse before integrating.
+    first = atmosphere.sample(t_launch, lat, lon, alt, member)
+    bad = ~(np.isfinite(first.u) & np.isfinite(first.v))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"the atmosphere data have no wind (NaN) at the launch point {lat[i]:g}, "
+            f"{lon[i]:g}, {alt[i]:g} m, {iso_utc(t_launch[i])}; the file has missing values "
+            "there: use complete data"
+        )
+
+    out = None
+    if compiled:
+        out = _solve_compiled(atmosphere, profile, physics, n, t_launch, lat, lon, alt, ascent,
+                              burst, f_alt, f_dur, f_until, descent, step, event_tolerance,
+                              record_trajectory, member, max_flight_duration)
+    solver_name = "rk4-compiled-grid" if out is not None else "rk4-generic"
+    if out is None:
+        out = solve(
+            atmosphere, stages, t_launch, lat, lon, alt,
+            step=step, event_tolerance=event_tolerance, record_trajectory=record_trajectory,
+            atmosphere_member=member, max_flight_duration=max_flight_duration,
+        )
+
+    landed = out.status == "landed"
+    nan = np.where(landed, 1.0, np.nan)
+    landing = FlightPoints(out.time * nan, out.latitude * nan, out.longitude * nan,
+                           out.altitude * nan)
+    surface = np.full(n, "unknown", dtype=object)
+    if atmosphere.has_surface and landed.any():
+        frac = np.asarray(atmosphere.land_fraction(out.latitude[landed], out.longitude[landed]))
+        surface[np.flatnonzero(landed)] = np.where(
+            np.isfinite(frac), np.where(frac >= 0.5, "land", "sea"), "unknown")
+    descent_stage = out.stages[-1]
+
+    warnings = _warnings(atmosphere, out, model, n)
+    settings: dict[str, Any] = {
+        "profile": profile,
+        "model": model,
+        "launch_altitude_m": _setting(alt),
+        "ascent_rate_m_s": _setting(ascent) if profile != "descent" else None,
+        "burst_altitude_m": _setting(burst),
+        "descent_rate_sea_level_m_s": _setting(descent),
+        "float_altitude_m": _setting(f_alt),
+        "float_duration_s": _setting(f_dur),
+        "float_until": None if f_until is None else iso_utc(float(f_until[0])),
+        "step_s": float(step),
+        "solver": solver_name,
+        "event_tolerance_s": float(event_tolerance),
+        "earth_radius_m": physics["earth_radius_m"],
+        "density_source": physics["density_source"],
+        "sea_level_density_kg_m3": physics["sea_level_density_kg_m3"],
+        "termination": physics["termination"],
+        "atmosphere_member": None if member is None else _setting(member.astype(float)),
+    }
+    settings = {k: v for k, v in settings.items() if v is not None}
+    return PredictionResult(
+        stages=tuple(out.stages),
+        launch=FlightPoints(t_launch, lat, lon, alt),
+        burst=descent_stage.start,
+        landing=landing,
+        surface=surface.astype(str),
+        status=out.status,
+        warnings=warnings,
+        settings=settings,
+        atmosphere_source=atmosphere.source,
+        synthetic=bool(atmosphere.synthetic),
+    )
+
+
+def _solve_compiled(atmosphere, profile, physics, n, t_launch, lat, lon, alt, ascent, burst,
+                    f_alt, f_dur, f_until, descent, step, event_tolerance, record_trajectory,
+                    member, max_flight_duration):
+    """Run the built-in profile through :func:`predictor.fast_grid.solve_grid` (or None)."""
+    from predictor.fast_grid import grid_arrays, solve_grid
+
+    if grid_arrays(atmosphere) is None:
+        return None
+    kinds = {"standard": ["ascent", "descent"], "float": ["ascent", "float", "descent"],
+             "descent": ["descent"]}[profile]
+
+    def full(a, default):
+        return np.full(n, default) if a is None else np.broadcast_to(a, (n,)).astype(float)
+
+    top = burst if profile == "standard" else (f_alt if profile == "float" else None)
+    return solve_grid(
+        atmosphere, kinds, t_launch, lat, lon, alt,
+        ascent_rate=full(ascent, 0.0), top_altitude=full(top, 0.0),
+        float_duration=full(f_dur, np.inf), float_until=full(f_until, np.inf),
+        descent_constant=full(descent, 0.0) * np.sqrt(physics["sea_level_density_kg_m3"]),
+        nasa_density=physics["density_source"] == "nasa3layer",
+        sea_level=physics["termination"] == "sea_level", step=step,
+        event_tolerance=event_tolerance, earth_radius=physics["earth_radius_m"],
+        record_trajectory=record_trajectory, atmosphere_member=member,
+        max_flight_duration=max_flight_duration,
+    )
+
+
+def _warnings(atmosphere: Atmosphere, out: Any, model: str, n: int) -> dict[str, PredictionWarning]:
+    nan = np.full(n, np.nan)
+    every = np.ones(n, dtype=bool)
+    found = [
+        PredictionWarning(
+            "above_top_level",
+            "time spent above the data's top level; winds there are held at the top "
+            "level's values",
+            out.seconds_above_top > 0, out.seconds_above_top,
+        ),
+        PredictionWarning(
+            "below_lowest_level",
+            "time spent below the data's lowest level; winds there are held at the lowest "
+            "level's values",
+            out.seconds_below_bottom > 0, out.seconds_below_bottom,
+        ),
+        PredictionWarning(
+            "left_data",
+            "the flight left the data's area or time range (or ran too long) before landing; "
+            "no landing is predicted: load data covering the whole flight",
+            out.status != "landed", nan,
+        ),
+    ]
+    if model == "cusf":
+        found.append(PredictionWarning(
+            "sea_level_termination",
+            "model 'cusf' ends the flight at sea level like the classic CUSF predictor, "
+            "ignoring terrain", every, nan))
+    elif not atmosphere.has_surface:
+        found.append(PredictionWarning(
+            "no_surface_data",
+            "the atmosphere has no ground elevation or land-sea mask: landing assumed at sea "
+            "level and land/sea is unknown", every, nan))
+    if atmosphere.synthetic:
+        found.append(PredictionWarning(
+            "synthetic_atmosphere",
+            "the atmosphere is SYNTHETIC (made-up winds): this is not a forecast", every, nan))
+    return {w.code: w for w in found if w.fired.any()}
+
+
+def predict_landings(atmosphere: Atmosphere, launch_time: TimeLike, latitude: npt.ArrayLike,
+                     longitude: npt.ArrayLike, altitude: npt.ArrayLike | None = None,
+                     **kwargs: Any) -> PredictionResult:
+    """:func:`predict` without trajectory recording: the cheap way to many landings.
+
+    Same arguments as :func:`predict` (``record_trajectory`` is forced False). Each stage
+    keeps only its start and end points, so memory is O(n_members); read
+    ``result.landing``, ``result.burst``, ``result.surface`` and ``result.status``.
+    """
+    kwargs["record_trajectory"] = False
+    return predict(atmosphere, launch_time, latitude, longitude, altitude, **kwargs)

@@ -1,0 +1,91 @@
+"""Verification of a prediction against the flown track."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from analysis.cleaning import clean_flight
+from analysis.geodesy import EARTH_RADIUS
+from analysis.synthetic import synthetic_flight
+from analysis.verification import (
+    in_flight_prediction_errors,
+    load_prediction,
+    prediction_track,
+    verify,
+)
+
+SHIFT_DEG = 0.01  # predicted track 0.01 deg north of the flown one
+
+
+def _prediction_from(profile, shift_deg=SHIFT_DEG, burst_offset_m=500.0):
+    """A predictor-style JSON dict: the flown track moved north by ``shift_deg``."""
+
+    def point(row, extra_alt=0.0):
+        return {"datetime": row["time"].isoformat(), "latitude": row["latitude"] + shift_deg,
+                "longitude": row["longitude"], "altitude": row["altitude"] + extra_alt}  # fmt: skip
+
+    top = int(profile["altitude"].idxmax())
+    rows = profile.iloc[::30]
+    return {
+        "launch": point(profile.iloc[0]),
+        "burst": point(profile.iloc[top], -burst_offset_m),
+        "landing": point(profile.iloc[-1]),
+        "stages": [
+            {"stage": "ascent", "trajectory": [point(r) for _, r in rows[rows.index <= top].iterrows()]},
+            {"stage": "descent", "trajectory": [point(r) for _, r in rows[rows.index > top].iterrows()]
+             + [point(profile.iloc[-1])]},
+        ],
+        "settings": {"ascent_rate": 5.0},
+    }  # fmt: skip
+
+
+def test_landing_error_and_divergence_of_a_shifted_prediction():
+    """0.01 deg of latitude = R * pi / 180 * 0.01 = 1111.95 m (R = 6371.0088 km)."""
+    profile, _ = synthetic_flight(burst_altitude=10000.0, step_s=2.0)
+    flight = clean_flight(profile)
+    expected = EARTH_RADIUS * np.deg2rad(SHIFT_DEG)
+    summary, divergence = verify(
+        flight,
+        _prediction_from(profile),
+        {"ascent_rate_mean_ms": 5.0, "burst": {"altitude_m": 10000.0}, "descent": {}},
+    )
+    assert summary["landing_error_m"] == pytest.approx(expected, abs=0.1)
+    assert summary["burst_altitude_error_m"] == 500.0
+    assert summary["burst_time_error_s"] == 0.0
+    # linear interpolation between 60 s prediction points on a straight track: exact
+    assert divergence["horizontal_distance_m"].to_numpy() == pytest.approx(expected, abs=1.0)
+    assert summary["next_prediction"]["ascent_rate_ms"] == 5.0
+
+
+def test_in_flight_prediction_events_converge():
+    profile, _ = synthetic_flight(burst_altitude=5000.0, step_s=5.0)
+    flight = clean_flight(profile)
+    landed = profile.iloc[-1]
+    events = [
+        {"kind": "prediction", "time": "t1",
+         "data": {"landing_latitude": landed["latitude"] + 0.02,
+                  "landing_longitude": landed["longitude"]}},
+        {"kind": "prediction", "time": "t2",
+         "data": {"landing_latitude": landed["latitude"] + 0.001,
+                  "landing_longitude": landed["longitude"]}},
+        {"kind": "burst", "time": "t3", "data": {}},
+    ]  # fmt: skip
+    errors = in_flight_prediction_errors(flight, events)
+    assert [e["time"] for e in errors] == ["t1", "t2"]
+    assert errors[0]["landing_error_m"] > errors[1]["landing_error_m"]
+
+
+def test_prediction_file_round_trip_and_bad_file(tmp_path):
+    profile, _ = synthetic_flight(burst_altitude=3000.0, step_s=10.0)
+    path = tmp_path / "prediction.json"
+    path.write_text(json.dumps(_prediction_from(profile)))
+    prediction = load_prediction(path)
+    track = prediction_track(prediction)
+    assert track["time"].is_monotonic_increasing
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    with pytest.raises(ValueError, match="landing"):
+        load_prediction(bad)

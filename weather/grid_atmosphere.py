@@ -1,0 +1,345 @@
+"""An atmosphere on a pressure-level grid (ERA5, GFS, the sample), asked fast and vectorised."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from weather.canonical import (
+    LEVEL_VARIABLES,
+    SURFACE_VARIABLES,
+    check_no_nan,
+    validate_canonical,
+    wrap_longitude,
+)
+from weather.geopotential import geopotential_to_altitude
+from weather.protocol import (
+    AtmosphereBounds,
+    AtmosphereSample,
+    FloatArray,
+    OutsideAtmosphereError,
+    from_epoch_seconds,
+)
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["GridAtmosphere", "R_DRY_AIR"]
+
+#: Specific gas constant of dry air [J kg-1 K-1] (USSA 1976: R* / M0 = 8.31432 / 0.0289644).
+R_DRY_AIR = 287.05287
+
+#: Order of the fields in the field grid (same as ``interpolation_kernels.FIELD_*``, kept
+#: here so that ``import weather`` does not load numba).
+FIELD_ORDER = ("u", "v", "t")
+
+_TIME_CHUNK = 48  # time steps converted per pass when building the grid (bounds peak memory)
+
+
+def _regular_step(values: np.ndarray, name: str, where: str) -> float:
+    """Spacing of an evenly spaced ascending axis [deg]; clear error otherwise."""
+    if values.size < 2:
+        raise ValueError(
+            f"{where}: only one {name} point; the atmosphere interpolates between grid "
+            f"points, so download an area at least two grid steps wide in {name}"
+        )
+    steps = np.diff(values)
+    step = float(np.mean(steps))
+    if np.max(np.abs(steps - step)) > 1e-6 * max(1.0, abs(step)) + 1e-9:
+        raise ValueError(f"{where}: {name} points are not evenly spaced; regular grids only")
+    return step
+
+
+class GridAtmosphere:
+    """:class:`weather.protocol.Atmosphere` over a canonical dataset (see ``weather.canonical``).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Canonical dataset (validated here). Its arrays are copied once into a compact
+        float32 grids, ``(member, time, lat, lon, level)`` of altitudes and
+        ``(member, time, lat, lon, level, [u, v, t])``; geopotential
+        is converted to geometric altitude at that moment, once.
+    time_margin : float, optional
+        How far [s] before the first or after the last time queries are still answered
+        (with the nearest time's fields). 0 by default: outside the time range is an error.
+        Useful for a single-time file (an analysis valid at one hour).
+
+    Notes
+    -----
+    Interpolation is linear in time, latitude and longitude (8 corners). In the vertical,
+    each level's geometric altitude is blended over the 8 corners first, then the two
+    levels bracketing the point are found and u, v, T interpolated linearly in altitude
+    between them; pressure is log-linear in altitude (Tawhiri's scheme; CUSF blends in
+    time after the vertical search, a small difference). Density is ``p / (R_d T)`` from
+    the file's own temperature and pressure. Above the top level or below the lowest the
+    nearest level's wind and temperature are held (like CUSF) and the point is flagged;
+    pressure there continues hydrostatically for an isothermal layer at the held
+    temperature, ``p = p_level exp(-g0 (z - z_level) / (R_d T))``, so density keeps falling
+    with height.
+    """
+
+    def __init__(self, ds: xr.Dataset, time_margin: float = 0.0) -> None:
+        validate_canonical(ds, check_nan=False)  # NaN checked block by block below
+        where = ds.attrs.get("source", "atmosphere dataset")
+        self.source: str = str(ds.attrs.get("source", "gridded atmosphere"))
+        self.synthetic: bool = ds.attrs.get("synthetic") == "yes"
+        if self.synthetic and "SYNTHETIC" not in self.source:
+            self.source = f"SYNTHETIC {self.source}"
+        self.time_margin = float(time_margin)
+        if not self.time_margin >= 0.0:
+            raise ValueError(f"time_margin must be >= 0 s, got {time_margin}")
+
+        lat = ds["latitude"].values.astype(np.float64)
+        lon = ds["longitude"].values.astype(np.float64)
+        dlat = _regular_step(lat, "latitude", where)
+        dlon = _regular_step(lon, "longitude", where)
+        self.is_global = abs(lon[-1] - lon[0] + dlon - 360.0) < 1e-6
+        n_lon_grid = lon.size + (1 if self.is_global else 0)
+
+        levels = ds["level"].values.astype(np.float64)
+        times = ds["time"].values.astype("datetime64[ns]").astype(np.int64) / 1e9
+        has_member = "member" in ds.dims
+        n_member = ds.sizes["member"] if has_member else 1
+        shape = (n_member, times.size, lat.size, n_lon_grid, levels.size)
+        alt_grid = np.empty(shape, dtype=np.float32)
+        field_grid = np.empty(shape + (len(FIELD_ORDER),), dtype=np.float32)
+        slot = {name: k for k, name in enumerate(FIELD_ORDER)}
+        order = (("member",) if has_member else ()) + ("time", "latitude", "longitude", "level")
+        for name in LEVEL_VARIABLES:
+            var = ds[name]
+            for start in range(0, times.size, _TIME_CHUNK):
+                stop = min(start + _TIME_CHUNK, times.size)
+                block = var.isel(time=slice(start, stop)).transpose(*order).values
+                block = block.astype(np.float32, copy=False)
+                if np.isnan(block).any():
+                    check_no_nan(ds.isel(time=slice(start, stop)), (name,))
+                if not has_member:
+                    block = block[np.newaxis]
+                if name == "z":
+                    alt_grid[:, start:stop, :, : lon.size] = geopotential_to_altitude(block)
+                else:
+                    field_grid[:, start:stop, :, : lon.size, :, slot[name]] = block
+        if self.is_global:  # repeat the first column after the last: interpolate across
+            alt_grid[:, :, :, -1] = alt_grid[:, :, :, 0]
+            field_grid[:, :, :, -1] = field_grid[:, :, :, 0]
+        self._alt_grid = alt_grid.reshape(-1)
+        self._field_grid = field_grid.reshape(-1)
+        self._shape = np.array(shape, dtype=np.int64)
+        self._times = np.ascontiguousarray(times, dtype=np.float64)
+        self._axes = np.array([lat[0], dlat, lon[0], dlon, self.time_margin], dtype=np.float64)
+        self._lnp = np.log(levels)
+        self.levels: FloatArray = levels
+        self.latitudes: FloatArray = lat
+        self.longitudes: FloatArray = lon
+        self.times: FloatArray = self._times.copy()
+        self.ensemble_size: int = int(n_member)
+
+        self.top_altitude = float(alt_grid[..., -1].min())
+        if self.is_global:
+            lon_min, lon_max = -180.0, 180.0
+        else:
+            lon_min, lon_max = float(wrap_longitude(lon[0])), float(wrap_longitude(lon[-1]))
+            if lon[-1] == 180.0:
+                lon_max = 180.0
+        self.bounds = AtmosphereBounds(
+            time_start=from_epoch_seconds(times[0]),
+            time_end=from_epoch_seconds(times[-1]),
+            lat_min=float(lat[0]),
+            lat_max=float(lat[-1]),
+            lon_min=lon_min,
+            lon_max=lon_max,
+            top_altitude=self.top_altitude,
+            pressure_levels=tuple(float(p) for p in levels),
+        )
+
+        self.has_surface = "surface_geopotential" in ds or "land_sea_mask" in ds
+        check_no_nan(ds, tuple(n for n in SURFACE_VARIABLES if n in ds))
+        self._ground = self._surface_field(ds, "surface_geopotential", lon.size)
+        if self._ground is not None:
+            self._ground = np.ascontiguousarray(geopotential_to_altitude(self._ground))
+        self._land = self._surface_field(ds, "land_sea_mask", lon.size)
+        self._surface_axes = self._axes[:4].copy()
+
+    def _surface_field(self, ds: xr.Dataset, name: str, n_lon: int) -> np.ndarray | None:
+        if name not in ds:
+            return None
+        field = ds[name].transpose("latitude", "longitude").values.astype(np.float64)
+        if self.is_global:
+            field = np.concatenate([field, field[:, :1]], axis=1)
+        return np.ascontiguousarray(field)
+
+    # ------------------------------------------------------------------ queries
+    def _prepare(self, time, lat, lon, alt, member):
+        arrays = np.broadcast_arrays(
+            np.asarray(time, dtype=np.float64),
+            np.asarray(lat, dtype=np.float64),
+            np.asarray(lon, dtype=np.float64),
+            np.asarray(alt, dtype=np.float64),
+        )
+        shape = arrays[0].shape
+        flat = [np.ascontiguousarray(a.reshape(-1)) for a in arrays]
+        if member is None:
+            members = np.zeros(1, dtype=np.int64)
+        else:
+            members = np.asarray(member)
+            if not np.issubdtype(members.dtype, np.integer):
+                raise ValueError(f"member must be integers, got dtype {members.dtype}")
+            if members.size == 1:
+                members = members.reshape(1).astype(np.int64)
+            else:
+                members = np.ascontiguousarray(
+                    np.broadcast_to(members, shape).reshape(-1), dtype=np.int64
+                )
+        return shape, flat, members
+
+    def _raise_outside(self, status: int, time, lat, lon, alt, members) -> None:
+        from weather import interpolation_kernels as kern
+
+        index, code = divmod(status, 8)
+        b = self.bounds
+        if code == kern.STATUS_TIME:
+            when = time[index]
+            shown = from_epoch_seconds(when).isoformat() if np.isfinite(when) else str(when)
+            raise OutsideAtmosphereError(
+                f"time {shown} is outside the atmosphere's time range "
+                f"{b.time_start.isoformat()} to {b.time_end.isoformat()} ({self.source}); "
+                "use data covering the whole flight"
+            )
+        if code == kern.STATUS_LATITUDE:
+            raise OutsideAtmosphereError(
+                f"latitude {lat[index]:g} deg is outside the atmosphere's area "
+                f"{b.lat_min:g}..{b.lat_max:g} deg N ({b.describe()}); use a larger area"
+            )
+        if code == kern.STATUS_LONGITUDE:
+            raise OutsideAtmosphereError(
+                f"longitude {lon[index]:g} deg is outside the atmosphere's area "
+                f"{b.lon_min:g}..{b.lon_max:g} deg E ({b.describe()}); use a larger area"
+            )
+        if code == kern.STATUS_MEMBER:
+            bad = members[0] if members.size == 1 else members[index]
+            raise ValueError(
+                f"ensemble member {bad} does not exist; this atmosphere has members "
+                f"0..{self.ensemble_size - 1}"
+            )
+        raise ValueError(f"altitude {alt[index]} m at query point {index} is not a finite number")
+
+    def _run(self, time, lat, lon, alt, member, thermo: bool):
+        from weather.interpolation_kernels import sample_grid
+
+        shape, (t, la, lo, al), members = self._prepare(time, lat, lon, alt, member)
+        n = t.size
+        out_u = np.empty(n)
+        out_v = np.empty(n)
+        out_t = np.empty(n if thermo else 0)
+        out_p = np.empty(n if thermo else 0)
+        flag = np.empty(n, dtype=np.int8)
+        if n:
+            status = sample_grid(
+                self._alt_grid,
+                self._field_grid,
+                self._shape,
+                self._times,
+                self._axes,
+                self._lnp,
+                t,
+                la,
+                lo,
+                al,
+                members,
+                thermo,
+                out_u,
+                out_v,
+                out_t,
+                out_p,
+                flag,
+            )
+            if status >= 0:
+                self._raise_outside(int(status), t, la, lo, al, members)
+        return shape, out_u, out_v, out_t, out_p, flag
+
+    def sample(
+        self,
+        time: FloatArray,
+        lat: FloatArray,
+        lon: FloatArray,
+        alt: FloatArray,
+        member: npt.NDArray[np.int_] | None = None,
+    ) -> AtmosphereSample:
+        """State at points: time [s since epoch], lat/lon [deg], geometric alt [m].
+
+        Inputs broadcast against each other; results have the broadcast shape.
+        ``member`` (int or int array) picks the ensemble member, 0 by default. See
+        :class:`weather.protocol.Atmosphere` and the class Notes.
+        """
+        shape, u, v, temp, pres, flag = self._run(time, lat, lon, alt, member, True)
+        density = pres / (R_DRY_AIR * temp)
+        return AtmosphereSample(
+            u.reshape(shape),
+            v.reshape(shape),
+            temp.reshape(shape),
+            pres.reshape(shape),
+            density.reshape(shape),
+            (flag == 1).reshape(shape),
+            (flag == 2).reshape(shape),
+        )
+
+    def wind(
+        self,
+        time: FloatArray,
+        lat: FloatArray,
+        lon: FloatArray,
+        alt: FloatArray,
+        member: npt.NDArray[np.int_] | None = None,
+    ) -> tuple[FloatArray, FloatArray]:
+        """Eastward and northward wind [m s-1] at points (the fast path of :meth:`sample`)."""
+        shape, u, v, _, _, _ = self._run(time, lat, lon, alt, member, False)
+        return u.reshape(shape), v.reshape(shape)
+
+    def _surface(self, field: np.ndarray, lat, lon) -> FloatArray:
+        from weather.interpolation_kernels import bilinear_surface
+
+        la, lo = np.broadcast_arrays(
+            np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+        )
+        shape = la.shape
+        la = np.ascontiguousarray(la.reshape(-1))
+        lo = np.ascontiguousarray(lo.reshape(-1))
+        out = np.empty(la.size)
+        status = bilinear_surface(field, self._surface_axes, la, lo, out)
+        if status >= 0:
+            self._raise_outside(
+                int(status),
+                np.zeros(la.size),
+                la,
+                lo,
+                np.zeros(la.size),
+                np.zeros(1, dtype=np.int64),
+            )
+        return out.reshape(shape)
+
+    def ground_elevation(self, lat: FloatArray, lon: FloatArray) -> FloatArray:
+        """Ground elevation above mean sea level [m], bilinear; 0 without surface data."""
+        if self._ground is None:
+            return np.zeros(np.broadcast_shapes(np.shape(lat), np.shape(lon)))
+        return self._surface(self._ground, lat, lon)
+
+    def land_fraction(self, lat: FloatArray, lon: FloatArray) -> FloatArray:
+        """Land fraction 0..1 (land-sea mask), bilinear; NaN without surface data."""
+        if self._land is None:
+            return np.full(np.broadcast_shapes(np.shape(lat), np.shape(lon)), np.nan)
+        return self._surface(self._land, lat, lon)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the interpolation grid [bytes]."""
+        return int(self._alt_grid.nbytes + self._field_grid.nbytes)
+
+    def __repr__(self) -> str:
+        b = self.bounds
+        return (
+            f"GridAtmosphere({self.source!r}, {b.describe()}, {len(self.levels)} levels, "
+            f"{self.ensemble_size} member(s))"
+        )

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.columns import finish_profile
+from analysis.columns import epoch_seconds, finish_profile
 
 __all__ = ["CF_VARIABLES", "read_cf_trajectory", "write_cf_trajectory"]
 
@@ -77,7 +77,7 @@ def write_cf_trajectory(
         role[0] = name
         coords = []
         if has_time:
-            seconds = frame["time"].astype("int64").to_numpy() / 1e9
+            seconds = epoch_seconds(frame["time"])
             var = ds.createVariable("time", "f8", (dim,))
             var.standard_name, var.units, var.axis = "time", _TIME_UNITS, "T"
             var[:] = seconds

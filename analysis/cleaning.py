@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.ndimage import median_filter
 
+from analysis.columns import epoch_seconds
 from analysis.geodesy import great_circle_distance
 
 __all__ = [
@@ -115,7 +116,7 @@ def keep_flight_segment(profile: pd.DataFrame, max_gap_s: float = 1800.0) -> pd.
     if profile["time"].isna().any():
         return profile
     out = profile.sort_values("time", kind="stable").drop_duplicates("time")
-    seconds = out["time"].astype("int64").to_numpy() / 1e9
+    seconds = epoch_seconds(out["time"])
     run = np.concatenate([[0], np.cumsum(np.diff(seconds) > max_gap_s)])
     top_run = run[int(np.argmax(out["altitude"].to_numpy()))]
     return out[run == top_run].reset_index(drop=True)
@@ -152,7 +153,7 @@ def drop_gps_jumps(
     out = profile
     removed = 0
     for _ in range(max_passes):
-        t = out["time"].astype("int64").to_numpy() / 1e9
+        t = epoch_seconds(out["time"])
         dt = np.maximum(np.diff(t), 1e-3)
         horizontal = great_circle_distance(
             out["latitude"].to_numpy()[:-1], out["longitude"].to_numpy()[:-1],
@@ -204,7 +205,7 @@ def drop_off_track_fixes(
     """
     if profile["time"].isna().any() or len(profile) < 3:
         return profile, 0
-    t = profile["time"].astype("int64").to_numpy() / 1e9
+    t = epoch_seconds(profile["time"])
     lat = profile["latitude"].to_numpy(float)
     lon = profile["longitude"].to_numpy(float)
     alt = profile["altitude"].to_numpy(float)
@@ -225,10 +226,7 @@ def drop_off_track_fixes(
                 surface_speed + speed_gain_per_m * max(alt[i], alt[last], 0.0),
                 max_horizontal_speed,
             )
-            if (
-                horizontal <= speed * dt
-                and abs(alt[i] - alt[last]) <= max_vertical_speed * dt
-            ):
+            if horizontal <= speed * dt and abs(alt[i] - alt[last]) <= max_vertical_speed * dt:
                 keep[i] = True
                 last = i
     return profile[keep].reset_index(drop=True), int((~keep).sum())
@@ -285,7 +283,7 @@ def split_phases(
     while last < len(altitude) - 1 and near_top[last + 1]:
         last += 1
     if profile["time"].notna().all() and last > first:
-        t = profile["time"].astype("int64").to_numpy()[first : last + 1] / 1e9
+        t = epoch_seconds(profile["time"])[first : last + 1]
         z = altitude[first : last + 1]
         n = len(t)
         lo = np.clip(np.searchsorted(t, t - 30.0), 0, n - 1)

@@ -10,7 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["PROFILE_COLUMNS", "PROFILE_UNITS", "empty_profile", "finish_profile"]
+__all__ = [
+    "PROFILE_COLUMNS",
+    "PROFILE_UNITS",
+    "empty_profile",
+    "epoch_seconds",
+    "finish_profile",
+]
 
 #: Canonical profile column -> unit. ``time`` is datetime64[ns, UTC] (NaT when unknown).
 PROFILE_UNITS: dict[str, str] = {
@@ -54,3 +60,13 @@ def finish_profile(frame: pd.DataFrame) -> pd.DataFrame:
         out[name] = pd.to_numeric(out[name], errors="coerce").astype("float64")
     extras = [c for c in out.columns if c not in PROFILE_UNITS]
     return out[list(PROFILE_COLUMNS) + extras].reset_index(drop=True)
+
+
+def epoch_seconds(times: pd.Series) -> np.ndarray:
+    """Seconds since 1970-01-01 UTC [s] of a tz-aware datetime Series (any resolution).
+
+    ``astype("int64")`` would give nanoseconds or microseconds depending on the Series'
+    resolution (pandas 3 infers it); this does not depend on it. NaT gives NaN.
+    """
+    epoch = pd.Timestamp(0, tz="UTC")
+    return ((times - epoch) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)

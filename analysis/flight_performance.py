@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.cleaning import CleanFlight
+from analysis.columns import epoch_seconds
 
 __all__ = [
     "DRY_AIR_GAS_CONSTANT",
@@ -31,7 +32,7 @@ SEA_LEVEL_DENSITY = 1.225
 
 
 def _seconds(profile: pd.DataFrame) -> np.ndarray:
-    return profile["time"].astype("int64").to_numpy() / 1e9
+    return epoch_seconds(profile["time"])
 
 
 def _rms(values: pd.Series) -> float:

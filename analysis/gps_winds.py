@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.columns import epoch_seconds
 from analysis.geodesy import EARTH_RADIUS
 from analysis.units_convert import wind_speed_direction
 
@@ -45,7 +46,7 @@ def gps_winds(profile: pd.DataFrame, window_s: float = 20.0) -> pd.DataFrame:
     )  # fmt: skip
     if n < 2 or profile["time"].isna().any():
         return out
-    t = profile["time"].astype("int64").to_numpy() / 1e9
+    t = epoch_seconds(profile["time"])
     lat = np.deg2rad(profile["latitude"].to_numpy(float))
     lon = np.deg2rad(profile["longitude"].to_numpy(float))
     lo = np.clip(np.searchsorted(t, t - window_s / 2.0, side="left"), 0, n - 1)
@@ -83,7 +84,7 @@ def model_wind_differences(profile: pd.DataFrame, winds: pd.DataFrame, atmospher
     """
     from weather.protocol import OutsideAtmosphereError
 
-    t = profile["time"].astype("int64").to_numpy() / 1e9
+    t = epoch_seconds(profile["time"])
     lat = profile["latitude"].to_numpy(float)
     lon = profile["longitude"].to_numpy(float)
     alt = profile["altitude"].to_numpy(float)

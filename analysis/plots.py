@@ -6,12 +6,13 @@ overlaid. Each function writes one PNG and returns its path.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_ascent_rate", "plot_profiles", "plot_skewt", "plot_track_map"]
+__all__ = ["MAX_POINTS", "plot_ascent_rate", "plot_profiles", "plot_skewt", "plot_track_map"]
 
 
 def _pyplot():
@@ -21,6 +22,16 @@ def _pyplot():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+#: Most points drawn per curve; denser data are decimated for drawing only (a 1 Hz flight
+#: has ~10,000 rows, more than a 1000-pixel-high figure can show).
+MAX_POINTS = 3000
+
+
+def _decimate(frame: pd.DataFrame) -> pd.DataFrame:
+    step = max(1, int(np.ceil(len(frame) / MAX_POINTS)))
+    return frame.iloc[::step]
 
 
 def _save(fig, path: Path) -> Path:
@@ -35,6 +46,15 @@ def plot_skewt(levels: pd.DataFrame, path: str | Path, title: str) -> Path:
     ``levels`` has ``pressure`` [Pa] decreasing, ``temperature``/``dewpoint`` [K],
     ``u``/``v`` [m s-1] and ``altitude`` [m].
     """
+    from matplotlib import MatplotlibDeprecationWarning
+
+    with warnings.catch_warnings():
+        # MetPy 1.7.1's SkewT calls matplotlib's interval_contains, deprecated in 3.11
+        warnings.simplefilter("ignore", MatplotlibDeprecationWarning)
+        return _plot_skewt(levels, Path(path), title)
+
+
+def _plot_skewt(levels: pd.DataFrame, path: Path, title: str) -> Path:
     from metpy.plots import Hodograph, SkewT
     from metpy.units import units
 
@@ -72,13 +92,14 @@ def plot_skewt(levels: pd.DataFrame, path: str | Path, title: str) -> Path:
         inset.set_title("hodograph [m/s], colour = km", fontsize=8)
     skew.ax.legend(loc="lower left")
     skew.ax.set_title(title)
-    return _save(fig, Path(path))
+    return _save(fig, path)
 
 
 def plot_profiles(profile: pd.DataFrame, path: str | Path, title: str) -> Path:
-    """Temperature/dewpoint/theta, relative humidity and wind speed against altitude."""
+    """Temperature/dewpoint/theta, relative humidity, wind speed and direction vs altitude."""
     plt = _pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(13, 6), sharey=True)
+    profile = _decimate(profile)
+    fig, axes = plt.subplots(1, 4, figsize=(16, 6), sharey=True)
     z = profile["altitude"].to_numpy(float) / 1000.0
     ax = axes[0]
     ax.plot(profile["temperature"] - 273.15, z, "r", lw=1, label="T")
@@ -101,6 +122,12 @@ def plot_profiles(profile: pd.DataFrame, path: str | Path, title: str) -> Path:
         ax.plot(profile["model_wind_speed"], z, "m", lw=1, label="model (ERA5)")
     ax.set_xlabel("wind speed [m/s]")
     ax.legend(loc="lower right")
+    ax = axes[3]
+    if "wind_direction" in profile:
+        ax.plot(profile["wind_direction"], z, "k.", ms=1.5)
+    ax.set_xlim(0, 360)
+    ax.set_xticks([0, 90, 180, 270, 360])
+    ax.set_xlabel("wind from [deg]")
     for ax in axes:
         ax.grid(alpha=0.3)
     fig.suptitle(title)
@@ -113,6 +140,8 @@ def plot_ascent_rate(
 ) -> Path:
     """Vertical rate against altitude with band means, and the anomaly."""
     plt = _pyplot()
+    step = max(1, int(np.ceil(len(ascent) / MAX_POINTS)))
+    ascent, rate = ascent.iloc[::step], np.asarray(rate)[::step]
     fig, axes = plt.subplots(1, 2, figsize=(11, 6), sharey=True)
     z = ascent["altitude"].to_numpy(float) / 1000.0
     axes[0].plot(rate, z, ".", ms=1.5, alpha=0.5, label="40 s centred dz/dt")
@@ -144,6 +173,7 @@ def plot_track_map(
 ) -> Path:
     """Track (coloured by altitude) on a local equal-distance plot, with the prediction."""
     plt = _pyplot()
+    profile = _decimate(profile)
     fig, ax = plt.subplots(figsize=(8, 7))
     lat = profile["latitude"].to_numpy(float)
     lon = profile["longitude"].to_numpy(float)

@@ -64,7 +64,8 @@ def derive_thermodynamics(profile: pd.DataFrame) -> pd.DataFrame:
                 out.loc[need_td, "relative_humidity"].to_numpy() / 100.0,
             )
             out.loc[need_td, "dewpoint"] = td.to("K").magnitude
-        need_rh = out["relative_humidity"].isna() & out[["temperature", "dewpoint"]].notna().all(axis=1)
+        has_td = out[["temperature", "dewpoint"]].notna().all(axis=1)
+        need_rh = out["relative_humidity"].isna() & has_td
         if need_rh.any():
             rh = mpcalc.relative_humidity_from_dewpoint(
                 out.loc[need_rh, "temperature"].to_numpy() * units.K,

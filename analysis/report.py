@@ -260,9 +260,14 @@ def _write_tables(
     table_with_units(flight.profile).to_csv(out / "profile.csv", index=False)
     files.append("profile.csv")
     columns = [c for c in CSV_COLUMNS if c in ascent and c not in ("latitude", "longitude")]
-    levels = mandatory_levels(ascent, [c for c in columns if c != "pressure"])
-    table_with_units(levels).to_csv(out / "standard_levels.csv", index=False)
-    files.append("standard_levels.csv")
+    skip = ("pressure", "radiation_counts")
+    levels = table_with_units(mandatory_levels(ascent, [c for c in columns if c not in skip]))
+    if "pressure_hpa" in levels:  # only flights that measured pressure reach levels
+        first = ["pressure_hpa"]
+        levels[first + [c for c in levels.columns if c not in first]].to_csv(
+            out / "standard_levels.csv", index=False
+        )
+        files.append("standard_levels.csv")
     if not bands.empty:
         bands.to_csv(out / "ascent_rate.csv", index=False)
         files.append("ascent_rate.csv")

@@ -77,7 +77,7 @@ def synthetic_flight(
     radiation: bool = False,
     seed: int = 1,
 ) -> tuple[pd.DataFrame, dict]:
-    """A SYNTHETIC balloon flight sampled every ``step_s`` seconds.
+    """Simulate a SYNTHETIC balloon flight sampled every ``step_s`` seconds.
 
     Parameters
     ----------

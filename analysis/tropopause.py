@@ -139,6 +139,8 @@ def wmo_tropopauses(
     p = np.full_like(z, np.nan) if pressure is None else np.asarray(pressure, dtype=float)
     ok = np.isfinite(z) & np.isfinite(t)
     z, t, p = z[ok], t[ok], p[ok]
+    if len(z) < 3:
+        return []
     order = np.argsort(z, kind="stable")
     z, t, p = z[order], t[order], p[order]
     keep = np.concatenate([[True], np.diff(z) > 0])

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.cleaning import CleanFlight
+from analysis.columns import epoch_seconds
 from analysis.geodesy import great_circle_distance
 
 __all__ = ["in_flight_prediction_errors", "load_prediction", "prediction_track", "verify"]
@@ -60,8 +61,8 @@ def _divergence(flight: CleanFlight, track: pd.DataFrame) -> pd.DataFrame:
     flown = flight.profile.iloc[flight.launch_index : flight.landing_index + 1]
     if track.empty or not flight.has_time:
         return pd.DataFrame()
-    tp = track["time"].astype("int64").to_numpy() / 1e9
-    tf = flown["time"].astype("int64").to_numpy() / 1e9
+    tp = epoch_seconds(track["time"])
+    tf = epoch_seconds(flown["time"])
     inside = (tf >= tp[0]) & (tf <= tp[-1])
     tf = tf[inside]
     flown = flown[inside]

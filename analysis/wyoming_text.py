@@ -39,10 +39,16 @@ def format_wyoming_text(levels: pd.DataFrame, title: str = "") -> str:
     title : str
         First line (station and time), optional.
 
+    Levels that would print with the same pressure (0.1 hPa) as the level before are left
+    out, so the table stays strictly decreasing in pressure for readers such as MetPy (dense
+    1 Hz data above ~15 km change by less than 0.1 hPa per second).
+
     Notes
     -----
     THTV is the virtual potential temperature theta (1 + 0.61 r) (r mixing ratio).
     """
+    printed = np.round(levels["pressure"].to_numpy(float) / 10.0)
+    levels = levels[np.concatenate([[True], np.diff(printed) != 0])]
     n = len(levels)
 
     def col(name: str) -> np.ndarray:

@@ -50,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         files = write_era5_like_archive(Path(tmp), start, end, *SITE, grid_step=args.grid_step)
         size = sum(f.stat().st_size for f in files) / 1e6
-        print(f"generated SYNTHETIC ERA5-like archive: {len(files) - 1} yearly files + surface, "
-              f"{size:.0f} MB, 37 levels, 6-hourly, {args.grid_step} deg "
-              f"({time.perf_counter() - t:.1f} s, not timed)")
+        print(
+            f"generated SYNTHETIC ERA5-like archive: {len(files) - 1} yearly files + surface, "
+            f"{size:.0f} MB, 37 levels, 6-hourly, {args.grid_step} deg "
+            f"({time.perf_counter() - t:.1f} s, not timed)"
+        )
 
         slots = launch_slots(start, end, 6.0)
         settings = PlanSettings(*SITE, FlightSpec(5.0, 30000.0, 5.0))
@@ -67,15 +69,23 @@ def main(argv: list[str] | None = None) -> int:
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     runner = "in-process" if args.workers == 0 else f"Dask LocalCluster, {args.workers} workers"
     print(f"study: {n} launches ({args.years} years x 4/day) in {len(tasks)} tasks, {runner}")
-    print(f"  whole study incl. data load and cluster start: {elapsed:.1f} s "
-          f"-> {n / elapsed:.0f} predictions/s")
+    print(
+        f"  whole study incl. data load and cluster start: {elapsed:.1f} s "
+        f"-> {n / elapsed:.0f} predictions/s"
+    )
     scaled = elapsed * 14600 / max(n, 1)
-    print(f"  goal: 14,600 launches < {GOAL_S:.0f} s; measured (scaled to 14,600): "
-          f"{scaled:.1f} s, ratio to goal {scaled / GOAL_S:.2f}")
-    print(f"  peak memory: main process {self_peak:.0f} MiB, largest worker process "
-          f"{child_peak:.0f} MiB (ru_maxrss)")
-    print(f"  safe-landing probability by month (mean over hours): "
-          + ", ".join(f"{int(m)}:{v:.2f}" for m, v in table.mean(axis=1).items()))
+    print(
+        f"  goal: 14,600 launches < {GOAL_S:.0f} s; measured (scaled to 14,600): "
+        f"{scaled:.1f} s, ratio to goal {scaled / GOAL_S:.2f}"
+    )
+    print(
+        f"  peak memory: main process {self_peak:.0f} MiB, largest worker process "
+        f"{child_peak:.0f} MiB (ru_maxrss)"
+    )
+    print(
+        "  safe-landing probability by month (mean over hours): "
+        + ", ".join(f"{int(m)}:{v:.2f}" for m, v in table.mean(axis=1).items())
+    )
     return 0
 
 

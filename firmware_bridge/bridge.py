@@ -44,8 +44,8 @@ class Decoder(Protocol):
         """Take bytes, return the frames completed by them."""
         ...
 
-    def flush(self) -> list[Frame]:
-        """Return whatever partial frame is buffered (the stream ended or broke)."""
+    def flush(self, received_at: datetime | None = None) -> list[Frame]:
+        """Decode whatever is buffered (a message ended, the stream ended or broke)."""
         ...
 
 
@@ -141,9 +141,10 @@ class Bridge:
 
     def _decode(self, data: bytes, at: datetime, message: bool) -> Iterable[Frame]:
         frames = list(self.decoder.feed(data, received_at=at))
-        if message and not data.endswith((b"\n", b"\x00")):
-            # A datagram is a whole message: end it so the decoder need not wait for more.
-            frames += self.decoder.feed(b"\n", received_at=at)
+        if message:
+            # A datagram is a whole message: decode it now, without waiting for a delimiter
+            # and without adding one (frames keep the bytes exactly as received).
+            frames += self.decoder.flush(received_at=at)
         return frames
 
     def _read_until_broken(
@@ -198,7 +199,7 @@ class Bridge:
                 transport = self._opener(self.spec, self.baud, self.read_timeout)
             except OSError as exc:
                 retry = f"; retrying in {backoff:.1f} s" if self.reconnect else ""
-                yield self._event("link_error", f"cannot open {self.spec.target}: {exc}{retry}")
+                yield self._event("link_error", f"cannot open {self.label}: {exc}{retry}")
                 if not self.reconnect or stop.wait(backoff):
                     return
                 backoff = min(backoff * 2, self.max_backoff)

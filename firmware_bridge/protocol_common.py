@@ -18,9 +18,6 @@ __all__ = [
     "receive_time",
 ]
 
-_HALF_DAY = timedelta(hours=12)
-_ONE_DAY = timedelta(days=1)
-
 
 def receive_time(received_at: datetime | None) -> datetime:
     """Return ``received_at`` as tz-aware UTC, or the current UTC time when it is None.
@@ -61,15 +58,25 @@ def date_time_of_day(
     datetime
         tz-aware UTC payload time.
     """
-    candidate = received_at.replace(
-        hour=hour, minute=minute, second=second, microsecond=microsecond
-    )
-    offset = candidate - received_at
-    if offset > _HALF_DAY:
-        candidate -= _ONE_DAY
-    elif offset < -_HALF_DAY:
-        candidate += _ONE_DAY
-    return candidate
+    cached = _day_cache.get(received_at)
+    if cached is None:
+        midnight = received_at.replace(hour=0, minute=0, second=0, microsecond=0)
+        cached = (midnight, (received_at - midnight).total_seconds())
+        if len(_day_cache) > 16:
+            _day_cache.clear()
+        _day_cache[received_at] = cached
+    midnight, received_seconds = cached
+    seconds = hour * 3600 + minute * 60 + second
+    offset = seconds + microsecond * 1e-6 - received_seconds
+    if offset > 43_200.0:
+        seconds -= 86_400
+    elif offset < -43_200.0:
+        seconds += 86_400
+    return midnight + timedelta(seconds=seconds, microseconds=microsecond)
+
+
+#: receive time -> (its UTC midnight, seconds since that midnight); a few entries only.
+_day_cache: dict[datetime, tuple[datetime, float]] = {}
 
 
 def ok_frame(

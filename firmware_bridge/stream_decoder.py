@@ -260,6 +260,8 @@ class StreamDecoder:
         """Auto mode, a line not starting like text: 'text', 'wait' or 'done' (emitted)."""
         buf = self._buf
         if zero_at >= 0:
+            if zero_at + 1 - pos > self.max_frame_bytes:
+                return "text"  # too long for one frame: the tail is searched on its own
             if self._decodable_text_after(nl_at + 1, at, zero_at):
                 return "text"  # a text frame comes first: this line is garbage
             block = bytes(buf[pos : zero_at + 1])
@@ -336,18 +338,25 @@ class StreamDecoder:
         while tries < _MAX_RESYNC_TRIES:
             dollar = chunk.find(b"$", i + 1)
             brace = chunk.find(b"{", i + 1) if mode in ("auto", "jsonl") else -1
-            candidates = [c for c in (dollar, brace) if c > 0]
-            if not candidates:
+            found = [c for c in (dollar, brace) if c > 0]
+            if not found:
                 return None
-            i = min(candidates)
-            if chunk[i - 1] == 0x24:  # inside a run of '$': the run's first one was tried
-                continue
-            tries += 1
-            tail = chunk[i:]
-            protocol = detect_protocol(tail) if mode == "auto" else mode
-            frame = self._parse(protocol, tail, at)
-            if frame is not None and frame.ok:
-                return [self._garbage_frame(chunk[:i], at), frame]
+            i = min(found)
+            candidates = [i]
+            if chunk[i] == 0x24:  # '$': a run may be UKHAS ($$...) or noise before NMEA ($G..)
+                last = i
+                while last + 1 < len(chunk) and chunk[last + 1] == 0x24:
+                    last += 1
+                if last > i:
+                    candidates.append(last)
+                i = last
+            for start in candidates:
+                tries += 1
+                tail = chunk[start:]
+                protocol = detect_protocol(tail) if mode == "auto" else mode
+                frame = self._parse(protocol, tail, at)
+                if frame is not None and frame.ok:
+                    return [self._garbage_frame(chunk[:start], at), frame]
         return None
 
     def _binary_chunk(self, chunk: bytes, at: datetime) -> None:

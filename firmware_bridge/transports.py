@@ -56,6 +56,9 @@ PYSERIAL_SCHEMES = ("socket", "rfc2217", "loop", "spy", "hwgrep", "alt")
 #: Largest read of one call [bytes]; bounds the memory a single chunk takes.
 MAX_READ = 65536
 
+#: Longest wait for a TCP connection to be accepted [s] (a stop request waits for it).
+TCP_CONNECT_TIMEOUT = 2.0
+
 
 class EndOfStream(Exception):  # noqa: N818  (a signal, not an error)
     """A finite source (a replayed file) has no more bytes."""
@@ -233,7 +236,7 @@ class TcpClientTransport:
 
     def __init__(self, spec: SourceSpec, read_timeout: float) -> None:
         self.label = spec.label
-        self._sock = socket.create_connection((spec.target, spec.port), timeout=5.0)
+        self._sock = socket.create_connection((spec.target, spec.port), timeout=TCP_CONNECT_TIMEOUT)
         self._sock.settimeout(read_timeout)
 
     def read(self) -> Received:

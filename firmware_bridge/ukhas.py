@@ -102,6 +102,8 @@ STRATO_UKHAS_FIELD_SPEC: tuple[tuple[str, str], ...] = (
 )
 
 _CALLSIGN = re.compile(r"[A-Za-z0-9/_-]+\Z")
+#: Callsigns already checked against :data:`_CALLSIGN` (a stream repeats one or a few).
+_GOOD_CALLSIGNS: set[str] = set()
 
 
 def _resolve_spec(field_spec: FieldSpec | None) -> list[tuple[str, Converter, Callable]]:
@@ -145,14 +147,14 @@ def _cached_spec(field_spec: FieldSpec | None) -> list[tuple[str, Converter, Cal
 def _parse_time(text: str) -> tuple[int, int, int] | None:
     """``HH:MM:SS`` or ``HHMMSS`` -> (h, m, s); None when not a time of day."""
     if len(text) == 8 and text[2] == ":" and text[5] == ":":
-        hh, mm, ss = text[0:2], text[3:5], text[6:8]
-    elif len(text) == 6 and text.isdigit():
-        hh, mm, ss = text[0:2], text[2:4], text[4:6]
+        digits = text[0:2] + text[3:5] + text[6:8]
+    elif len(text) == 6:
+        digits = text
     else:
         return None
-    if not (hh.isdigit() and mm.isdigit() and ss.isdigit()):
+    if not (digits.isdigit() and digits.isascii()):
         return None
-    h, m, s = int(hh), int(mm), int(ss)
+    h, m, s = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
     if h > 23 or m > 59 or s > 59:
         return None
     return h, m, s
@@ -164,10 +166,13 @@ def _parse_coordinate(text: str, limit: float) -> float:
     An integer part of four or more digits means degrees-minutes (decimal degrees never
     need more than three), e.g. ``5006.98682`` -> 50 + 6.98682/60.
     """
-    text = text.strip()
     value = float(text)
-    digits = text.lstrip("+-").split(".", 1)[0]
-    if len(digits) >= 4:
+    text = text.strip()
+    dot = text.find(".")
+    digits = len(text) if dot < 0 else dot
+    if text[:1] in "+-":
+        digits -= 1
+    if digits >= 4:
         magnitude = abs(value)
         degrees = int(magnitude // 100)
         minutes = magnitude - degrees * 100
@@ -176,7 +181,7 @@ def _parse_coordinate(text: str, limit: float) -> float:
         value = degrees + minutes / 60.0
         if text.startswith("-"):
             value = -value
-    if not -limit <= value <= limit or value != value:
+    if not -limit <= value <= limit:  # also rejects NaN
         raise ValueError(f"{text!r} is outside -{limit:g}..{limit:g} degrees")
     return value
 
@@ -271,8 +276,12 @@ def _parse(raw: bytes, field_spec, received_at: datetime, source: str) -> Frame:
         return malformed(raw, received_at, source, PROTOCOL, "control character in sentence")
     parts = text.split(",")
     callsign = parts[0]
-    if not _CALLSIGN.match(callsign):
-        return malformed(raw, received_at, source, PROTOCOL, f"bad callsign {callsign!r}")
+    if callsign not in _GOOD_CALLSIGNS:
+        if not _CALLSIGN.match(callsign):
+            return malformed(raw, received_at, source, PROTOCOL, f"bad callsign {callsign!r}")
+        if len(_GOOD_CALLSIGNS) > 256:
+            _GOOD_CALLSIGNS.clear()
+        _GOOD_CALLSIGNS.add(callsign)
     fields: dict[str, Any] = {"callsign": callsign}
     # With a sentence id: CALL,id,time,...; without (e.g. LetFik2): CALL,time,...
     if len(parts) > 1 and (hms := _parse_time(parts[1])) is not None and ":" in parts[1]:

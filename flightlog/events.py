@@ -62,6 +62,10 @@ def read_events(conn: sqlite3.Connection, flight_id: int) -> list[dict[str, Any]
         (flight_id,),
     )
     return [
-        {"kind": kind, "time": datetime.fromtimestamp(time, tz=UTC), "data": json.loads(data) if data else {}}
+        {
+            "kind": kind,
+            "time": datetime.fromtimestamp(time, tz=UTC),
+            "data": json.loads(data) if data else {},
+        }
         for kind, time, data in rows
     ]

@@ -4,16 +4,17 @@ During ascent: from the current position and altitude with the observed ascent r
 planned burst altitude and the planned sea-level descent rate. After burst: a descent-only
 prediction from the current position with the sea-level descent rate estimated from the
 observed descent, fitting ``v(h) = v0 sqrt(rho0 / rho(h))`` (predictor-physics.md §1.4;
-telemetry-formats.md §10) with the USSA 1976 density. Predictions run on a worker thread at
-most every ``interval`` seconds, so recording never waits for them, and each one is stored
-as a ``prediction`` event so the report can show how the landing estimate converged.
+telemetry-formats.md §10) with the density of the same atmosphere above the current
+position. Predictions run on a worker thread at most every ``interval`` seconds, so
+recording never waits for them, and each one is stored as a ``prediction`` event so the
+report can show how the landing estimate converged.
 """
 
 from __future__ import annotations
 
 import math
 import time as _time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,7 @@ from flightlog.store import RecordResult
 __all__ = [
     "SEA_LEVEL_DENSITY",
     "InflightPredictor",
+    "atmosphere_density",
     "estimate_sea_level_descent_rate",
     "predict_landing",
 ]
@@ -38,13 +40,16 @@ SEA_LEVEL_DENSITY = 1.2250
 
 
 def estimate_sea_level_descent_rate(
-    times: Sequence[float], altitudes: Sequence[float], rho0: float = SEA_LEVEL_DENSITY
+    times: Sequence[float],
+    altitudes: Sequence[float],
+    density: Callable[[np.ndarray], np.ndarray],
+    rho0: float = SEA_LEVEL_DENSITY,
 ) -> float:
     """Sea-level descent rate v0 [m s-1] fitted to observed descent samples.
 
     Each consecutive pair gives a descent speed ``v = -dh/dt`` at its mid altitude ``h``;
     ``v = v0 sqrt(rho0 / rho(h))`` is linear in v0, so the least-squares estimate is
-    ``v0 = sum(v s) / sum(s^2)`` with ``s = sqrt(rho0 / rho(h))`` and rho from USSA 1976.
+    ``v0 = sum(v s) / sum(s^2)`` with ``s = sqrt(rho0 / rho(h))``.
 
     Parameters
     ----------
@@ -52,6 +57,9 @@ def estimate_sea_level_descent_rate(
         Sample times [s], increasing.
     altitudes : sequence of float
         Altitudes [m].
+    density : callable
+        ``density(altitudes) -> rho`` [m] -> [kg m-3], e.g. the flight's atmosphere at the
+        current position (see :class:`InflightPredictor`) or USSA 1976.
     rho0 : float
         Reference sea-level density [kg m-3].
 
@@ -60,8 +68,6 @@ def estimate_sea_level_descent_rate(
     float
         v0 [m s-1] (positive), NaN when no pair descends.
     """
-    from weather.standard_atmosphere import ussa1976_density
-
     t = np.asarray(times, dtype=float)
     h = np.asarray(altitudes, dtype=float)
     if t.size < 2:
@@ -73,8 +79,21 @@ def estimate_sea_level_descent_rate(
     descending = speed > 0
     if not np.any(descending):
         return math.nan
-    s = np.sqrt(rho0 / ussa1976_density(np.clip(mid[descending], -500.0, 84000.0)))
+    s = np.sqrt(rho0 / np.asarray(density(mid[descending]), dtype=float))
     return float(np.sum(speed[descending] * s) / np.sum(s * s))
+
+
+def atmosphere_density(
+    atmosphere: Any, when: float, latitude: float, longitude: float
+) -> Callable[[np.ndarray], np.ndarray]:
+    """``density(altitudes)`` [kg m-3] of an atmosphere above one position at one time."""
+
+    def density(altitudes: np.ndarray) -> np.ndarray:
+        h = np.asarray(altitudes, dtype=float)
+        full = np.ones_like(h)
+        return atmosphere.sample(full * when, full * latitude, full * longitude, h).density
+
+    return density
 
 
 def predict_landing(
@@ -248,7 +267,9 @@ class InflightPredictor:
                     "descent_rate": self.descent_rate,
                 },
             )
-        v0 = estimate_sea_level_descent_rate(times, alts)
+        v0 = estimate_sea_level_descent_rate(
+            times, alts, atmosphere_density(self.atmosphere, when, lat, lon)
+        )
         if not (math.isfinite(v0) and v0 > 0):
             return None
         return phase, when, lat, lon, alt, {"descent_rate": v0}

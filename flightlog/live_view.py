@@ -23,7 +23,7 @@ from flightlog.phase_observer import PhaseObserver
 from flightlog.recorder import RecorderStats
 from flightlog.store import RecordResult
 
-__all__ = ["ChasePosition", "LiveView", "commit_line", "parse_chase"]
+__all__ = ["ChasePosition", "LiveView", "commit_line", "format_ids", "parse_chase", "parse_ids"]
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,40 @@ def _iso(when: datetime | float | None) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def format_ids(ids: list[int]) -> str:
+    """Sentence ids as compact runs, in the given order: ``[1, 2, 3, 7]`` -> ``"1-3,7"``."""
+    if not ids:
+        return "-"
+    runs: list[str] = []
+    start = previous = ids[0]
+    for number in [*ids[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        runs.append(str(start) if start == previous else f"{start}-{previous}")
+        if number is not None:
+            start = previous = number
+    return ",".join(runs)
+
+
+def parse_ids(text: str) -> list[int]:
+    """Inverse of :func:`format_ids`: ``"1-3,7"`` -> ``[1, 2, 3, 7]``."""
+    if text == "-":
+        return []
+    ids: list[int] = []
+    for run in text.split(","):
+        first, _, last = run.partition("-")
+        ids.extend(range(int(first), int(last or first) + 1))
+    return ids
+
+
 def commit_line(
     result: RecordResult, stats: RecorderStats, phases: PhaseObserver | None = None
 ) -> str | None:
     """One plain line saying what a commit recorded (``--no-live``); None if nothing to say.
 
-    Frames: ``<UTC> recorded N frames (ok, bad, duplicate) sentence_ids 1,2,3 | totals ...``;
+    Frames: ``<UTC> recorded N frames (ok, bad, duplicate) sentence_ids 1-3,7 | totals ...``
+    (ids as runs, see :func:`format_ids`);
     a commit of events only: ``<UTC> event <kind> ...``.
     """
     events = [
@@ -71,7 +99,7 @@ def commit_line(
     ]
     if not result.frames:
         return f"{_iso(datetime.now(UTC))} " + " | ".join(events) if events else None
-    ids = ",".join(str(i) for i in result.sentence_ids) or "-"
+    ids = format_ids(result.sentence_ids)
     text = (
         f"{_iso(datetime.now(UTC))} recorded {result.frames} frames "
         f"(ok {result.good_frames}, bad {result.bad_frames}, duplicate {result.duplicates}) "
@@ -97,7 +125,17 @@ def _event_summary(data: dict[str, Any]) -> str:
         "offset_s",
         "detail",
     )
-    return " ".join(f"{k}={data[k]}" for k in keys if data.get(k) not in (None, ""))
+    parts = []
+    for key in keys:
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        parts.append(
+            f"{key}={value:.5f}"
+            if isinstance(value, float) and "itude" in key and "altitude" not in key
+            else f"{key}={value}"
+        )
+    return " ".join(parts)
 
 
 class LiveView:
@@ -178,7 +216,8 @@ class LiveView:
                 )
             )
         else:
-            rows.append(("predicted landing", "-"))
+            error = getattr(self.predictor, "last_error", None)
+            rows.append(("predicted landing", f"- ({error})" if error else "-"))
         if stats.write_error:
             rows.append(
                 (

@@ -152,6 +152,22 @@ class PhaseDetector:
             data["vertical_rate_m_s"] = round(self.rate, 2)
         return PhaseChange(kind, time, altitude, phase, data)
 
+    def _lift_off(self) -> tuple[float, float]:
+        """Start of the climb: walk back from the detection while the altitude keeps falling.
+
+        Walking back stops at the first sample not lower than the one after it (the ground
+        wander before lift-off) or at the ground band (within 20 m of the lowest altitude,
+        a few times the GNSS noise of a payload standing on the ground).
+        """
+        later: tuple[float, float] | None = None
+        for sample in reversed(self._recent):
+            if later is not None and sample[1] >= later[1]:
+                return later
+            if sample[1] <= self.min_altitude + 20.0:
+                return sample
+            later = sample
+        return later if later is not None else (self.min_time, self.min_altitude)
+
     def _touchdown(self, altitude: float) -> tuple[float, float]:
         """Start of the still segment: walk back while the altitude stays within 10 m.
 
@@ -175,7 +191,8 @@ class PhaseDetector:
             if self._held(
                 rate >= self.launch_rate and altitude > self.min_altitude + self.launch_height
             ):
-                return self._change("launch", "ascent", self.min_time, self.min_altitude)
+                start_time, start_altitude = self._lift_off()
+                return self._change("launch", "ascent", start_time, start_altitude)
             return None
         if self.phase in ("ascent", "float"):
             if self._held(rate <= -self.burst_rate and risen >= self.min_rise):

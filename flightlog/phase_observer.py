@@ -36,7 +36,8 @@ def phase_after_events(events: Iterable[dict[str, Any]]) -> tuple[str, float | N
 class PhaseObserver:
     """Feed committed telemetry to a :class:`PhaseDetector`; emit launch/float/burst/landing.
 
-    Also keeps the latest row and rate for live displays.
+    Also keeps the latest row and rate for live displays. Fixes identical to the previous
+    one (latitude, longitude and altitude to the last digit) are skipped as stale.
 
     Parameters
     ----------
@@ -53,6 +54,7 @@ class PhaseObserver:
         if burst_altitude is not None:
             self.detector.burst_altitude = burst_altitude
         self.last_row: TelemetryRow | None = None
+        self._last_fix: tuple[float | None, float | None, float] | None = None
         self.history: list[tuple[float, float, float, float]] = []  # t, lat, lon, alt
 
     @property
@@ -70,9 +72,16 @@ class PhaseObserver:
             altitude = row.values.get("altitude")
             if altitude is None:
                 continue
+            lat, lon = row.values.get("latitude"), row.values.get("longitude")
+            fix = (lat, lon, altitude)
+            if fix == self._last_fix:
+                # A fix repeated to the last digit is a receiver that lost its fix and
+                # repeats the last one (seen for 30 min at 21.5 km in the real LetFik2
+                # flight): it says nothing about the vertical rate.
+                continue
+            self._last_fix = fix
             if self.last_row is None or when >= self._time(self.last_row):
                 self.last_row = row
-            lat, lon = row.values.get("latitude"), row.values.get("longitude")
             if lat is not None and lon is not None:
                 self.history.append((when, lat, lon, altitude))
                 del self.history[:-600]  # the last 10 min at 1 Hz is plenty for estimates

@@ -196,6 +196,10 @@ class FlightStore:
             raise
         self._chunk_ids: dict[str, int] = {}
         self._clock_suspect = self._last_clock_state()
+        (stored_callsign,) = self._conn.execute(
+            "SELECT callsign FROM flights WHERE id = ?", (self.flight_id,)
+        ).fetchone()
+        self._callsign_known = stored_callsign is not None
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -301,6 +305,13 @@ class FlightStore:
                     self._insert_event(item, result)
                 else:
                     raise TypeError(f"cannot record {type(item).__name__}: {item!r}")
+            callsign = next((row.callsign for row in result.telemetry if row.callsign), None)
+            if not self._callsign_known and callsign:
+                # No --callsign given: the flight takes the first one the payload sent.
+                conn.execute(
+                    "UPDATE flights SET callsign = ? WHERE id = ? AND callsign IS NULL",
+                    (callsign, self.flight_id),
+                )
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -308,6 +319,8 @@ class FlightStore:
         except BaseException:
             self._rollback()
             raise
+        if callsign:
+            self._callsign_known = True
         self._chunk_ids = chunk_ids
         self._clock_suspect = clock_suspect
         return result

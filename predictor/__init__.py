@@ -5,7 +5,10 @@ Main entry points: :func:`predict` (one flight or an ensemble; member axis every
 :class:`PredictionResult` (one result type for single flights and ensembles).
 """
 
+from predictor.balloons import BALLOONS, Balloon, get_balloon
+from predictor.burst import BurstEstimate, estimate_burst, rates_from_balloon
 from predictor.constants import MODELS, PROFILES
+from predictor.ensemble import EnsembleResult, FlightSpec, Uncertainty, predict_ensemble
 from predictor.predict import predict, predict_landings
 from predictor.result import (
     FlightPoints,
@@ -16,6 +19,16 @@ from predictor.result import (
 )
 
 __all__ = [
+    "BALLOONS",
+    "Balloon",
+    "BurstEstimate",
+    "EnsembleResult",
+    "FlightSpec",
+    "Uncertainty",
+    "estimate_burst",
+    "get_balloon",
+    "predict_ensemble",
+    "rates_from_balloon",
     "MODELS",
     "PROFILES",
     "FlightPoints",

@@ -324,7 +324,9 @@ def estimate_burst(
             f"{volume:.2f} m3 of gas already fills the {balloon.name} beyond its burst "
             f"volume {burst_volume:.2f} m3: choose a larger balloon or a lower ascent rate"
         )
-    burst_altitude = float(burst_altitude_from_volumes(volume, burst_volume, launch_altitude, method))
+    burst_altitude = float(
+        burst_altitude_from_volumes(volume, burst_volume, launch_altitude, method)
+    )
     start = launch_altitude if method == "standard" else 0.0
     if burst_altitude <= start:
         raise ValueError("the balloon would burst at launch: choose a larger balloon")

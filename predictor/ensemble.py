@@ -38,7 +38,12 @@ import numpy as np
 import numpy.typing as npt
 
 from predictor.balloons import Balloon
-from predictor.burst import BurstEstimate, burst_altitude_from_volumes, estimate_burst, sphere_volume
+from predictor.burst import (
+    BurstEstimate,
+    burst_altitude_from_volumes,
+    estimate_burst,
+    sphere_volume,
+)
 from predictor.ensemble_wind import PerturbedAtmosphere, WindPerturbationField
 from predictor.landing_statistics import LandingStatistics, landing_statistics
 from predictor.result import PredictionResult
@@ -105,8 +110,14 @@ class Uncertainty:
                 f"unknown wind uncertainty mode {self.wind_mode!r}; choose one of "
                 f"{', '.join(WIND_UNCERTAINTY_MODES)}"
             )
-        for name in ("ascent_rate", "descent_rate", "burst_altitude", "burst_diameter",
-                     "launch_time", "wind"):
+        for name in (
+            "ascent_rate",
+            "descent_rate",
+            "burst_altitude",
+            "burst_diameter",
+            "launch_time",
+            "wind",
+        ):
             value = getattr(self, name)
             if not (value >= 0.0 and math.isfinite(value)):
                 raise ValueError(f"uncertainty of {name} must be >= 0, got {value!r}")
@@ -181,7 +192,11 @@ class FlightSpec:
     ) -> FlightSpec:
         """Rates and burst altitude from the burst calculator (standard method)."""
         est = estimate_burst(
-            balloon, payload_mass, gas, ascent_rate=ascent_rate, neck_lift=neck_lift,
+            balloon,
+            payload_mass,
+            gas,
+            ascent_rate=ascent_rate,
+            neck_lift=neck_lift,
             launch_altitude=launch_altitude,
         )
         return cls(est.ascent_rate, est.burst_altitude, float(descent_rate), est)
@@ -261,8 +276,13 @@ class MemberDraws:
                 np.concatenate([np.broadcast_to(x.t0, (x.n_members,)) for x in w]),
             )
         return MemberDraws(
-            cat("launch_time"), cat("ascent_rate"), cat("descent_rate"),
-            cat("burst_altitude"), cat("burst_diameter"), members, wind,
+            cat("launch_time"),
+            cat("ascent_rate"),
+            cat("descent_rate"),
+            cat("burst_altitude"),
+            cat("burst_diameter"),
+            members,
+            wind,
             parts[0].wind_description,
         )
 
@@ -343,12 +363,20 @@ def draw_members(
     wind = None
     parts = []
     if use_data:
-        parts.append(f"ERA5 ensemble members ({data_ensemble_size}), member i -> i % "
-                     f"{data_ensemble_size}")
+        parts.append(
+            f"ERA5 ensemble members ({data_ensemble_size}), member i -> i % {data_ensemble_size}"
+        )
     if mode in ("synthetic", "both") and u.wind > 0.0:
         wind = WindPerturbationField.draw(
-            rng, n, u.wind, u.wind_horizontal_length, u.wind_vertical_length,
-            u.wind_time_scale, latitude, longitude, launch_time,
+            rng,
+            n,
+            u.wind,
+            u.wind_horizontal_length,
+            u.wind_vertical_length,
+            u.wind_time_scale,
+            latitude,
+            longitude,
+            launch_time,
         )
         parts.append(
             f"SYNTHETIC correlated perturbations sigma {u.wind:g} m/s, "
@@ -356,7 +384,13 @@ def draw_members(
             f"{u.wind_time_scale / 3600:g} h"
         )
     return MemberDraws(
-        times, ascent, descent, burst, diameter, data_member, wind,
+        times,
+        ascent,
+        descent,
+        burst,
+        diameter,
+        data_member,
+        wind,
         " plus ".join(parts) if parts else "none",
     )
 
@@ -433,33 +467,43 @@ class EnsembleResult:
         members = []
         for i in range(p.n_members):
             landed = p.status[i] == "landed"
-            members.append({
-                "member": i,
-                "landing": {
-                    "latitude": float(p.landing.latitude[i]) if landed else None,
-                    "longitude": float(p.landing.longitude[i]) if landed else None,
-                    "altitude_m": float(p.landing.altitude[i]) if landed else None,
-                    "surface": str(p.surface[i]),
-                    "status": str(p.status[i]),
+            members.append(
+                {
+                    "member": i,
+                    "landing": {
+                        "latitude": float(p.landing.latitude[i]) if landed else None,
+                        "longitude": float(p.landing.longitude[i]) if landed else None,
+                        "altitude_m": float(p.landing.altitude[i]) if landed else None,
+                        "surface": str(p.surface[i]),
+                        "status": str(p.status[i]),
+                    },
+                    "flight_time_s": float(p.flight_time_s[i]) if landed else None,
+                    **{
+                        k: (
+                            int(v[i])
+                            if k == "data_member"
+                            else (float(v[i]) if np.isfinite(v[i]) else None)
+                        )
+                        for k, v in cols.items()
+                    },
+                }
+            )
+        stats.update(
+            {
+                "seed": self.seed,
+                "uncertainty": self.uncertainty.as_dict(),
+                "wind_uncertainty": self.draws.wind_description,
+                "nominal": {
+                    "ascent_rate_m_s": self.flight.ascent_rate,
+                    "burst_altitude_m": self.flight.burst_altitude,
+                    "descent_rate_m_s": self.flight.descent_rate,
+                    "balloon": None if self.flight.burst is None else self.flight.burst.as_dict(),
                 },
-                "flight_time_s": float(p.flight_time_s[i]) if landed else None,
-                **{k: (int(v[i]) if k == "data_member" else
-                       (float(v[i]) if np.isfinite(v[i]) else None)) for k, v in cols.items()},
-            })
-        stats.update({
-            "seed": self.seed,
-            "uncertainty": self.uncertainty.as_dict(),
-            "wind_uncertainty": self.draws.wind_description,
-            "nominal": {
-                "ascent_rate_m_s": self.flight.ascent_rate,
-                "burst_altitude_m": self.flight.burst_altitude,
-                "descent_rate_m_s": self.flight.descent_rate,
-                "balloon": None if self.flight.burst is None else self.flight.burst.as_dict(),
-            },
-            "atmosphere": {"source": p.atmosphere_source, "synthetic": bool(p.synthetic)},
-            "members": members,
-            **self.extra,
-        })
+                "atmosphere": {"source": p.atmosphere_source, "synthetic": bool(p.synthetic)},
+                "members": members,
+                **self.extra,
+            }
+        )
         return {"ensemble": stats}
 
 
@@ -519,16 +563,30 @@ def predict_ensemble(
     t0 = to_epoch_seconds(launch_time) if isinstance(launch_time, datetime) else float(launch_time)
     rng = np.random.default_rng(seed)
     if altitude is None:
-        launch_alt = float(np.asarray(atmosphere.ground_elevation(
-            np.array([latitude]), np.array([longitude])))[0])
+        launch_alt = float(
+            np.asarray(atmosphere.ground_elevation(np.array([latitude]), np.array([longitude])))[0]
+        )
     else:
         launch_alt = float(altitude)
     draws = draw_members(
-        rng, n_members, t0, latitude, longitude, flight, uncertainty,
-        int(getattr(atmosphere, "ensemble_size", 1) or 1), launch_alt,
+        rng,
+        n_members,
+        t0,
+        latitude,
+        longitude,
+        flight,
+        uncertainty,
+        int(getattr(atmosphere, "ensemble_size", 1) or 1),
+        launch_alt,
     )
     result = solve_members(
-        atmosphere, draws, latitude, longitude, altitude, step=step, model=model,
+        atmosphere,
+        draws,
+        latitude,
+        longitude,
+        altitude,
+        step=step,
+        model=model,
         record_trajectory=record_trajectory,
     )
     stats = summarise_landings(atmosphere, result, zones, recovery_point)

@@ -103,7 +103,12 @@ class WindPerturbationField:
             if not value > 0.0:
                 raise ValueError(f"{name} must be positive, got {value!r}")
         scales = np.array(
-            [1.0 / horizontal_length, 1.0 / horizontal_length, 1.0 / vertical_length, 1.0 / time_scale]
+            [
+                1.0 / horizontal_length,
+                1.0 / horizontal_length,
+                1.0 / vertical_length,
+                1.0 / time_scale,
+            ]
         )
         k = rng.standard_normal((2, n_members, n_modes, 4)) * scales
         b = rng.uniform(0.0, 2.0 * np.pi, size=(2, n_members, n_modes))
@@ -122,6 +127,11 @@ class WindPerturbationField:
         m = np.asarray(member, dtype=np.int_).ravel()
         if self.sigma == 0.0:
             return np.zeros(shape), np.zeros(shape)
+        kx, ky, kz, kw, b = self._tables()
+        if m.size == self.n_members and np.array_equal(m, np.arange(m.size)):
+            rows = slice(None)  # every member, in order: no gather needed
+        else:
+            rows = m
         lat_r = np.radians(np.asarray(lat, dtype=np.float64).ravel())
         dlon = (np.asarray(lon, dtype=np.float64).ravel() - self.lon0 + 180.0) % 360.0 - 180.0
         x = 6371008.8 * math.cos(math.radians(self.lat0)) * np.radians(dlon)
@@ -129,14 +139,30 @@ class WindPerturbationField:
         z = np.asarray(alt, dtype=np.float64).ravel()
         t0 = np.asarray(self.t0, dtype=np.float64)
         t = np.asarray(time, dtype=np.float64).ravel() - (t0[m] if t0.ndim else t0)
-        coords = np.stack([x, y, z, t], axis=-1)  # (n, 4)
-        amplitude = self.sigma * math.sqrt(2.0 / self.phases.shape[2])
-        out = []
-        for c in range(2):
-            k = self.wavenumbers[c, m]  # (n, modes, 4)
-            phase = np.einsum("nmd,nd->nm", k, coords) + self.phases[c, m]
-            out.append((amplitude * np.cos(phase).sum(axis=1)).reshape(shape))
-        return out[0], out[1]
+        # phase of every mode of u (first half) and v (second half): (n, 2 * modes)
+        phase = kx[rows] * x[:, None]
+        phase += ky[rows] * y[:, None]
+        phase += kz[rows] * z[:, None]
+        phase += kw[rows] * t[:, None]
+        phase += b[rows]
+        np.cos(phase, out=phase)
+        modes = self.phases.shape[2]
+        amplitude = self.sigma * math.sqrt(2.0 / modes)
+        du = amplitude * phase[:, :modes].sum(axis=1)
+        dv = amplitude * phase[:, modes:].sum(axis=1)
+        return du.reshape(shape), dv.reshape(shape)
+
+    def _tables(self) -> tuple[np.ndarray, ...]:
+        """Wavenumbers and phases as (n_members, 2 * modes) arrays, built once."""
+        cached = self.__dict__.get("_cached_tables")
+        if cached is None:
+            k = np.concatenate([self.wavenumbers[0], self.wavenumbers[1]], axis=1)
+            b = np.concatenate([self.phases[0], self.phases[1]], axis=1)
+            cached = tuple(np.ascontiguousarray(k[..., d]) for d in range(4)) + (
+                np.ascontiguousarray(b),
+            )
+            object.__setattr__(self, "_cached_tables", cached)
+        return cached
 
 
 class PerturbedAtmosphere:

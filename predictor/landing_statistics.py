@@ -73,7 +73,11 @@ def to_local_plane(latitude, longitude, lat0: float, lon0: float) -> tuple[np.nd
     with np.errstate(invalid="ignore", divide="ignore"):
         k = np.where(c > 1e-12, c / np.sin(c), 1.0)
     east = EARTH_RADIUS * k * np.cos(phi) * np.sin(dlam)
-    north = EARTH_RADIUS * k * (math.cos(phi0) * np.sin(phi) - math.sin(phi0) * np.cos(phi) * np.cos(dlam))
+    north = (
+        EARTH_RADIUS
+        * k
+        * (math.cos(phi0) * np.sin(phi) - math.sin(phi0) * np.cos(phi) * np.cos(dlam))
+    )
     return east, north
 
 
@@ -98,7 +102,9 @@ def chi2_radius(probability: float) -> float:
     closed form ``-2 ln(1 - p)`` (e.g. 1.3863 for 50 %, 5.9915 for 95 %).
     """
     if not 0.0 < probability < 1.0:
-        raise ValueError(f"ellipse probability must lie strictly between 0 and 1, got {probability}")
+        raise ValueError(
+            f"ellipse probability must lie strictly between 0 and 1, got {probability}"
+        )
     return math.sqrt(-2.0 * math.log1p(-probability))
 
 
@@ -126,7 +132,7 @@ class ConfidenceEllipse:
     orientation: float
 
     def polygon(self, n_vertices: int = 73) -> tuple[np.ndarray, np.ndarray]:
-        """Closed outline as latitude and longitude arrays [deg] (first = last vertex)."""
+        """Return the closed outline as latitude and longitude arrays [deg] (first = last)."""
         theta = np.linspace(0.0, 2.0 * np.pi, n_vertices)
         a = math.radians(self.orientation)
         along, across = self.semi_major * np.cos(theta), self.semi_minor * np.sin(theta)
@@ -218,7 +224,7 @@ class LandingStatistics:
     recovery: dict[str, float] | None = None
 
     def as_dict(self, include_members: bool = True) -> dict[str, Any]:
-        """The ``ensemble`` block of the JSON output (keys name their units)."""
+        """Return the ``ensemble`` block of the JSON output (keys name their units)."""
         out: dict[str, Any] = {
             "member_count": self.n_members,
             "landed_count": self.n_landed,

@@ -54,7 +54,9 @@ def launch_slots(start: datetime, end: datetime, every_hours: float) -> np.ndarr
     if not (every_hours > 0 and math.isfinite(every_hours)):
         raise ValueError(f"--every must be a positive number of hours, got {every_hours!r}")
     if t1 < t0:
-        raise ValueError(f"the study ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+        raise ValueError(
+            f"the study ends ({end.isoformat()}) before it starts ({start.isoformat()})"
+        )
     step = every_hours * 3600.0
     n = int(math.floor((t1 - t0) / step + 1e-9)) + 1
     return t0 + step * np.arange(n)
@@ -169,8 +171,12 @@ class PlanResult:
         rows = []
         for rec in self.slots.to_dict(orient="records"):
             rec["launch_time"] = rec["launch_time"].strftime("%Y-%m-%dT%H:%M:%SZ")
-            rows.append({k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-                         for k, v in rec.items()})
+            rows.append(
+                {
+                    k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                    for k, v in rec.items()
+                }
+            )
         out: dict[str, Any] = {
             "settings": self.settings.as_dict(),
             "land_sea_criterion_applied": self.land_sea_known,
@@ -182,8 +188,10 @@ class PlanResult:
             table = climatology_table(self.slots)
             out["climatology"] = {
                 "safe_probability_by_month_hour": {
-                    str(int(m)): {str(int(h)): (None if not np.isfinite(v) else float(v))
-                                  for h, v in row.items()}
+                    str(int(m)): {
+                        str(int(h)): (None if not np.isfinite(v) else float(v))
+                        for h, v in row.items()
+                    }
                     for m, row in table.iterrows()
                 },
                 "best": _best_month_hours(table),
@@ -239,30 +247,58 @@ def plan_slots(
     ]
     slots = slots[inside]
     if slots.size == 0:
-        return PlanResult(_empty_slots(), _empty_landings(), settings, atmosphere.has_surface,
-                          skipped)
+        return PlanResult(
+            _empty_slots(), _empty_landings(), settings, atmosphere.has_surface, skipped
+        )
 
     unc = settings.effective_uncertainty
     ens = int(getattr(atmosphere, "ensemble_size", 1) or 1)
     if settings.altitude is None:
-        launch_alt = float(np.asarray(atmosphere.ground_elevation(
-            np.array([settings.latitude]), np.array([settings.longitude])))[0])
+        launch_alt = float(
+            np.asarray(
+                atmosphere.ground_elevation(
+                    np.array([settings.latitude]), np.array([settings.longitude])
+                )
+            )[0]
+        )
     else:
         launch_alt = float(settings.altitude)
     parts = []
     for t in slots:
         rng = np.random.default_rng([int(settings.seed), int(round(t))])
-        parts.append(draw_members(rng, settings.n_members, float(t), settings.latitude,
-                                  settings.longitude, settings.flight, unc, ens, launch_alt))
+        parts.append(
+            draw_members(
+                rng,
+                settings.n_members,
+                float(t),
+                settings.latitude,
+                settings.longitude,
+                settings.flight,
+                unc,
+                ens,
+                launch_alt,
+            )
+        )
     draws = MemberDraws.concatenate(parts)
     draws = MemberDraws(
-        _clip_to_bounds(atmosphere, draws.launch_time), draws.ascent_rate, draws.descent_rate,
-        draws.burst_altitude, draws.burst_diameter, draws.data_member, draws.wind,
+        _clip_to_bounds(atmosphere, draws.launch_time),
+        draws.ascent_rate,
+        draws.descent_rate,
+        draws.burst_altitude,
+        draws.burst_diameter,
+        draws.data_member,
+        draws.wind,
         draws.wind_description,
     )
     result = solve_members(
-        atmosphere, draws, settings.latitude, settings.longitude, settings.altitude,
-        step=settings.step, model=settings.model, record_trajectory=False,
+        atmosphere,
+        draws,
+        settings.latitude,
+        settings.longitude,
+        settings.altitude,
+        step=settings.step,
+        model=settings.model,
+        record_trajectory=False,
     )
 
     n_m = settings.n_members
@@ -302,30 +338,34 @@ def plan_slots(
     my = mean_over_landed(np.cos(phi) * np.sin(lam))
     mz = mean_over_landed(np.sin(phi))
     times = pd.to_datetime(slots, unit="s", utc=True)
-    table = pd.DataFrame({
-        "launch_time": times,
-        "members": n_m,
-        "landed_fraction": share(landed),
-        "safe_probability": share(safe),
-        "sea_probability": share(at_sea) if land_known else np.nan,
-        "zone_probability": share(in_zone),
-        "too_far_probability": share(too_far) if settings.max_distance is not None else np.nan,
-        "mean_landing_latitude": np.degrees(np.arctan2(mz, np.hypot(mx, my))),
-        "mean_landing_longitude": np.degrees(np.arctan2(my, mx)),
-        "mean_distance_km": mean_over_landed(distance) / 1000.0,
-        "mean_flight_time_s": mean_over_landed(result.flight_time_s),
-    })
-    landings = pd.DataFrame({
-        "launch_time": times[slot_of],
-        "member": np.tile(np.arange(n_m), slots.size),
-        "latitude": lat,
-        "longitude": lon,
-        "landed": landed,
-        "surface": surface,
-        "in_zone": in_zone,
-        "distance_km": distance / 1000.0,
-        "safe": safe,
-    })
+    table = pd.DataFrame(
+        {
+            "launch_time": times,
+            "members": n_m,
+            "landed_fraction": share(landed),
+            "safe_probability": share(safe),
+            "sea_probability": share(at_sea) if land_known else np.nan,
+            "zone_probability": share(in_zone),
+            "too_far_probability": share(too_far) if settings.max_distance is not None else np.nan,
+            "mean_landing_latitude": np.degrees(np.arctan2(mz, np.hypot(mx, my))),
+            "mean_landing_longitude": np.degrees(np.arctan2(my, mx)),
+            "mean_distance_km": mean_over_landed(distance) / 1000.0,
+            "mean_flight_time_s": mean_over_landed(result.flight_time_s),
+        }
+    )
+    landings = pd.DataFrame(
+        {
+            "launch_time": times[slot_of],
+            "member": np.tile(np.arange(n_m), slots.size),
+            "latitude": lat,
+            "longitude": lon,
+            "landed": landed,
+            "surface": surface,
+            "in_zone": in_zone,
+            "distance_km": distance / 1000.0,
+            "safe": safe,
+        }
+    )
     return PlanResult(rank_slots(table), landings, settings, land_known, skipped)
 
 
@@ -336,10 +376,20 @@ def _iso(t: float) -> str:
 def _empty_slots() -> pd.DataFrame:
     import pandas as pd
 
-    cols = ["launch_time", "members", "landed_fraction", "safe_probability",
-            "sea_probability", "zone_probability", "too_far_probability",
-            "mean_landing_latitude", "mean_landing_longitude", "mean_distance_km",
-            "mean_flight_time_s", "rank"]
+    cols = [
+        "launch_time",
+        "members",
+        "landed_fraction",
+        "safe_probability",
+        "sea_probability",
+        "zone_probability",
+        "too_far_probability",
+        "mean_landing_latitude",
+        "mean_landing_longitude",
+        "mean_distance_km",
+        "mean_flight_time_s",
+        "rank",
+    ]
     df = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
     df["launch_time"] = pd.to_datetime(df["launch_time"], utc=True)
     return df
@@ -348,8 +398,17 @@ def _empty_slots() -> pd.DataFrame:
 def _empty_landings() -> pd.DataFrame:
     import pandas as pd
 
-    cols = ["launch_time", "member", "latitude", "longitude", "landed", "surface",
-            "in_zone", "distance_km", "safe"]
+    cols = [
+        "launch_time",
+        "member",
+        "latitude",
+        "longitude",
+        "landed",
+        "surface",
+        "in_zone",
+        "distance_km",
+        "safe",
+    ]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
 
 
@@ -357,7 +416,9 @@ def rank_slots(table: pd.DataFrame) -> pd.DataFrame:
     """Sort slots: highest safe probability first, then shorter mean distance, then time."""
     ranked = table.sort_values(
         ["safe_probability", "mean_distance_km", "launch_time"],
-        ascending=[False, True, True], na_position="last", kind="mergesort",
+        ascending=[False, True, True],
+        na_position="last",
+        kind="mergesort",
     ).reset_index(drop=True)
     ranked["rank"] = np.arange(1, len(ranked) + 1)
     return ranked
@@ -375,8 +436,13 @@ def combine_plan_parts(
     slots = [p.slots.drop(columns="rank") for p in parts if len(p.slots)]
     landings = [p.landings for p in parts if len(p.landings)]
     table = pd.concat(slots, ignore_index=True) if slots else _empty_slots().drop(columns="rank")
-    land = (pd.concat(landings, ignore_index=True).sort_values(["launch_time", "member"],
-            kind="mergesort").reset_index(drop=True) if landings else _empty_landings())
+    land = (
+        pd.concat(landings, ignore_index=True)
+        .sort_values(["launch_time", "member"], kind="mergesort")
+        .reset_index(drop=True)
+        if landings
+        else _empty_landings()
+    )
     skipped = [s for p in parts for s in p.skipped] + list(skipped)
     known = all(p.land_sea_known for p in parts) if parts else True
     return PlanResult(rank_slots(table), land, settings, known, skipped)
@@ -389,7 +455,11 @@ def climatology_table(slots: pd.DataFrame) -> pd.DataFrame:
     if not len(slots):
         return pd.DataFrame()
     t = slots["launch_time"]
-    frame = pd.DataFrame({
-        "month": t.dt.month, "hour": t.dt.hour, "p": slots["safe_probability"].astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "month": t.dt.month,
+            "hour": t.dt.hour,
+            "p": slots["safe_probability"].astype(float),
+        }
+    )
     return frame.pivot_table(index="month", columns="hour", values="p", aggfunc="mean")

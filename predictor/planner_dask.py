@@ -5,8 +5,9 @@ one task. A task opens only the time window it needs: from just before its first
 (minus the launch-time uncertainty) to just after its last slot plus the flight horizon,
 read from its own file and whichever neighbours that window reaches (the next file for
 flights running past the file's end, the previous one for launches slipping before its
-start); only the window's times are read. Single-level surface files go to every task. A ten-year study of yearly files
-therefore never holds more than about one year of data per worker.
+start); only the window's times are read. Single-level surface files go to every task.
+A ten-year study of yearly files therefore never holds much more than one year of data
+per worker.
 
 Running: ``workers=0`` runs the tasks one after another in this process (small studies and
 tests); otherwise a ``distributed.LocalCluster`` with ``workers`` worker processes (one
@@ -70,7 +71,9 @@ class PlanTask:
     label: str = ""
 
 
-def file_time_ranges(paths: Sequence[str | Path]) -> tuple[list[tuple[str, float, float]], list[str]]:
+def file_time_ranges(
+    paths: Sequence[str | Path],
+) -> tuple[list[tuple[str, float, float]], list[str]]:
     """Time range of each pressure-level file, and the list of single-level files.
 
     Files are opened lazily (only the time coordinate is read).
@@ -144,14 +147,30 @@ def split_by_files(
             continue
         w0 = float(mine[0] - launch_time_margin)
         w1 = float(mine[-1] + launch_time_margin + flight_horizon)
-        needed = [ranges[k][0] for k in range(len(ranges)) if reach_hi[k] >= w0 and reach_lo[k] <= w1]
-        tasks.append(PlanTask(tuple(float(t) for t in mine), tuple(dict.fromkeys(needed + surface)),
-                              w0, w1, Path(path).name))
+        needed = [
+            ranges[k][0] for k in range(len(ranges)) if reach_hi[k] >= w0 and reach_lo[k] <= w1
+        ]
+        tasks.append(
+            PlanTask(
+                tuple(float(t) for t in mine),
+                tuple(dict.fromkeys(needed + surface)),
+                w0,
+                w1,
+                Path(path).name,
+            )
+        )
     covered = np.concatenate([np.asarray(t.slots) for t in tasks]) if tasks else np.array([])
     rest = np.setdiff1d(slots, covered)
     if rest.size:  # no file holds them: reported as skipped, nothing is opened
-        tasks.append(PlanTask(tuple(float(t) for t in rest), (), float(rest[0]),
-                              float(rest[-1]), "outside the files"))
+        tasks.append(
+            PlanTask(
+                tuple(float(t) for t in rest),
+                (),
+                float(rest[0]),
+                float(rest[-1]),
+                "outside the files",
+            )
+        )
     return tasks
 
 
@@ -159,25 +178,46 @@ def open_atmosphere_window(paths: Sequence[str], start: float, end: float) -> At
     """Open ``paths`` as one atmosphere holding only the times needed for [start, end] [s].
 
     The data times bracketing the window are kept, so interpolation inside it is exact.
+    Each file is sliced to the window *before* the files are joined, so only the window's
+    values are read from disk.
     """
+    from weather.canonical import validate_canonical
     from weather.grid_atmosphere import GridAtmosphere
-    from weather.open_atmosphere import load_canonical
+    from weather.open_atmosphere import _attach_surface, _concat_levels, read_any
 
-    ds = load_canonical(list(paths), load=False)
+    levels, surfaces = [], []
+    for path in paths:
+        for ds in read_any(path, load=False):
+            (levels if "level" in ds.dims else surfaces).append(ds)
     try:
-        t = ds["time"].values.astype("datetime64[ns]").astype(np.int64) / 1e9
-        i0 = max(int(np.searchsorted(t, start, side="right")) - 1, 0)
-        i1 = min(int(np.searchsorted(t, end, side="left")), t.size - 1)
-        return GridAtmosphere(ds.isel(time=slice(i0, i1 + 1)))
+        if not levels:
+            raise ValueError("none of the files holds pressure-level data (u, v, z, t)")
+        times = np.unique(np.concatenate([_seconds(ds) for ds in levels]))
+        lo = times[max(int(np.searchsorted(times, start, side="right")) - 1, 0)]
+        hi = times[min(int(np.searchsorted(times, end, side="left")), times.size - 1)]
+        parts = []
+        for ds in levels:
+            keep = np.flatnonzero((_seconds(ds) >= lo) & (_seconds(ds) <= hi))
+            if keep.size:
+                parts.append(ds.isel(time=slice(int(keep[0]), int(keep[-1]) + 1)).load())
+        combined = _attach_surface(_concat_levels(parts), [s.load() for s in surfaces])
+        return GridAtmosphere(validate_canonical(combined, check_nan=False))
     finally:
-        ds.close()
+        for ds in levels + surfaces:
+            ds.close()
+
+
+def _seconds(ds) -> np.ndarray:
+    return ds["time"].values.astype("datetime64[ns]").astype(np.int64) / 1e9
 
 
 def run_task(task: PlanTask, settings: PlanSettings, opener: Opener | None = None) -> PlanResult:
     """Open the task's data window and plan its slots (runs on a worker)."""
     if not task.paths and opener is None:
-        skipped = [{"launch_time": _iso(t), "reason": "no --winds file covers this time"}
-                   for t in task.slots]
+        skipped = [
+            {"launch_time": _iso(t), "reason": "no --winds file covers this time"}
+            for t in task.slots
+        ]
         return combine_plan_parts([], settings, skipped)
     atmosphere = (opener or open_atmosphere_window)(task.paths, task.window_start, task.window_end)
     return plan_slots(atmosphere, np.asarray(task.slots), settings)
@@ -188,12 +228,19 @@ def _iso(t: float) -> str:
 
 
 def _progress():
+    """Progress bar on stderr (stdout may carry JSON)."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
-        TextColumn("[bold]planning[/]"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("tasks"), TimeElapsedColumn(), TextColumn("{task.description}"),
+        TextColumn("[bold]planning[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("tasks"),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
         transient=False,
+        console=Console(stderr=True),
     )
 
 
@@ -259,7 +306,9 @@ def _run_dask(tasks, settings, workers, scheduler, opener, bar, client) -> list[
             client = Client(scheduler)
         else:
             cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True,
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
                 dashboard_address=None,
             )
             client = Client(cluster)
@@ -295,4 +344,6 @@ def describe_tasks(tasks: Sequence[PlanTask]) -> str:
     """One line for people: how the study was split."""
     n = sum(len(t.slots) for t in tasks)
     span = max((t.window_end - t.window_start for t in tasks), default=0.0)
-    return f"{n} launches in {len(tasks)} task(s); largest data window {math.ceil(span / 86400)} days"
+    return (
+        f"{n} launches in {len(tasks)} task(s); largest data window {math.ceil(span / 86400)} days"
+    )

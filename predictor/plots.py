@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -64,8 +64,7 @@ def _coastline(ax, atmosphere: Atmosphere | None, extent: Sequence[float], n: in
     land = np.asarray(atmosphere.land_fraction(lat.ravel(), lon.ravel())).reshape(lat.shape)
     if not np.isfinite(land).any():
         return False
-    ax.contourf(lon, lat, land, levels=[-0.01, 0.5, 1.01], colors=["#dbe9f6", "#efe6d2"],
-                zorder=0)
+    ax.contourf(lon, lat, land, levels=[-0.01, 0.5, 1.01], colors=["#dbe9f6", "#efe6d2"], zorder=0)
     if np.nanmin(land) < 0.5 < np.nanmax(land):
         ax.contour(lon, lat, land, levels=[0.5], colors="#555555", linewidths=1.0, zorder=1)
     return True
@@ -119,25 +118,58 @@ def plot_ensemble_map(
     has_coast = _coastline(ax, atmosphere, extent)
     for x, y in tracks:
         ax.plot(x, y, color="#1f77b4", lw=0.4, alpha=0.35, zorder=2)
-    ax.scatter(p.landing.longitude, p.landing.latitude, s=8, color="#1f4e9c", zorder=4,
-               label=f"landings ({s.n_landed} of {s.n_members} members)")
+    ax.scatter(
+        p.landing.longitude,
+        p.landing.latitude,
+        s=8,
+        color="#1f4e9c",
+        zorder=4,
+        label=f"landings ({s.n_landed} of {s.n_members} members)",
+    )
     for e, style in zip(s.ellipses, ("-", "--", ":"), strict=False):
         la, lo = e.polygon()
-        ax.plot(lo, la, style, color="#d4a017", lw=2, zorder=5,
-                label=f"{e.probability:.0%} ellipse ({e.semi_major / 1000:.1f} x "
-                      f"{e.semi_minor / 1000:.1f} km)")
-    ax.plot(s.mean_longitude, s.mean_latitude, "P", color="#d4a017", ms=10, mec="k", zorder=6,
-            label="mean landing")
-    ax.plot(p.launch.longitude[0], p.launch.latitude[0], "^", color="#2ca02c", ms=11, mec="k",
-            zorder=6, label="launch")
+        ax.plot(
+            lo,
+            la,
+            style,
+            color="#d4a017",
+            lw=2,
+            zorder=5,
+            label=f"{e.probability:.0%} ellipse ({e.semi_major / 1000:.1f} x "
+            f"{e.semi_minor / 1000:.1f} km)",
+        )
+    ax.plot(
+        s.mean_longitude,
+        s.mean_latitude,
+        "P",
+        color="#d4a017",
+        ms=10,
+        mec="k",
+        zorder=6,
+        label="mean landing",
+    )
+    ax.plot(
+        p.launch.longitude[0],
+        p.launch.latitude[0],
+        "^",
+        color="#2ca02c",
+        ms=11,
+        mec="k",
+        zorder=6,
+        label="launch",
+    )
     _zones(ax, zones)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     _aspect(ax, float(s.mean_latitude if np.isfinite(s.mean_latitude) else 0.0))
     sea = s.sea_probability
     sea_text = "" if sea is None else f", P(sea) = {sea:.0%}"
-    _title(ax, f"Ensemble of {s.n_members} members{sea_text}"
-               + ("" if has_coast else " (no land-sea data)"), bool(p.synthetic))
+    _title(
+        ax,
+        f"Ensemble of {s.n_members} members{sea_text}"
+        + ("" if has_coast else " (no land-sea data)"),
+        bool(p.synthetic),
+    )
     ax.legend(loc="best", fontsize=8, framealpha=0.85)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -173,8 +205,10 @@ def write_ensemble_kml(ensemble: EnsembleResult, path: str | Path) -> Path:
         )
         if recorded:
             tr = p.trajectory(i)
-            coords = " ".join(f"{x!r},{y!r},{z!r}" for x, y, z in
-                              zip(tr["longitude"], tr["latitude"], tr["altitude"], strict=True))
+            coords = " ".join(
+                f"{x!r},{y!r},{z!r}"
+                for x, y, z in zip(tr["longitude"], tr["latitude"], tr["altitude"], strict=True)
+            )
             parts.append(
                 f"<Placemark><name>track {i}</name><LineString><altitudeMode>absolute"
                 f"</altitudeMode><coordinates>{coords}</coordinates></LineString></Placemark>"
@@ -226,8 +260,9 @@ def plot_plan_landings(
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
     _zones(ax, st.zones)
-    ax.plot(st.longitude, st.latitude, "^", color="#d62728", ms=11, mec="k", zorder=5,
-            label="launch")
+    ax.plot(
+        st.longitude, st.latitude, "^", color="#d62728", ms=11, mec="k", zorder=5, label="launch"
+    )
     _aspect(ax, st.latitude)
     _title(ax, f"Landings of {len(plan.slots)} launch slots x {st.n_members} member(s)", synthetic)
     ax.legend(loc="best", fontsize=8)
@@ -243,8 +278,14 @@ def _heatmap(table, path: Path, title: str, ylabel: str, yticklabels: list[str])
     plt = _pyplot()
     height = min(max(3.0, 0.22 * len(table) + 1.5), 30.0)
     fig, ax = plt.subplots(figsize=(max(6.0, 0.35 * table.shape[1] + 3), height), dpi=110)
-    im = ax.imshow(table.to_numpy(float), aspect="auto", cmap="RdYlGn", vmin=0.0, vmax=1.0,
-                   interpolation="nearest")
+    im = ax.imshow(
+        table.to_numpy(float),
+        aspect="auto",
+        cmap="RdYlGn",
+        vmin=0.0,
+        vmax=1.0,
+        interpolation="nearest",
+    )
     ax.set_xticks(range(table.shape[1]), [f"{int(h):02d}" for h in table.columns])
     step = max(1, len(yticklabels) // 40)
     ax.set_yticks(range(0, len(yticklabels), step), yticklabels[::step])
@@ -260,15 +301,53 @@ def _heatmap(table, path: Path, title: str, ylabel: str, yticklabels: list[str])
 
 
 def plot_plan_heatmap(plan: PlanResult, path: str | Path, synthetic: bool = False) -> Path:
-    """Calendar heat map: safe-landing probability by day (rows) and UTC hour (columns)."""
+    """Calendar heat map of the safe-landing probability by day and UTC hour.
+
+    Up to 60 days: one row per day. Longer studies: days along the x axis (a strip per
+    launch hour), so years of launches stay readable.
+    """
     import pandas as pd
 
     t = plan.slots["launch_time"]
-    frame = pd.DataFrame({"day": t.dt.strftime("%Y-%m-%d"), "hour": t.dt.hour,
-                          "p": plan.slots["safe_probability"].astype(float)})
+    frame = pd.DataFrame(
+        {
+            "day": t.dt.tz_convert(None).dt.normalize(),
+            "hour": t.dt.hour,
+            "p": plan.slots["safe_probability"].astype(float),
+        }
+    )
     table = frame.pivot_table(index="day", columns="hour", values="p", aggfunc="mean")
     title = ("SYNTHETIC data: " if synthetic else "") + "Safe-landing probability by day and hour"
-    return _heatmap(table, Path(path), title, "day", list(table.index))
+    if len(table) <= 60:
+        labels = [d.strftime("%Y-%m-%d") for d in table.index]
+        return _heatmap(table, Path(path), title, "day", labels)
+    import matplotlib.dates as mdates
+
+    plt = _pyplot()
+    full = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="D"))
+    x0, x1 = mdates.date2num(full.index[0]), mdates.date2num(full.index[-1]) + 1.0
+    fig, ax = plt.subplots(figsize=(12, 1.2 + 0.35 * full.shape[1]), dpi=110)
+    im = ax.imshow(
+        full.to_numpy(float).T,
+        aspect="auto",
+        cmap="RdYlGn",
+        vmin=0.0,
+        vmax=1.0,
+        interpolation="nearest",
+        extent=(x0, x1, full.shape[1] - 0.5, -0.5),
+    )
+    ax.set_yticks(range(full.shape[1]), [f"{int(h):02d}" for h in full.columns])
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_ylabel("launch hour (UTC)")
+    fig.colorbar(im, ax=ax, pad=0.01).set_label("P(safe landing)")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
 
 
 def plot_climatology(plan: PlanResult, path: str | Path, synthetic: bool = False) -> Path:
@@ -279,14 +358,7 @@ def plot_climatology(plan: PlanResult, path: str | Path, synthetic: bool = False
     names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     years = plan.slots["launch_time"].dt.year
     span = f"{years.min()}-{years.max()}" if len(years) else ""
-    title = (("SYNTHETIC data: " if synthetic else "")
-             + f"Climatology {span}: mean safe-landing probability")
+    title = (
+        "SYNTHETIC data: " if synthetic else ""
+    ) + f"Climatology {span}: mean safe-landing probability"
     return _heatmap(table, Path(path), title, "month", [names[int(m) - 1] for m in table.index])
-
-
-def summary_lines(plan: PlanResult, count: int = 10) -> list[dict[str, Any]]:
-    """The best ``count`` slots as plain dicts (for printing)."""
-    rows = plan.slots.head(count).to_dict(orient="records")
-    for r in rows:
-        r["launch_time"] = r["launch_time"].strftime("%Y-%m-%d %H:%MZ")
-    return rows

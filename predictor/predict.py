@@ -88,6 +88,15 @@ def _setting(arr: FloatArray | None) -> Any:
     return arr
 
 
+def _time_setting(arr: FloatArray | None) -> Any:
+    """ISO UTC text of a time setting; a per-member array of texts when members differ."""
+    if arr is None:
+        return None
+    if arr.shape[0] == 1 or np.all(arr == arr[0]):
+        return iso_utc(float(arr[0]))
+    return np.array([iso_utc(float(v)) for v in arr], dtype=object)
+
+
 def _check_inside(atmosphere: Atmosphere, t: FloatArray, lat: FloatArray, lon: FloatArray,
                   what: str) -> None:
     b = atmosphere.bounds
@@ -350,7 +359,7 @@ def predict(
         "descent_rate_sea_level_m_s": _setting(descent),
         "float_altitude_m": _setting(f_alt),
         "float_duration_s": _setting(f_dur),
-        "float_until": None if f_until is None else iso_utc(float(f_until[0])),
+        "float_until": _time_setting(f_until),
         "step_s": float(step),
         "solver": solver_name,
         "event_tolerance_s": float(event_tolerance),

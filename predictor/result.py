@@ -122,11 +122,15 @@ class FlightPoints:
         ``datetime`` is ISO 8601 UTC; latitude/longitude [deg] and altitude [m] keep full
         float64 precision.
         """
+        values = (self.time[member], self.latitude[member], self.longitude[member],
+                  self.altitude[member])
+        if not all(np.isfinite(v) for v in values):  # no such point (e.g. did not land)
+            return {"datetime": None, "latitude": None, "longitude": None, "altitude": None}
         return {
-            "datetime": iso_utc(self.time[member]),
-            "latitude": float(self.latitude[member]),
-            "longitude": float(self.longitude[member]),
-            "altitude": float(self.altitude[member]),
+            "datetime": iso_utc(values[0]),
+            "latitude": float(values[1]),
+            "longitude": float(values[2]),
+            "altitude": float(values[3]),
         }
 
 
@@ -184,6 +188,9 @@ class StageTrajectory:
 
     def _point(self, column: npt.NDArray[np.int_]) -> FlightPoints:
         rows = np.arange(self.n_members)
+        if self.time.shape[1] == 0:  # no member reached this stage
+            nan = np.full(self.n_members, np.nan)
+            return FlightPoints(nan, nan.copy(), nan.copy(), nan.copy())
         col = np.maximum(column, 0)
         return FlightPoints(
             self.time[rows, col],

@@ -43,7 +43,7 @@ class Zone:
     properties: dict[str, Any] = field(default_factory=dict)
 
     def contains(self, latitude: npt.ArrayLike, longitude: npt.ArrayLike) -> np.ndarray:
-        """True where a point [deg] lies inside the zone or on its edge; False for NaN."""
+        """Tell which points [deg] lie inside the zone or on its edge (False for NaN)."""
         lat = np.asarray(latitude, dtype=np.float64)
         lon = (np.asarray(longitude, dtype=np.float64) + 180.0) % 360.0 - 180.0
         inside = shapely.intersects_xy(self.geometry, lon, lat)

@@ -305,11 +305,16 @@ class _Http:
 
 
 def _published_on(http: _Http, nomads: str, mirror: str, run: GfsRun, hour: int) -> str | None:
-    """Where the index of ``hour`` of ``run`` exists: ``NOMADS``, ``cloud mirror`` or None."""
-    if http.exists(nomads_file_url(nomads, run, hour) + ".idx"):
+    """Where the index of ``hour`` of ``run`` exists.
+
+    Returns ``"NOMADS"``, ``"cloud mirror"`` (NOMADS answered: not there),
+    ``"cloud mirror, NOMADS unreachable"`` or None (nowhere).
+    """
+    on_nomads = http.exists(nomads_file_url(nomads, run, hour) + ".idx")
+    if on_nomads:
         return "NOMADS"
     if http.exists(mirror_file_url(mirror, run, hour) + ".idx"):
-        return "cloud mirror"
+        return "cloud mirror" if on_nomads is False else "cloud mirror, NOMADS unreachable"
     return None
 
 
@@ -321,21 +326,24 @@ def _choose_run(
     mirror: str,
     now: datetime,
     max_runs_back: int,
-) -> tuple[GfsRun, list[str]]:
+) -> tuple[GfsRun, str, list[str]]:
+    """Pick the run: (run, where it is published, notes for the user)."""
     if requested.strip().lower() != "latest":
         run = GfsRun.parse(requested)
-        if _published_on(http, nomads, mirror, run, last_hour) is None:
+        where = _published_on(http, nomads, mirror, run, last_hour)
+        if where is None:
             raise GfsDownloadError(
                 f"GFS run {run.name} has no forecast hour {last_hour} on NOMADS ({nomads}) "
                 f"or the cloud mirror ({mirror}): it is not published yet, too old for "
                 "NOMADS and absent from the mirror, or the servers are unreachable. "
                 "Use --run latest or an earlier run."
             )
-        return run, []
+        return run, where, []
     run = GfsRun.newest_possible(now)
     skipped = []
     for _ in range(max_runs_back + 1):
-        if _published_on(http, nomads, mirror, run, last_hour) is not None:
+        where = _published_on(http, nomads, mirror, run, last_hour)
+        if where is not None:
             notes = []
             if skipped:
                 notes.append(
@@ -345,7 +353,7 @@ def _choose_run(
                     else f"runs {', '.join(skipped)} are not published yet (hour {last_hour} "
                     f"missing); using run {run.name}"
                 )
-            return run, notes
+            return run, where, notes
         skipped.append(run.name)
         run = run.previous()
     raise GfsDownloadError(
@@ -477,14 +485,22 @@ def download_gfs(
     target_dir = Path(out_dir) if out_dir is not None else None
     http = _Http(timeout, retries, retry_wait)
     try:
-        chosen, notes = _choose_run(
+        chosen, where, notes = _choose_run(
             http, run, hours[-1], nomads, mirror, now or datetime.now(UTC), max_runs_back
         )
         result = GfsDownload(chosen, hours, [], [], notes)
+        nomads_usable = where == "NOMADS"
+        if where == "cloud mirror":
+            result.notes.append(
+                f"run {chosen.name} is not on NOMADS ({nomads}); using the cloud mirror ({mirror})"
+            )
+        elif not nomads_usable:
+            result.notes.append(
+                f"NOMADS ({nomads}) is unreachable; using the cloud mirror ({mirror})"
+            )
         directory = cache_root / chosen.name
         directory.mkdir(parents=True, exist_ok=True)
         key = _area_key(area, fields)
-        nomads_usable = True
         progress_context: Any = nullcontext()
         if show_progress:
             from rich.console import Console

@@ -35,6 +35,14 @@ R_DRY_AIR = 287.05287
 #: here so that ``import weather`` does not load numba).
 FIELD_ORDER = ("u", "v", "t")
 
+#: Batches at least this large that spread over more grid than fits in cache are visited
+#: grouped by time interval and latitude row; smaller or local batches go in their order.
+_SORT_MIN_POINTS = 50_000
+_NO_ORDER = np.zeros(0, dtype=np.int64)
+#: Above this many bytes of grid touched by a batch, it is worth grouping (~ an L2 cache).
+_CACHE_BYTES = 1_000_000
+_MEMBER_ZERO = np.zeros(1, dtype=np.int64)
+
 _TIME_CHUNK = 48  # time steps converted per pass when building the grid (bounds peak memory)
 
 
@@ -66,6 +74,11 @@ class GridAtmosphere:
         How far [s] before the first or after the last time queries are still answered
         (with the nearest time's fields). 0 by default: outside the time range is an error.
         Useful for a single-time file (an analysis valid at one hour).
+    max_time_gap : float, optional
+        Longest interval [s] between consecutive data times that is interpolated across;
+        a query strictly inside a longer gap (e.g. a file holding 10-17 UTC of several
+        days) raises :class:`OutsideAtmosphereError`. 12 h by default (GFS is 12-hourly at
+        its longest lead times; ERA5 is hourly).
 
     Notes
     -----
@@ -81,7 +94,9 @@ class GridAtmosphere:
     with height.
     """
 
-    def __init__(self, ds: xr.Dataset, time_margin: float = 0.0) -> None:
+    def __init__(
+        self, ds: xr.Dataset, time_margin: float = 0.0, max_time_gap: float = 12 * 3600.0
+    ) -> None:
         validate_canonical(ds, check_nan=False)  # NaN checked block by block below
         where = ds.attrs.get("source", "atmosphere dataset")
         self.source: str = str(ds.attrs.get("source", "gridded atmosphere"))
@@ -91,6 +106,9 @@ class GridAtmosphere:
         self.time_margin = float(time_margin)
         if not self.time_margin >= 0.0:
             raise ValueError(f"time_margin must be >= 0 s, got {time_margin}")
+        self.max_time_gap = float(max_time_gap)
+        if not self.max_time_gap > 0.0:
+            raise ValueError(f"max_time_gap must be > 0 s, got {max_time_gap}")
 
         lat = ds["latitude"].values.astype(np.float64)
         lon = ds["longitude"].values.astype(np.float64)
@@ -129,12 +147,15 @@ class GridAtmosphere:
         self._field_grid = field_grid.reshape(-1)
         self._shape = np.array(shape, dtype=np.int64)
         self._times = np.ascontiguousarray(times, dtype=np.float64)
-        self._axes = np.array([lat[0], dlat, lon[0], dlon, self.time_margin], dtype=np.float64)
+        self._axes = np.array(
+            [lat[0], dlat, lon[0], dlon, self.time_margin, self.max_time_gap], dtype=np.float64
+        )
         self._lnp = np.log(levels)
         self.levels: FloatArray = levels
         self.latitudes: FloatArray = lat
         self.longitudes: FloatArray = lon
         self.times: FloatArray = self._times.copy()
+        self._mean_step = float(np.diff(times).mean()) if times.size > 1 else 0.0
         self.ensemble_size: int = int(n_member)
 
         self.top_altitude = float(alt_grid[..., -1].min())
@@ -173,16 +194,19 @@ class GridAtmosphere:
 
     # ------------------------------------------------------------------ queries
     def _prepare(self, time, lat, lon, alt, member):
-        arrays = np.broadcast_arrays(
+        arrays = (
             np.asarray(time, dtype=np.float64),
             np.asarray(lat, dtype=np.float64),
             np.asarray(lon, dtype=np.float64),
             np.asarray(alt, dtype=np.float64),
         )
         shape = arrays[0].shape
-        flat = [np.ascontiguousarray(a.reshape(-1)) for a in arrays]
+        if not (arrays[1].shape == arrays[2].shape == arrays[3].shape == shape):
+            arrays = np.broadcast_arrays(*arrays)
+            shape = arrays[0].shape
+        flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
         if member is None:
-            members = np.zeros(1, dtype=np.int64)
+            members = _MEMBER_ZERO
         else:
             members = np.asarray(member)
             if not np.issubdtype(members.dtype, np.integer):
@@ -203,6 +227,16 @@ class GridAtmosphere:
         if code == kern.STATUS_TIME:
             when = time[index]
             shown = from_epoch_seconds(when).isoformat() if np.isfinite(when) else str(when)
+            k = int(np.searchsorted(self._times, when))
+            if np.isfinite(when) and 0 < k < self._times.size:
+                before, after = self._times[k - 1], self._times[k]
+                raise OutsideAtmosphereError(
+                    f"time {shown} falls in a gap of the data: nothing between "
+                    f"{from_epoch_seconds(before).isoformat()} and "
+                    f"{from_epoch_seconds(after).isoformat()} ({(after - before) / 3600:g} h, "
+                    f"longer than the {self.max_time_gap / 3600:g} h interpolated across; "
+                    f"{self.source}); use data covering the whole flight"
+                )
             raise OutsideAtmosphereError(
                 f"time {shown} is outside the atmosphere's time range "
                 f"{b.time_start.isoformat()} to {b.time_end.isoformat()} ({self.source}); "
@@ -226,11 +260,29 @@ class GridAtmosphere:
             )
         raise ValueError(f"altitude {alt[index]} m at query point {index} is not a finite number")
 
+    def _working_set(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> float:
+        """Rough bytes of grid a batch touches (the box its points span) [bytes]."""
+        with np.errstate(invalid="ignore"):
+            spans = (np.ptp(t), np.ptp(lat), np.ptp(lon))
+        if not np.all(np.isfinite(spans)):
+            return np.inf
+        steps = (max(self._mean_step, 1.0), abs(self._axes[1]), abs(self._axes[3]))
+        cells = np.prod([span / step + 2.0 for span, step in zip(spans, steps, strict=True)])
+        return float(cells * self._shape[4] * 16)  # 4 float32 per level
+
     def _run(self, time, lat, lon, alt, member, thermo: bool):
-        from weather.interpolation_kernels import sample_grid
+        from weather.interpolation_kernels import cell_order, sample_grid
 
         shape, (t, la, lo, al), members = self._prepare(time, lat, lon, alt, member)
         n = t.size
+        order = None
+        if n >= _SORT_MIN_POINTS and self._working_set(t, la, lo) > _CACHE_BYTES:
+            # visit the points grouped by (time interval, latitude row): the grid they
+            # need then stays in cache; results are put back in the caller's order
+            order = cell_order(self._times, self._axes, int(self._shape[2]), t, la)
+            t, la, lo, al = t[order], la[order], lo[order], al[order]
+            if members.size > 1:
+                members = members[order]
         out_u = np.empty(n)
         out_v = np.empty(n)
         out_t = np.empty(n if thermo else 0)
@@ -249,6 +301,7 @@ class GridAtmosphere:
                 lo,
                 al,
                 members,
+                _NO_ORDER,
                 thermo,
                 out_u,
                 out_v,
@@ -258,6 +311,15 @@ class GridAtmosphere:
             )
             if status >= 0:
                 self._raise_outside(int(status), t, la, lo, al, members)
+        if order is not None:
+            outputs = [out_u, out_v, flag] + ([out_t, out_p] if thermo else [])
+            for k, values in enumerate(outputs):
+                back = np.empty_like(values)
+                back[order] = values
+                outputs[k] = back
+            out_u, out_v, flag = outputs[:3]
+            if thermo:
+                out_t, out_p = outputs[3:]
         return shape, out_u, out_v, out_t, out_p, flag
 
     def sample(
@@ -331,6 +393,15 @@ class GridAtmosphere:
         if self._land is None:
             return np.full(np.broadcast_shapes(np.shape(lat), np.shape(lon)), np.nan)
         return self._surface(self._land, lat, lon)
+
+    def kernel_inputs(self) -> tuple[np.ndarray, ...]:
+        """Grid arrays in the order of the leading parameters of ``sample_grid``.
+
+        ``(alt_grid, field_grid, shape, times, grid, lnp)``, read-only by convention: for
+        compiled callers (``predictor.fast_grid``) that call
+        :func:`weather.interpolation_kernels.sample_grid` inside their own numba loops.
+        """
+        return (self._alt_grid, self._field_grid, self._shape, self._times, self._axes, self._lnp)
 
     @property
     def nbytes(self) -> int:

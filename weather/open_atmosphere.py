@@ -89,6 +89,15 @@ def _concat_levels(parts: list[xr.Dataset]) -> xr.Dataset:
     import xarray as xr
 
     parts = sorted(parts, key=lambda d: d["time"].values[0])
+    # time-invariant fields some readers (GFS) return with the levels: keep the first copy
+    # aside so that joining along time does not give them a time axis
+    surface = None
+    for k, part in enumerate(parts):
+        names = [n for n in SURFACE_VARIABLES if n in part]
+        if names:
+            if surface is None:
+                surface = part[names]
+            parts[k] = part.drop_vars(names)
     first = parts[0]
     for other in parts[1:]:
         if not _same_grid(first, other, ("level", "latitude", "longitude")):
@@ -106,7 +115,7 @@ def _concat_levels(parts: list[xr.Dataset]) -> xr.Dataset:
                 "same variables"
             )
     if len(parts) == 1:
-        return first
+        return first if surface is None else first.merge(surface, join="exact")
     steps = [np.diff(p["time"].values).max() for p in parts if p.sizes["time"] > 1]
     longest = max(steps) if steps else np.timedelta64(6, "h")
     for a, b in zip(parts, parts[1:], strict=False):
@@ -137,6 +146,9 @@ def _concat_levels(parts: list[xr.Dataset]) -> xr.Dataset:
     if unique.size != joined.sizes["time"]:
         joined = joined.isel(time=np.sort(unique))  # overlapping files: keep the first copy
     joined.attrs["source"] = "; ".join(p.attrs["source"] for p in parts)
+    if surface is not None:
+        surface = surface.assign_coords(latitude=first["latitude"], longitude=first["longitude"])
+        joined = joined.merge(surface, join="exact")
     return joined
 
 
@@ -211,7 +223,9 @@ def load_canonical(paths: str | Path | Iterable[str | Path], load: bool = False)
 
 
 def open_atmosphere(
-    paths: str | Path | Iterable[str | Path], time_margin: float = 0.0
+    paths: str | Path | Iterable[str | Path],
+    time_margin: float = 0.0,
+    max_time_gap: float = 12 * 3600.0,
 ) -> GridAtmosphere:
     """Open ERA5/GFS files as one :class:`~weather.grid_atmosphere.GridAtmosphere`.
 
@@ -224,6 +238,8 @@ def open_atmosphere(
     time_margin : float
         Seconds before the first / after the last time still answered with the nearest
         time's fields (see :class:`~weather.grid_atmosphere.GridAtmosphere`).
+    max_time_gap : float
+        Longest interval [s] between data times interpolated across (12 h by default).
 
     Returns
     -------
@@ -242,6 +258,8 @@ def open_atmosphere(
 
     ds = load_canonical(paths, load=False)
     try:
-        return GridAtmosphere(ds, time_margin=time_margin)  # also refuses missing values
+        return GridAtmosphere(
+            ds, time_margin=time_margin, max_time_gap=max_time_gap
+        )  # also refuses missing values
     finally:
         ds.close()

@@ -231,15 +231,19 @@ def _level_in_pa(level: xr.DataArray) -> np.ndarray:
 
 def _merge_expver(ds: xr.Dataset) -> xr.Dataset:
     """Old-CDS files mixing ERA5 (expver 1) and ERA5T (expver 5) along an extra dimension."""
+    recorded = None
     if "expver" in ds.dims:
+        recorded = np.asarray(ds["expver"].values).astype(str) if "expver" in ds.coords else None
         merged = ds.isel(expver=0)
         for k in range(1, ds.sizes["expver"]):
             merged = merged.combine_first(ds.isel(expver=k))
         ds = merged
     if "expver" in ds.coords:
-        values = np.unique(np.asarray(ds["expver"].values).astype(str))
+        if recorded is None:
+            recorded = np.asarray(ds["expver"].values).astype(str)
         ds = ds.drop_vars("expver")
-        ds.attrs["expver"] = ",".join(values)
+    if recorded is not None:
+        ds.attrs["expver"] = ",".join(np.unique(recorded.reshape(-1)))
     return ds
 
 

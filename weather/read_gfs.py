@@ -83,6 +83,8 @@ def _one_file(path: Path) -> tuple[xr.Dataset, xr.Dataset | None, str]:
             "HGT and TMP)"
         )
     run = _run_name(levels)
+    if "isobaricInhPa" not in levels.dims:  # a single level comes as a scalar coordinate
+        levels = levels.expand_dims("isobaricInhPa")
     out = levels[list(_LEVEL_VARIABLES)].rename(_LEVEL_VARIABLES)
     out["z"] = out["z"] * STANDARD_GRAVITY
     out = out.rename({"isobaricInhPa": "level"})

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from predictor.result import PredictionResult, iso_utc
 from predictor.writers._labels import describe
 
@@ -31,11 +33,14 @@ def to_geojson(result: PredictionResult, member: int = 0) -> dict[str, Any]:
     }]
     for kind, fp in (("launch", result.launch), ("burst", result.burst),
                      ("landing", result.landing)):
+        if not np.isfinite(fp.latitude[member]):
+            continue  # e.g. no landing: the flight left the data
         props: dict[str, Any] = {"kind": kind, "datetime": iso_utc(fp.time[member]),
                                  "altitude_m": float(fp.altitude[member])}
         if kind == "landing":
             props["surface"] = str(result.surface[member])
             props["flight_time_s"] = float(result.flight_time_s[member])
+            props["status"] = str(result.status[member])
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [

@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
+
 from predictor.result import PredictionResult, iso_utc
 from predictor.writers._labels import describe
 
@@ -30,6 +32,8 @@ def to_gpx_string(result: PredictionResult, member: int = 0) -> str:
     ET.SubElement(meta, "desc").text = describe(result, member)
     for name, fp in (("Launch", result.launch), ("Burst", result.burst),
                      ("Landing", result.landing)):
+        if not np.isfinite(fp.latitude[member]):
+            continue  # e.g. no landing: the flight left the data
         _point(gpx, "wpt", fp.latitude[member], fp.longitude[member], fp.altitude[member],
                fp.time[member], name)
     trk = ET.SubElement(gpx, "trk")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
+
 from predictor.result import PredictionResult, iso_utc
 from predictor.writers._labels import describe
 
@@ -54,6 +56,8 @@ def to_kml_string(result: PredictionResult, member: int = 0) -> str:
 
     points = [("Launch", result.launch), ("Burst", result.burst), ("Landing", result.landing)]
     for name, fp in points:
+        if not np.isfinite(fp.latitude[member]):
+            continue  # e.g. no landing: the flight left the data
         pm = _sub(doc, "Placemark")
         label = name
         if name == "Landing":

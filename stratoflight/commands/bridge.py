@@ -101,6 +101,9 @@ def simulate(
     callsign: Annotated[str, typer.Option(help="Payload callsign.")] = "STRATOSIM",
     baud: Annotated[int, typer.Option(help="Baud rate for a DEVICE target.")] = 9600,
     link: Annotated[Path | None, typer.Option(help="Stable symlink path for --to pty.")] = None,
+    start_delay: Annotated[
+        float, typer.Option(help="Seconds to wait after printing the target, for a logger.")
+    ] = 0.0,
 ) -> None:
     """Fly a SIMULATED payload and send its telemetry (first stdout line: where to listen)."""
     with user_errors():
@@ -122,6 +125,7 @@ def simulate(
             callsign,
             baud,
             link,
+            start_delay,
         )
 
 
@@ -143,6 +147,7 @@ def _simulate(
     callsign,
     baud,
     link,
+    start_delay,
 ) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -159,6 +164,8 @@ def _simulate(
     when, naive = (None, False) if time is None else parse_utc_time(time)
     if rate <= 0 or not math.isfinite(rate):
         raise UserError(f"--rate must be a positive number of Hz, not {rate}")
+    if start_delay < 0 or not math.isfinite(start_delay):
+        raise UserError(f"--start-delay must be a number of seconds >= 0, not {start_delay}")
 
     atmosphere = _open_atmosphere(winds)
     lat, lon, when = _defaults(atmosphere, winds, lat, lon, when)
@@ -201,6 +208,8 @@ def _simulate(
         stop = threading.Event()
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
+            if start_delay > 0:
+                stop.wait(start_delay)
             with Progress(
                 TextColumn("sending"),
                 BarColumn(),
@@ -242,8 +251,10 @@ def listen(
         spec = STRATO_UKHAS_FIELD_SPEC if strato_fields else None
         bridge = Bridge(source, protocol, baud, field_spec=spec)
         counts = {"ok": 0, "bad_checksum": 0, "malformed": 0}
+        stop = threading.Event()
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
-            for item in bridge.items():
+            for item in bridge.items(stop):
                 if isinstance(item, LinkEvent):
                     typer.echo(f"{item.at:%H:%M:%S} LINK {item.kind}: {item.detail}", err=True)
                 elif isinstance(item, RawChunk):
@@ -254,6 +265,8 @@ def listen(
                     typer.echo(_frame_line(item))
         except KeyboardInterrupt:
             pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         typer.echo("frames: " + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
 
 

@@ -97,6 +97,9 @@ def log(
     ] = False,
     max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames")] = None,
     duration: Annotated[float | None, typer.Option(help="Stop after this many seconds")] = None,
+    until_landed: Annotated[
+        bool, typer.Option("--until-landed", help="Stop once landing is detected and recorded")
+    ] = False,
     spill: Annotated[
         Path | None, typer.Option(help="Overflow file while the database cannot be written")
     ] = None,
@@ -115,10 +118,10 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
     from rich.console import Console
 
     from firmware_bridge.bridge import Bridge
+    from flightlog.events import read_events
     from flightlog.live_view import LiveView, commit_line, parse_chase
     from flightlog.phase_detection import PhaseDetector
     from flightlog.phase_observer import PhaseObserver, phase_after_events
-    from flightlog.events import read_events
     from flightlog.recorder import Recorder
     from flightlog.store import FlightStore
 
@@ -173,6 +176,10 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
         live = not options["no_live"]
 
         def on_commit(result, stats) -> None:  # noqa: ANN001
+            if options["until_landed"] and any(
+                event.kind == "landing" for event in result.events_written
+            ):
+                stop.set()
             line = None if live else commit_line(result, stats, phases)
             if line:
                 print(line, flush=True)
@@ -211,7 +218,7 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
         else:
             stats = recorder.run(bridge.items(stop), stop, **run)
         if predictor is not None:
-            tail = predictor.close(wait=False)
+            tail = predictor.close(wait=True)  # at most one prediction still running
             if tail:
                 store.record(tail)
         store.set_status("landed" if phases.phase == "landed" else "stopped")

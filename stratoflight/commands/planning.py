@@ -56,12 +56,17 @@ def apply_balloon(
     if payload is None:
         raise UserError("--balloon needs --payload KG (payload, parachute and train mass)")
     if burst_altitude_given:
-        raise UserError("give either --balloon (burst altitude computed) or --burst-altitude, "
-                        "not both")
+        raise UserError(
+            "give either --balloon (burst altitude computed) or --burst-altitude, not both"
+        )
     launch_alt = kwargs.get("altitude") or 0.0
     flight = FlightSpec.from_balloon(
-        balloon, payload, kwargs["descent_rate"], gas,
-        ascent_rate=None if neck_lift is not None else ascent_rate, neck_lift=neck_lift,
+        balloon,
+        payload,
+        kwargs["descent_rate"],
+        gas,
+        ascent_rate=None if neck_lift is not None else ascent_rate,
+        neck_lift=neck_lift,
         launch_altitude=launch_alt,
     )
     kwargs["ascent_rate"] = flight.ascent_rate
@@ -97,18 +102,28 @@ def run_ensemble(
         raise UserError("--ensemble works with the standard profile (ascent, burst, descent)")
     bad = [str(p) for p in out if p.suffix.lower() not in _ENSEMBLE_OUTPUTS]
     if bad:
-        raise UserError(f"for an ensemble, --out takes {', '.join(_ENSEMBLE_OUTPUTS)}; "
-                        f"cannot write {', '.join(bad)}")
+        raise UserError(
+            f"for an ensemble, --out takes {', '.join(_ENSEMBLE_OUTPUTS)}; "
+            f"cannot write {', '.join(bad)}"
+        )
     zones = read_zones(avoid)
     if flight is None:
-        flight = FlightSpec(kwargs["ascent_rate"], kwargs["burst_altitude"],
-                            kwargs["descent_rate"])
+        flight = FlightSpec(kwargs["ascent_rate"], kwargs["burst_altitude"], kwargs["descent_rate"])
     want_tracks = any(p.suffix.lower() in (".png", ".kml") for p in out)
     ens = predict_ensemble(
-        atmosphere, kwargs["launch_time"], kwargs["latitude"], kwargs["longitude"], flight,
-        n_members, altitude=kwargs.get("altitude"), seed=seed, zones=zones,
-        recovery_point=recovery, step=kwargs.get("step", 60.0),
-        model=kwargs.get("model", "stratoflight"), record_trajectory=want_tracks,
+        atmosphere,
+        kwargs["launch_time"],
+        kwargs["latitude"],
+        kwargs["longitude"],
+        flight,
+        n_members,
+        altitude=kwargs.get("altitude"),
+        seed=seed,
+        zones=zones,
+        recovery_point=recovery,
+        step=kwargs.get("step", 60.0),
+        model=kwargs.get("model", "stratoflight"),
+        record_trajectory=want_tracks,
     )
     document = ens.to_dict()
     document["ensemble"]["notes"] = notes
@@ -142,8 +157,11 @@ def _write_ensemble(ens: Any, path: Path, atmosphere: Any, zones: Any, document:
         import pandas as pd
 
         rows = [
-            {"member": m["member"], **{f"landing_{k}": v for k, v in m["landing"].items()},
-             **{k: v for k, v in m.items() if k not in ("member", "landing")}}
+            {
+                "member": m["member"],
+                **{f"landing_{k}": v for k, v in m["landing"].items()},
+                **{k: v for k, v in m.items() if k not in ("member", "landing")},
+            }
             for m in document["ensemble"]["members"]
         ]
         pd.DataFrame(rows).to_csv(path, index=False)
@@ -158,22 +176,34 @@ def _print_ensemble(ens: Any, notes: list[str]) -> None:
     console = Console()
     p, s = ens.prediction, ens.statistics
     if p.synthetic:
-        console.print("[bold yellow]SYNTHETIC[/] inputs (atmosphere and/or wind perturbations): "
-                      "not a forecast.")
+        console.print(
+            "[bold yellow]SYNTHETIC[/] inputs (atmosphere and/or wind perturbations): "
+            "not a forecast."
+        )
     console.print(f"atmosphere: {escape(p.atmosphere_source)}", highlight=False)
     for note in notes:
         console.print(f"note: {escape(note)}", highlight=False)
     console.print(f"wind uncertainty: {escape(ens.draws.wind_description)}", highlight=False)
-    console.print(f"[bold]Ensemble[/] of {s.n_members} members (seed {ens.seed}), "
-                  f"{s.n_landed} landed")
-    d = float(great_circle_distance(p.launch.latitude[0], p.launch.longitude[0],
-                                    s.mean_latitude, s.mean_longitude))
-    console.print(f"  mean landing  {s.mean_latitude:.5f} N {s.mean_longitude:.5f} E, "
-                  f"{d / 1000:.1f} km from launch", highlight=False)
+    console.print(
+        f"[bold]Ensemble[/] of {s.n_members} members (seed {ens.seed}), {s.n_landed} landed"
+    )
+    d = float(
+        great_circle_distance(
+            p.launch.latitude[0], p.launch.longitude[0], s.mean_latitude, s.mean_longitude
+        )
+    )
+    console.print(
+        f"  mean landing  {s.mean_latitude:.5f} N {s.mean_longitude:.5f} E, "
+        f"{d / 1000:.1f} km from launch",
+        highlight=False,
+    )
     for e in s.ellipses:
-        console.print(f"  {e.probability:.0%} ellipse  {e.semi_major / 1000:.1f} x "
-                      f"{e.semi_minor / 1000:.1f} km, major axis {e.orientation:.0f} deg from "
-                      "north", highlight=False)
+        console.print(
+            f"  {e.probability:.0%} ellipse  {e.semi_major / 1000:.1f} x "
+            f"{e.semi_minor / 1000:.1f} km, major axis {e.orientation:.0f} deg from "
+            "north",
+            highlight=False,
+        )
     if s.sea_probability is None:
         console.print("  P(sea)        unknown (no land-sea data in the atmosphere)")
     else:
@@ -182,8 +212,11 @@ def _print_ensemble(ens: Any, notes: list[str]) -> None:
         console.print(f"  P({escape(name)})  {prob:.1%}", highlight=False)
     if s.recovery:
         r = s.recovery
-        console.print(f"  recovery point: median {r['distance_median_m'] / 1000:.1f} km, 95 % "
-                      f"within {r['distance_p95_m'] / 1000:.1f} km", highlight=False)
+        console.print(
+            f"  recovery point: median {r['distance_median_m'] / 1000:.1f} km, 95 % "
+            f"within {r['distance_p95_m'] / 1000:.1f} km",
+            highlight=False,
+        )
 
 
 def _print_burst(estimate: Any) -> None:
@@ -191,11 +224,17 @@ def _print_burst(estimate: Any) -> None:
     from rich.table import Table
 
     e = estimate
-    table = Table(title=f"{e.balloon.name} ({e.balloon.manufacturer}), {e.payload_mass:g} kg "
-                        f"payload, {e.gas}", show_header=False)
+    table = Table(
+        title=f"{e.balloon.name} ({e.balloon.manufacturer}), {e.payload_mass:g} kg "
+        f"payload, {e.gas}",
+        show_header=False,
+    )
     for label, value in (
-        ("gas volume", f"{e.gas_volume:.3f} m3 ({e.gas_volume * 1000:.0f} L, "
-                       f"{e.gas_volume * 35.3147:.1f} ft3)"),
+        (
+            "gas volume",
+            f"{e.gas_volume:.3f} m3 ({e.gas_volume * 1000:.0f} L, "
+            f"{e.gas_volume * 35.3147:.1f} ft3)",
+        ),
         ("neck lift", f"{e.neck_lift:.3f} kg ({e.neck_lift * 1000:.0f} g)"),
         ("free lift", f"{e.free_lift:.3f} kg"),
         ("ascent rate", f"{e.ascent_rate:.2f} m/s"),
@@ -226,17 +265,22 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def burst(
         balloon: str = typer.Option(None, "--balloon", help="Balloon model, e.g. TA800, HW1000."),
-        payload: float = typer.Option(None, "--payload", help="Payload mass [kg] (with "
-                                      "parachute and train)."),
+        payload: float = typer.Option(
+            None, "--payload", help="Payload mass [kg] (with parachute and train)."
+        ),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
-        ascent_rate: float | None = typer.Option(None, "--ascent-rate",
-                                                 help="Target ascent rate [m/s]."),
-        neck_lift: float | None = typer.Option(None, "--neck-lift",
-                                               help="Measured neck lift [kg]."),
-        launch_altitude: float = typer.Option(0.0, "--launch-altitude",
-                                              help="Launch altitude [m] (standard method)."),
-        method: str = typer.Option("standard", "--method", help="standard (USSA 1976) | "
-                                   "cusf (CUSF burst-calc constants)."),
+        ascent_rate: float | None = typer.Option(
+            None, "--ascent-rate", help="Target ascent rate [m/s]."
+        ),
+        neck_lift: float | None = typer.Option(
+            None, "--neck-lift", help="Measured neck lift [kg]."
+        ),
+        launch_altitude: float = typer.Option(
+            0.0, "--launch-altitude", help="Launch altitude [m] (standard method)."
+        ),
+        method: str = typer.Option(
+            "standard", "--method", help="standard (USSA 1976) | cusf (CUSF burst-calc constants)."
+        ),
         list_balloons: bool = typer.Option(False, "--list", help="List the known balloons."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
@@ -251,15 +295,24 @@ def register(app: typer.Typer) -> None:
                     typer.echo(json.dumps({"balloons": rows}, indent=2))
                 else:
                     for b in BALLOONS.values():
-                        typer.echo(f"{b.name:<8} {b.manufacturer:<7} {b.mass:5.2f} kg  burst "
-                                   f"diameter {b.burst_diameter:5.2f} m  Cd {b.drag_coefficient}")
+                        typer.echo(
+                            f"{b.name:<8} {b.manufacturer:<7} {b.mass:5.2f} kg  burst "
+                            f"diameter {b.burst_diameter:5.2f} m  Cd {b.drag_coefficient}"
+                        )
                 return
             if balloon is None or payload is None:
-                raise UserError("give --balloon (e.g. TA800) and --payload KG; --list shows "
-                                "the balloons")
-            estimate = estimate_burst(balloon, payload, gas, ascent_rate=ascent_rate,
-                                      neck_lift=neck_lift, launch_altitude=launch_altitude,
-                                      method=method)
+                raise UserError(
+                    "give --balloon (e.g. TA800) and --payload KG; --list shows the balloons"
+                )
+            estimate = estimate_burst(
+                balloon,
+                payload,
+                gas,
+                ascent_rate=ascent_rate,
+                neck_lift=neck_lift,
+                launch_altitude=launch_altitude,
+                method=method,
+            )
             if as_json:
                 typer.echo(json.dumps(estimate.as_dict(), indent=2))
             else:
@@ -268,50 +321,112 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def plan(
         winds: list[Path] | None = typer.Option(  # noqa: B008
-            None, "--winds", help="ERA5 files (repeat); years of files give a climatology. "
-            "Without it the built-in SYNTHETIC sample is used."),
+            None,
+            "--winds",
+            help="ERA5 files (repeat); years of files give a climatology. "
+            "Without it the built-in SYNTHETIC sample is used.",
+        ),
         lat: float = typer.Option(..., "--lat", help="Launch latitude [deg N]."),
         lon: float = typer.Option(..., "--lon", help="Launch longitude [deg E]."),
-        alt: float | None = typer.Option(None, "--alt", help="Launch altitude [m]; default "
-                                         "the ground."),
+        alt: float | None = typer.Option(
+            None, "--alt", help="Launch altitude [m]; default the ground."
+        ),
         start: str = typer.Option(..., "--from", help="First launch, ISO 8601 UTC."),
         end: str = typer.Option(..., "--to", help="Last launch, ISO 8601 UTC."),
         every: float = typer.Option(6.0, "--every", help="Hours between launches."),
-        ascent_rate: float = typer.Option(5.0, "--ascent-rate", help="Ascent rate [m/s] "
-                                          "(with --balloon: the target)."),
-        burst_altitude: float | None = typer.Option(None, "--burst-altitude",
-                                                    help="Burst altitude [m] (default 30000)."),
-        descent_rate: float = typer.Option(5.0, "--descent-rate",
-                                           help="Sea-level descent rate [m/s]."),
+        ascent_rate: float = typer.Option(
+            5.0, "--ascent-rate", help="Ascent rate [m/s] (with --balloon: the target)."
+        ),
+        burst_altitude: float | None = typer.Option(
+            None, "--burst-altitude", help="Burst altitude [m] (default 30000)."
+        ),
+        descent_rate: float = typer.Option(
+            5.0, "--descent-rate", help="Sea-level descent rate [m/s]."
+        ),
         balloon: str | None = typer.Option(None, "--balloon", help="Balloon model (TA800...)."),
         payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
         neck_lift: float | None = typer.Option(None, "--neck-lift", help="Neck lift [kg]."),
-        ensemble: int = typer.Option(1, "--ensemble", help="Members per launch (1 = "
-                                     "deterministic)."),
+        ensemble: int = typer.Option(
+            1, "--ensemble", help="Members per launch (1 = deterministic)."
+        ),
         seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same study)."),
-        avoid: Path | None = typer.Option(None, "--avoid", help="GeoJSON polygons to avoid."),
-        max_distance: float | None = typer.Option(None, "--max-distance",
-                                                  help="Largest landing distance [km]."),
-        climatology: bool = typer.Option(False, "--climatology", help="Month x hour table "
-                                         "(automatic when the launches span 2+ years)."),
-        workers: int = typer.Option(2, "--workers", help="Dask local worker processes; 0 = "
-                                    "in this process."),
-        scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask "
-                                             "scheduler address (tcp://host:8786)."),
-        out: Path | None = typer.Option(None, "--out", help="Folder for CSV, JSON and plots."),
+        avoid: Path | None = typer.Option(  # noqa: B008
+            None, "--avoid", help="GeoJSON polygons to avoid."
+        ),
+        max_distance: float | None = typer.Option(
+            None, "--max-distance", help="Largest landing distance [km]."
+        ),
+        climatology: bool = typer.Option(
+            False,
+            "--climatology",
+            help="Month x hour table (automatic when the launches span 2+ years).",
+        ),
+        workers: int = typer.Option(
+            2, "--workers", help="Dask local worker processes; 0 = in this process."
+        ),
+        scheduler: str | None = typer.Option(
+            None, "--scheduler", help="Existing Dask scheduler address (tcp://host:8786)."
+        ),
+        out: Path | None = typer.Option(  # noqa: B008
+            None, "--out", help="Folder for CSV, JSON and plots."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the study as JSON."),
     ) -> None:
         """Launch-window study: a launch every few hours, ranked by safe-landing probability."""
         with user_errors():
-            _plan(winds, lat, lon, alt, start, end, every, ascent_rate, burst_altitude,
-                  descent_rate, balloon, payload, gas, neck_lift, ensemble, seed, avoid,
-                  max_distance, climatology, workers, scheduler, out, as_json)
+            _plan(
+                winds,
+                lat,
+                lon,
+                alt,
+                start,
+                end,
+                every,
+                ascent_rate,
+                burst_altitude,
+                descent_rate,
+                balloon,
+                payload,
+                gas,
+                neck_lift,
+                ensemble,
+                seed,
+                avoid,
+                max_distance,
+                climatology,
+                workers,
+                scheduler,
+                out,
+                as_json,
+            )
 
 
-def _plan(winds, lat, lon, alt, start, end, every, ascent_rate, burst_altitude, descent_rate,
-          balloon, payload, gas, neck_lift, ensemble, seed, avoid, max_distance, climatology,
-          workers, scheduler, out, as_json) -> None:
+def _plan(
+    winds,
+    lat,
+    lon,
+    alt,
+    start,
+    end,
+    every,
+    ascent_rate,
+    burst_altitude,
+    descent_rate,
+    balloon,
+    payload,
+    gas,
+    neck_lift,
+    ensemble,
+    seed,
+    avoid,
+    max_distance,
+    climatology,
+    workers,
+    scheduler,
+    out,
+    as_json,
+) -> None:
     from predictor.ensemble import FlightSpec
     from predictor.planner import PlanSettings, launch_slots, plan_slots
     from predictor.planner_dask import describe_tasks, launch_time_margin, run_study, split_by_files
@@ -324,14 +439,26 @@ def _plan(winds, lat, lon, alt, start, end, every, ascent_rate, burst_altitude, 
         if burst_altitude is not None:
             raise UserError("give either --balloon or --burst-altitude, not both")
         flight = FlightSpec.from_balloon(
-            balloon, payload, descent_rate, gas,
-            ascent_rate=None if neck_lift is not None else ascent_rate, neck_lift=neck_lift,
-            launch_altitude=alt or 0.0)
+            balloon,
+            payload,
+            descent_rate,
+            gas,
+            ascent_rate=None if neck_lift is not None else ascent_rate,
+            neck_lift=neck_lift,
+            launch_altitude=alt or 0.0,
+        )
     else:
-        flight = FlightSpec(ascent_rate, 30000.0 if burst_altitude is None else burst_altitude,
-                            descent_rate)
+        flight = FlightSpec(
+            ascent_rate, 30000.0 if burst_altitude is None else burst_altitude, descent_rate
+        )
     settings = PlanSettings(
-        lat, lon, flight, altitude=alt, n_members=ensemble, seed=seed, zones=read_zones(avoid),
+        lat,
+        lon,
+        flight,
+        altitude=alt,
+        n_members=ensemble,
+        seed=seed,
+        zones=read_zones(avoid),
         max_distance=None if max_distance is None else max_distance * 1000.0,
     )
     atmosphere = None
@@ -340,10 +467,18 @@ def _plan(winds, lat, lon, alt, start, end, every, ascent_rate, burst_altitude, 
         if missing:
             raise UserError(f"wind file(s) not found: {', '.join(missing)}")
         tasks = split_by_files(winds, slots, launch_time_margin(settings))
+        if scheduler is None and workers > 0 and len(tasks) <= 1:
+            workers = 0  # one task: starting a cluster would only cost time
         if not as_json:
-            typer.echo(describe_tasks(tasks) + (
-                " (in this process)" if workers == 0 and scheduler is None else
-                f" on Dask ({scheduler or f'local cluster, {workers} worker processes'})"), err=True)
+            typer.echo(
+                describe_tasks(tasks)
+                + (
+                    " (in this process)"
+                    if workers == 0 and scheduler is None
+                    else f" on Dask ({scheduler or f'local cluster, {workers} worker processes'})"
+                ),
+                err=True,
+            )
         result = run_study(tasks, settings, workers=workers, scheduler=scheduler)
         synthetic = False
     else:
@@ -368,8 +503,8 @@ def _plan(winds, lat, lon, alt, start, end, every, ascent_rate, burst_altitude, 
 
 
 def _write_plan(result, out: Path, document, atmosphere, synthetic, climatology) -> None:
-    from predictor.plots import plot_climatology, plot_plan_heatmap, plot_plan_landings
     from predictor.planner import climatology_table
+    from predictor.plots import plot_climatology, plot_plan_heatmap, plot_plan_landings
 
     out.mkdir(parents=True, exist_ok=True)
     slots = result.slots.copy()
@@ -378,8 +513,9 @@ def _write_plan(result, out: Path, document, atmosphere, synthetic, climatology)
     landings = result.landings.copy()
     landings["launch_time"] = landings["launch_time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     landings.to_csv(out / "landings.csv", index=False)
-    (out / "plan.json").write_text(json.dumps(document, indent=2, default=_json_default),
-                                   encoding="utf-8")
+    (out / "plan.json").write_text(
+        json.dumps(document, indent=2, default=_json_default), encoding="utf-8"
+    )
     if len(result.slots):
         plot_plan_landings(result, out / "landings.png", atmosphere, synthetic)
         plot_plan_heatmap(result, out / "safe_probability_by_day_hour.png", synthetic)
@@ -396,30 +532,47 @@ def _print_plan(result, climatology: bool, synthetic: bool) -> None:
     if synthetic:
         console.print("[bold yellow]SYNTHETIC atmosphere[/]: made-up winds, not a forecast.")
     if not result.land_sea_known:
-        console.print("[yellow]note[/]: the data have no land-sea mask; the sea criterion was "
-                      "not applied")
-    table = Table(title=f"Best launch slots ({len(result.slots)} flown, "
-                        f"{result.settings.n_members} member(s) each)")
-    for col in ("rank", "launch (UTC)", "P(safe)", "P(sea)", "P(zone)", "mean landing",
-                "distance [km]"):
+        console.print(
+            "[yellow]note[/]: the data have no land-sea mask; the sea criterion was not applied"
+        )
+    table = Table(
+        title=f"Best launch slots ({len(result.slots)} flown, "
+        f"{result.settings.n_members} member(s) each)"
+    )
+    for col in (
+        "rank",
+        "launch (UTC)",
+        "P(safe)",
+        "P(sea)",
+        "P(zone)",
+        "mean landing",
+        "distance [km]",
+    ):
         table.add_column(col)
     for _, r in result.slots.head(15).iterrows():
         sea = "-" if not math.isfinite(r["sea_probability"]) else f"{r['sea_probability']:.0%}"
         table.add_row(
-            str(r["rank"]), r["launch_time"].strftime("%Y-%m-%d %H:%M"),
-            f"{r['safe_probability']:.0%}", sea, f"{r['zone_probability']:.0%}",
+            str(r["rank"]),
+            r["launch_time"].strftime("%Y-%m-%d %H:%M"),
+            f"{r['safe_probability']:.0%}",
+            sea,
+            f"{r['zone_probability']:.0%}",
             f"{r['mean_landing_latitude']:.3f}, {r['mean_landing_longitude']:.3f}",
             f"{r['mean_distance_km']:.1f}",
         )
     console.print(table)
     if result.skipped:
-        console.print(f"[yellow]{len(result.skipped)} slot(s) skipped[/] (no data), e.g. "
-                      f"{result.skipped[0]['launch_time']}: {result.skipped[0]['reason']}")
+        console.print(
+            f"[yellow]{len(result.skipped)} slot(s) skipped[/] (no data), e.g. "
+            f"{result.skipped[0]['launch_time']}: {result.skipped[0]['reason']}"
+        )
     if climatology and len(result.slots):
         from predictor.planner import climatology_table
 
         clim = climatology_table(result.slots)
         best = clim.stack().dropna().sort_values(ascending=False).head(5)
         names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-        console.print("[bold]Best months and hours[/] (mean P(safe) over the years): " + ", ".join(
-            f"{names[int(m) - 1]} {int(h):02d}Z {v:.0%}" for (m, h), v in best.items()))
+        console.print(
+            "[bold]Best months and hours[/] (mean P(safe) over the years): "
+            + ", ".join(f"{names[int(m) - 1]} {int(h):02d}Z {v:.0%}" for (m, h), v in best.items())
+        )

@@ -152,6 +152,9 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     rows = [("launch", launch), ("burst" if result.settings.get("profile") != "float"
                                  else "cut-down", result.burst), ("landing", result.landing)]
     for name, p in rows:
+        if p.latitude[0] != p.latitude[0]:  # NaN: not reached (the flight left the data)
+            console.print(f"  {name:<8} not reached", highlight=False)
+            continue
         dist = great_circle_distance(launch.latitude[0], launch.longitude[0], p.latitude[0],
                                      p.longitude[0])
         brg = initial_bearing(launch.latitude[0], launch.longitude[0], p.latitude[0],
@@ -160,14 +163,20 @@ def _print_summary(result: Any, notes: list[str]) -> None:
             f"{brg:.0f} deg"
         when = iso_utc(p.time[0]).replace("T", " ")[:19]
         console.print(f"  {name:<8} {when}Z  {p.latitude[0]:.5f} N {p.longitude[0]:.5f} E  "
-                      f"{p.altitude[0]:.0f} m{where}", highlight=False)
+                      f"{int(round(p.altitude[0]))} m{where}", highlight=False)
     if result.status[0] == "landed":
         flight = result.flight_time_s[0]
-        console.print(f"landing on [bold]{result.surface[0]}[/], flight time "
-                      f"{flight / 3600:.2f} h ({flight:.0f} s)")
+        surface = result.surface[0]
+        on = "land or sea unknown (no land-sea mask)" if surface == "unknown" else (
+            f"on [bold]{surface}[/]")
+        console.print(f"landing {on}, flight time {flight / 3600:.2f} h ({flight:.0f} s)")
     else:
-        console.print(f"[bold red]no landing[/]: the flight stopped ({result.status[0]}); "
-                      "load data covering the whole flight")
+        track = result.trajectory(0)
+        last = (f" at {track['latitude'][-1]:.4f} N {track['longitude'][-1]:.4f} E, "
+                f"{track['altitude'][-1]:.0f} m, {iso_utc(track['time'][-1])}"
+                if track["time"].size else "")
+        console.print(f"[bold red]no landing[/]: the flight stopped ({result.status[0]}){last}; "
+                      "load data covering the whole flight", highlight=False)
     for code, w in result.warnings.items():
         extra = f" ({w.seconds[0]:.0f} s)" if w.seconds[0] == w.seconds[0] else ""
         console.print(f"[yellow]warning[/] {code}{extra}: {escape(w.description)}",
@@ -221,7 +230,7 @@ def register(app: typer.Typer) -> None:
         ensemble: int | None = typer.Option(
             None, "--ensemble", help="Fly N members drawn from stated uncertainties."),
         seed: int | None = typer.Option(None, "--seed", help="Ensemble random seed."),
-        avoid: Path | None = typer.Option(
+        avoid: Path | None = typer.Option(  # noqa: B008
             None, "--avoid", help="GeoJSON polygons: probability of landing inside each."),
         recovery_lat: float | None = typer.Option(
             None, "--recovery-lat", help="Recovery point latitude [deg N] (ensembles)."),

@@ -33,7 +33,7 @@ def fetch(
     area: Annotated[
         tuple[float, float, float, float],
         typer.Option(
-            help="Area N W S E [degree], e.g. --area 48 5 45 11 (W > E crosses 180).",
+            help="Area N W S E in degrees, e.g. --area 48 5 45 11 (W > E crosses 180).",
             show_default=False,
         ),
     ],
@@ -41,9 +41,9 @@ def fetch(
     end: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC, e.g. 2024-05-02T00Z.")],
     levels: Annotated[
         str | None,
-        typer.Option(help="Pressure levels [hPa], comma separated; default all 37 (1-1000)."),
+        typer.Option(help="Pressure levels in hPa, comma separated; default all 37 (1-1000)."),
     ] = None,
-    step: Annotated[int, typer.Option(help="Time step [h]; must divide 24.")] = 1,
+    step: Annotated[int, typer.Option(help="Time step in hours; must divide 24.")] = 1,
     out: Annotated[
         Path | None, typer.Option(help="Directory for the files; default: the cache directory.")
     ] = None,
@@ -55,15 +55,10 @@ def fetch(
         bool, typer.Option(help="Skip orography and land-sea mask (needed for landing).")
     ] = False,
     data_format: Annotated[str, typer.Option(help="netcdf or grib.")] = "netcdf",
-    timeout: Annotated[float, typer.Option(help="Seconds per HTTP call [s].")] = 60.0,
+    timeout: Annotated[float, typer.Option(help="Timeout of each HTTP call in seconds.")] = 60.0,
     retries: Annotated[int, typer.Option(help="Tries per HTTP call.")] = 5,
 ) -> None:
-    """Download ERA5 winds, temperature and geopotential (and ground) from the CDS.
-
-    Needs a CDS key in ~/.cdsapirc (see docs/weather_fetch.md). Requests larger than a
-    CDS job allows are split by month (and further by days); files already downloaded
-    are served from the cache.
-    """
+    """Download ERA5 winds, temperature and geopotential (and ground) from the CDS."""
     with user_errors():
         from rich.console import Console
 
@@ -108,7 +103,7 @@ def forecast(
     area: Annotated[
         tuple[float, float, float, float],
         typer.Option(
-            help="Area N W S E [degree], e.g. --area 48 5 45 11 (W > E crosses 180).",
+            help="Area N W S E in degrees, e.g. --area 48 5 45 11 (W > E crosses 180).",
             show_default=False,
         ),
     ],
@@ -125,7 +120,7 @@ def forecast(
     ] = None,
     levels: Annotated[
         str | None,
-        typer.Option(help="Isobaric levels [hPa], comma separated; default all 1000..1 hPa."),
+        typer.Option(help="Isobaric levels in hPa, comma separated; default all 1000..1 hPa."),
     ] = None,
     base_url: Annotated[
         str | None,
@@ -135,16 +130,10 @@ def forecast(
         str | None,
         typer.Option(help="Cloud mirror root (default $STRATO_GFS_MIRROR_URL or NOAA on AWS)."),
     ] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds per HTTP call [s].")] = 60.0,
+    timeout: Annotated[float, typer.Option(help="Timeout of each HTTP call in seconds.")] = 60.0,
     retries: Annotated[int, typer.Option(help="Tries per HTTP call and file.")] = 3,
 ) -> None:
-    """Download GFS 0.25-degree forecast winds (GRIB2) for the coming days.
-
-    u, v, geopotential height and temperature on all isobaric levels up to 1 hPa, plus
-    surface height and land mask, through the NOMADS GRIB filter (the public cloud mirror
-    when NOMADS is unreachable). Says which run and hours it got; open the files with
-    strato predict --winds FILES.
-    """
+    """Download GFS 0.25-degree forecasts (GRIB2) for the coming days."""
     with user_errors():
         from rich.console import Console
 
@@ -179,7 +168,23 @@ def forecast(
             typer.echo(str(path))
 
 
+_FETCH_HELP = (
+    "Download ERA5 winds, temperature and geopotential (and ground) from the CDS.\n\n"
+    "Needs a CDS key in ~/.cdsapirc (see docs/weather_fetch.md). Requests larger than a CDS "
+    "job allows are split by month (and further by days); files already downloaded are "
+    "served from the cache. Prints the files written, one per line."
+)
+
+_FORECAST_HELP = (
+    "Download GFS 0.25-degree forecasts (GRIB2) for the coming days.\n\n"
+    "u, v, geopotential height and temperature on all isobaric levels up to 1 hPa, plus "
+    "surface height and land mask, through the NOMADS GRIB filter (the public cloud mirror "
+    "when NOMADS is unreachable). Says which run and hours it got and prints the files, one "
+    "per line; predict with: strato predict --winds FILE --winds FILE ..."
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``fetch`` and ``forecast`` to the ``strato weather`` group."""
-    app.command("fetch")(fetch)
-    app.command("forecast")(forecast)
+    app.command("fetch", help=_FETCH_HELP)(fetch)
+    app.command("forecast", help=_FORECAST_HELP)(forecast)

@@ -67,8 +67,11 @@ def _print_human(result: dict) -> None:
             f"lon {a['lon_min_deg']:g}..{a['lon_max_deg']:g} deg E"
             + (" (global)" if a["global"] else "")
             + (" (crosses the antimeridian)" if a["crosses_antimeridian"] else "")
-            + (f", grid {a['lat_step_deg']:g} x {a['lon_step_deg']:g} deg"
-               if a["lat_step_deg"] and a["lon_step_deg"] else ""),
+            + (
+                f", grid {a['lat_step_deg']:g} x {a['lon_step_deg']:g} deg"
+                if a["lat_step_deg"] and a["lon_step_deg"]
+                else ""
+            ),
         )
         if "times" in entry:
             t = entry["times"]
@@ -79,8 +82,11 @@ def _print_human(result: dict) -> None:
             table.add_row(
                 "levels",
                 f"{len(levels)}: {levels[0]:g} .. {levels[-1]:g} hPa"
-                + (f", top ~{entry['top_altitude_m'] / 1000:.1f} km"
-                   if entry.get("top_altitude_m") is not None else ""),
+                + (
+                    f", top ~{entry['top_altitude_m'] / 1000:.1f} km"
+                    if entry.get("top_altitude_m") is not None
+                    else ""
+                ),
             )
         table.add_row(
             "variables",
@@ -88,8 +94,11 @@ def _print_human(result: dict) -> None:
         )
         table.add_row("ensemble members", str(entry["ensemble_members"]))
         s = entry["surface_fields"]
-        present = [n for n, ok in (("orography", s["orography"]),
-                                   ("land-sea mask", s["land_sea_mask"])) if ok]
+        present = [
+            n
+            for n, ok in (("orography", s["orography"]), ("land-sea mask", s["land_sea_mask"]))
+            if ok
+        ]
         table.add_row(
             "surface",
             ", ".join(present) if present else "none (ground at sea level, land/sea unknown)",
@@ -122,11 +131,16 @@ def register(app: typer.Typer) -> None:
                 from weather.canonical import describe_canonical
                 from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE, build_sample_dataset
 
-                entry = {"path": "built-in sample", "format": "generated",
-                         **describe_canonical(build_sample_dataset())}
-                entry["launch_site"] = {"latitude_deg": SAMPLE_LAUNCH_SITE.latitude,
-                                        "longitude_deg": SAMPLE_LAUNCH_SITE.longitude,
-                                        "name": SAMPLE_LAUNCH_SITE.name}
+                entry = {
+                    "path": "built-in sample",
+                    "format": "generated",
+                    **describe_canonical(build_sample_dataset()),
+                }
+                entry["launch_site"] = {
+                    "latitude_deg": SAMPLE_LAUNCH_SITE.latitude,
+                    "longitude_deg": SAMPLE_LAUNCH_SITE.longitude,
+                    "name": SAMPLE_LAUNCH_SITE.name,
+                }
                 result = {"files": [entry]}
             else:
                 result = _describe_files(list(files))

@@ -46,6 +46,8 @@ def test_reads_the_flight_log_netcdf_export(tmp_path):
                      "relative_humidity"]].copy()  # fmt: skip
     frame["received_at"] = frame["time"]
     frame["sentence_id"] = np.arange(len(frame))
+    frame["clock_suspect"] = False  # read_flight columns the exporter writes too
+    frame["clock_offset"] = 0.0
     path = write_netcdf(frame, {"name": "SYNTHETIC", "callsign": "TEST"}, tmp_path / "f.nc")
     back, meta = read_profile(path)
     assert meta["format"] == "cf_netcdf"

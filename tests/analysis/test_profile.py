@@ -35,8 +35,14 @@ def test_metpy_reference_values():
 
 def test_dewpoint_from_relative_humidity_round_trip():
     rows = finish_profile(
-        pd.DataFrame({"pressure": [95000.0], "temperature": [290.0], "relative_humidity": [60.0],
-                      "altitude": [500.0]})  # fmt: skip
+        pd.DataFrame(
+            {
+                "pressure": [95000.0],
+                "temperature": [290.0],
+                "relative_humidity": [60.0],
+                "altitude": [500.0],
+            }
+        )  # fmt: skip
     )
     out = derive_thermodynamics(rows)
     back = derive_thermodynamics(out.assign(relative_humidity=np.nan))

@@ -18,9 +18,9 @@ from analysis.wyoming_text import format_wyoming_text
 WYOMING_SNIPPET = """\
 -----------------------------------------------------------------------------
    PRES   HGHT   TEMP   DWPT   RELH   MIXR   DRCT   SKNT   THTA   THTE   THTV
-    hPa     m      C      C      %    g/kg    deg   knot     K      K      K 
+    hPa     m      C      C      %    g/kg    deg   knot     K      K      K
 -----------------------------------------------------------------------------
- 1000.0     -7                                                               
+ 1000.0     -7
   959.0    345   22.2   19.0     82  14.64    160     18  298.9  341.8  301.5
   931.3    610   20.2   17.5     84  13.66                299.4  339.5  301.9
 """  # the first two data rows of MetPy's may4_sounding.txt, wind removed on the second

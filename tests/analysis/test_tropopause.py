@@ -95,7 +95,9 @@ def test_cold_point_of_synthetic_profile():
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("name", ["HILO-Nov-1-2023-00z-WYOMING.csv", "HILO-Nov-1-2023-00z-RAOBS.csv"])
+@pytest.mark.parametrize(
+    "name", ["HILO-Nov-1-2023-00z-WYOMING.csv", "HILO-Nov-1-2023-00z-RAOBS.csv"]
+)
 def test_hilo_reported_tropopause(realdata, name):
     """Hilo 2023-11-01 00Z TEMP message: 95.4 hPa, 16839 m (UWyo 16841 m), -78.1 degC
     (soundings/SOURCES.md). The 'every' reading reproduces it exactly (same level); the

@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from _analysis_helpers import SHIFT_DEG
+from _analysis_helpers import prediction_from as _prediction_from
 
 from analysis.cleaning import clean_flight
 from analysis.geodesy import EARTH_RADIUS
@@ -16,30 +18,6 @@ from analysis.verification import (
     prediction_track,
     verify,
 )
-
-SHIFT_DEG = 0.01  # predicted track 0.01 deg north of the flown one
-
-
-def _prediction_from(profile, shift_deg=SHIFT_DEG, burst_offset_m=500.0):
-    """A predictor-style JSON dict: the flown track moved north by ``shift_deg``."""
-
-    def point(row, extra_alt=0.0):
-        return {"datetime": row["time"].isoformat(), "latitude": row["latitude"] + shift_deg,
-                "longitude": row["longitude"], "altitude": row["altitude"] + extra_alt}  # fmt: skip
-
-    top = int(profile["altitude"].idxmax())
-    rows = profile.iloc[::30]
-    return {
-        "launch": point(profile.iloc[0]),
-        "burst": point(profile.iloc[top], -burst_offset_m),
-        "landing": point(profile.iloc[-1]),
-        "stages": [
-            {"stage": "ascent", "trajectory": [point(r) for _, r in rows[rows.index <= top].iterrows()]},
-            {"stage": "descent", "trajectory": [point(r) for _, r in rows[rows.index > top].iterrows()]
-             + [point(profile.iloc[-1])]},
-        ],
-        "settings": {"ascent_rate": 5.0},
-    }  # fmt: skip
 
 
 def test_landing_error_and_divergence_of_a_shifted_prediction():

@@ -28,11 +28,12 @@ class LineDecoder:
         *lines, self.buffer = self.buffer.split(b"\n")
         return [Frame(line + b"\n", at, self.source, "jsonl", STATUS_OK) for line in lines]
 
-    def flush(self) -> list[Frame]:
+    def flush(self, received_at: datetime | None = None) -> list[Frame]:
         rest, self.buffer = self.buffer, b""
         if not rest:
             return []
-        return [Frame(rest, datetime.now(UTC), self.source, "jsonl", STATUS_MALFORMED, "cut")]
+        at = received_at or datetime.now(UTC)
+        return [Frame(rest, at, self.source, "jsonl", STATUS_MALFORMED, "cut")]
 
 
 class BridgeThread:

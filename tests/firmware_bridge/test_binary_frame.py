@@ -64,11 +64,16 @@ def test_documented_example_layout():
     wire = encode_binary_frame(DOC_FIELDS)
     body = cobs_decode(wire[:-1])
     expected = (
-        bytes([1]) + struct.pack("<I", 7)
-        + bytes([0x01, 0x09, 2]) + b"S1"
-        + bytes([0x02, 0x03]) + struct.pack("<I", 1783512000)  # 2026-07-08T12:00:00Z
-        + bytes([0x03, 0x05]) + struct.pack("<i", 497175000)  # 49.7175 deg / 1e-7
-        + bytes([0x05, 0x05]) + struct.pack("<i", 453000)  # 453 m / 1e-3
+        bytes([1])
+        + struct.pack("<I", 7)
+        + bytes([0x01, 0x09, 2])
+        + b"S1"
+        + bytes([0x02, 0x03])
+        + struct.pack("<I", 1783512000)  # 2026-07-08T12:00:00Z
+        + bytes([0x03, 0x05])
+        + struct.pack("<i", 497175000)  # 49.7175 deg / 1e-7
+        + bytes([0x05, 0x05])
+        + struct.pack("<i", 453000)  # 453 m / 1e-3
     )
     expected += (zlib.crc32(expected) & 0xFFFFFFFF).to_bytes(4, "little")
     assert body == expected
@@ -88,8 +93,11 @@ def test_decode_fields_and_units():
     frame = parse_frame(encode_binary_frame(DOC_FIELDS))
     assert frame.ok, frame.error
     assert frame.fields == {
-        "sentence_id": 7, "callsign": "S1", "payload_time": DOC_FIELDS["payload_time"],
-        "latitude": pytest.approx(49.7175), "altitude": pytest.approx(453.0),
+        "sentence_id": 7,
+        "callsign": "S1",
+        "payload_time": DOC_FIELDS["payload_time"],
+        "latitude": pytest.approx(49.7175),
+        "altitude": pytest.approx(453.0),
     }
 
 
@@ -130,8 +138,9 @@ def test_unknown_field_ids_are_kept_as_extras():
 
 
 def test_float_types_and_overrides():
-    wire = encode_telemetry("frame", {"pressure": 1234.5678, "sentence_id": 1}, types={
-        "pressure": "f64"})
+    wire = encode_telemetry(
+        "frame", {"pressure": 1234.5678, "sentence_id": 1}, types={"pressure": "f64"}
+    )
     assert parse_frame(wire).fields["pressure"] == 1234.5678
 
 
@@ -159,9 +168,17 @@ def test_round_trip(
     seq, callsign, when, lat, lon, alt, pressure, temperature, battery, sats, counts, extra
 ):
     fields = {
-        "sentence_id": seq, "callsign": callsign, "payload_time": when, "latitude": lat,
-        "longitude": lon, "altitude": alt, "pressure": pressure, "temperature": temperature,
-        "battery_voltage": battery, "satellites": sats, "radiation_counts": counts,
+        "sentence_id": seq,
+        "callsign": callsign,
+        "payload_time": when,
+        "latitude": lat,
+        "longitude": lon,
+        "altitude": alt,
+        "pressure": pressure,
+        "temperature": temperature,
+        "battery_voltage": battery,
+        "satellites": sats,
+        "radiation_counts": counts,
         "extra_200": extra,
     }
     wire = encode_telemetry("frame", fields)
@@ -173,8 +190,7 @@ def test_round_trip(
     # Sub-second times go as f64 seconds: float64 resolution at ~4e9 s is ~0.5 us.
     assert abs((got["payload_time"] - when).total_seconds()) < 2e-6
     # Scaled integers: error at most half a step of the field's scale.
-    for name in ("latitude", "longitude", "altitude", "pressure", "temperature",
-                 "battery_voltage"):
+    for name in ("latitude", "longitude", "altitude", "pressure", "temperature", "battery_voltage"):
         scale = next(s for (n, s, _) in FIELD_IDS.values() if n == name)
         assert got[name] == pytest.approx(fields[name], abs=scale / 2 * 1.001), name
     assert got["satellites"] == sats and got["radiation_counts"] == counts

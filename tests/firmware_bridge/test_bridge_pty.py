@@ -12,6 +12,7 @@ from _link_helpers import BridgeThread, is_event
 from firmware_bridge.bridge import Bridge
 from firmware_bridge.frame import Frame, RawChunk
 from firmware_bridge.pty_sink import PtyDevice
+from firmware_bridge.transports import EndOfStream, Received
 from firmware_bridge.ukhas import STRATO_UKHAS_FIELD_SPEC, encode_ukhas
 
 #: Verified sentence (telemetry-formats.md 1.4, habitat test_ukhas_parser.py)
@@ -90,8 +91,7 @@ def test_frames_in_chunks_of_every_size_decode_exactly_once(pty_bridge, drained_
             assert device.write(chunk) == len(chunk)
             written += chunk
             if size in drained_sizes:
-                assert device.drain()  # the bridge has read it: reads see this chunk alone
-        assert device.drain()
+                assert device.drain(settle=0.0)  # read already: the next read sees this chunk
     # a last frame proves everything before it has been decoded
     marker = sentences(99)[-1]
     device.write(marker)
@@ -113,9 +113,42 @@ def test_frames_in_chunks_of_every_size_decode_exactly_once(pty_bridge, drained_
     # each garbage item comes out as malformed bytes, none is merged into a good frame
     assert b"".join(f.raw for f in bad).count(b"BROKEN") == 2 * len(sizes)
     assert all(f.status in ("malformed", "bad_checksum") for f in bad)
-    # (how the OS groups bytes into reads is its choice; the drained rounds make most reads
-    # as small as the writes, and the decoder is also fed every split directly in its tests)
-    assert any(len(i.data) == 1 for i in run.items if isinstance(i, RawChunk))
+    # How the OS groups the written chunks into reads is its choice (the drained rounds make
+    # most reads as small as the writes); the exact chunking is checked without the OS below.
+
+
+class ScriptedTransport:
+    """A transport that returns exactly the given chunks, then ends (no OS in between)."""
+
+    label = "scripted"
+
+    def __init__(self, chunks):
+        self.chunks = list(chunks)
+
+    def read(self):
+        if not self.chunks:
+            raise EndOfStream("scripted")
+        return Received(self.chunks.pop(0))
+
+    def close(self):
+        pass
+
+
+def test_bridge_with_exact_chunks_of_every_size():
+    frames = [HABITAT, *sentences(7)]
+    stream = stream_with_garbage(frames)
+    for size in range(1, len(stream) + 1):
+        chunks = [stream[i : i + size] for i in range(0, len(stream), size)]
+        bridge = Bridge(
+            "loop://", "ukhas", opener=lambda spec, baud, timeout, c=chunks: ScriptedTransport(c)
+        )
+        items = list(bridge.items())
+        got_chunks = [i.data for i in items if isinstance(i, RawChunk)]
+        assert got_chunks == chunks  # each read handed on as it came
+        ok = [i for i in items if isinstance(i, Frame) and i.ok]
+        assert [f.raw.lstrip(b"$") for f in ok] == [f.lstrip(b"$") for f in frames], size
+        # every byte comes out in exactly one frame
+        assert b"".join(i.raw for i in items if isinstance(i, Frame)) == stream
 
 
 def test_a_frame_cut_by_a_vanishing_device_is_kept_as_malformed(pty_bridge):

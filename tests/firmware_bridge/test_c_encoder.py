@@ -94,9 +94,23 @@ def c_output(tmp_path_factory) -> list[str]:
     (work / "main.c").write_text(TEST_PROGRAM)
     exe = work / "encode_frames"
     subprocess.run(
-        [COMPILER, "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2",
-         f"-I{C_DIR}", str(work / "main.c"), str(C_DIR / "strato_frame.c"), "-o", str(exe)],
-        check=True, capture_output=True, timeout=120,
+        [
+            COMPILER,
+            "-std=c99",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+            "-O2",
+            f"-I{C_DIR}",
+            str(work / "main.c"),
+            str(C_DIR / "strato_frame.c"),
+            "-o",
+            str(exe),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     result = subprocess.run([str(exe)], check=True, capture_output=True, text=True, timeout=30)
     return result.stdout.splitlines()
@@ -105,9 +119,13 @@ def c_output(tmp_path_factory) -> list[str]:
 def test_documented_example_byte_for_byte(c_output):
     wire = bytes.fromhex(c_output[0])
     python = encode_binary_frame(
-        {"sentence_id": 7, "callsign": "S1",
-         "payload_time": datetime(2026, 7, 8, 12, 0, tzinfo=UTC), "latitude": 49.7175,
-         "altitude": 453.0}
+        {
+            "sentence_id": 7,
+            "callsign": "S1",
+            "payload_time": datetime(2026, 7, 8, 12, 0, tzinfo=UTC),
+            "latitude": 49.7175,
+            "altitude": 453.0,
+        }
     )
     assert wire == python
     frame = parse_frame(wire)
@@ -131,21 +149,34 @@ def test_every_type_decodes_and_matches_python(c_output):
     assert f["extra_20"] == 1.5e-300
     assert f["callsign"] == "\u00c4B-1"
     fields = {
-        "sentence_id": 0xFFFFFFFF, "satellites": 12, "extra_17": 65535,
-        "radiation_counts": 4_000_000_000, "extra_18": -12345, "temperature": 216.65,
-        "longitude": -14.0978, "extra_19": -(2**40), "pressure": 22632.06,
-        "extra_20": 1.5e-300, "callsign": "\u00c4B-1",
+        "sentence_id": 0xFFFFFFFF,
+        "satellites": 12,
+        "extra_17": 65535,
+        "radiation_counts": 4_000_000_000,
+        "extra_18": -12345,
+        "temperature": 216.65,
+        "longitude": -14.0978,
+        "extra_19": -(2**40),
+        "pressure": 22632.06,
+        "extra_20": 1.5e-300,
+        "callsign": "\u00c4B-1",
     }
-    types = {"extra_17": "u16", "extra_18": "i16", "extra_19": "i64", "pressure": "f32",
-             "extra_20": "f64"}
+    types = {
+        "extra_17": "u16",
+        "extra_18": "i16",
+        "extra_19": "i64",
+        "pressure": "f32",
+        "extra_20": "f64",
+    }
     assert encode_binary_frame(fields, types=types) == wire
 
 
 def test_long_string_cobs_blocks(c_output):
     wire = bytes.fromhex(c_output[2])
     text = "".join(chr(ord("A") + i % 26) for i in range(255))
-    assert wire == encode_binary_frame({"sentence_id": 3, "extra_33": text}, types={
-        "extra_33": "str"})
+    assert wire == encode_binary_frame(
+        {"sentence_id": 3, "extra_33": text}, types={"extra_33": "str"}
+    )
     assert parse_frame(wire).fields["extra_33"] == text
 
 

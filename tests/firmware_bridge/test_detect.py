@@ -10,8 +10,12 @@ from firmware_bridge.detect import detect_protocol, detect_stream_protocol
 from firmware_bridge.encode import encode_telemetry
 
 FIELDS = {
-    "callsign": "S1", "sentence_id": 1, "payload_time": datetime(2026, 7, 8, tzinfo=UTC),
-    "latitude": 1.0, "longitude": 2.0, "altitude": 3.0,
+    "callsign": "S1",
+    "sentence_id": 1,
+    "payload_time": datetime(2026, 7, 8, tzinfo=UTC),
+    "latitude": 1.0,
+    "longitude": 2.0,
+    "altitude": 3.0,
 }
 
 
@@ -31,7 +35,7 @@ def test_encoded_frames_are_detected(protocol, options):
         (b"\r\n$$X,1*00\n", "ukhas"),
         (b"$GPGGA,*00\r\n", "nmea"),
         (b"$gpgga\n", "unknown"),
-        (b"  {\"a\":1}\n", "jsonl"),
+        (b'  {"a":1}\n', "jsonl"),
         (b"AB" * 32 + b"\n", "horus"),
         (b"AB" * 31 + b"\n", "unknown"),
         (b"", "unknown"),

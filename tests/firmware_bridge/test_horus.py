@@ -78,15 +78,35 @@ def test_wrong_lengths_are_malformed(raw):
     hex_line=st.booleans(),
 )
 def test_round_trip(
-    seq, when, lat, lon, alt, speed_kmh, sats, internal_c, batt, ascent, ext_t, humidity,
-    pressure, hex_line,
+    seq,
+    when,
+    lat,
+    lon,
+    alt,
+    speed_kmh,
+    sats,
+    internal_c,
+    batt,
+    ascent,
+    ext_t,
+    humidity,
+    pressure,
+    hex_line,
 ):
     fields = {
-        "callsign": "31415", "sentence_id": seq, "payload_time": when, "latitude": lat,
-        "longitude": lon, "altitude": float(alt), "ground_speed": speed_kmh / 3.6,
-        "satellites": sats, "internal_temperature": internal_c + 273.15,
-        "battery_voltage": batt * 5 / 255, "vertical_velocity": ascent / 100,
-        "temperature": ext_t / 10 + 273.15, "relative_humidity": float(humidity),
+        "callsign": "31415",
+        "sentence_id": seq,
+        "payload_time": when,
+        "latitude": lat,
+        "longitude": lon,
+        "altitude": float(alt),
+        "ground_speed": speed_kmh / 3.6,
+        "satellites": sats,
+        "internal_temperature": internal_c + 273.15,
+        "battery_voltage": batt * 5 / 255,
+        "vertical_velocity": ascent / 100,
+        "temperature": ext_t / 10 + 273.15,
+        "relative_humidity": float(humidity),
         "pressure": pressure * 10.0,
     }
     raw = encode_telemetry("horus", fields, hex_line=hex_line)
@@ -103,7 +123,5 @@ def test_round_trip(
 
 
 def test_non_numeric_callsign_uses_test_payload_id():
-    raw = encode_horus(
-        {"callsign": "STRATO1", "payload_time": RECEIVED}, payload_id=None
-    )
+    raw = encode_horus({"callsign": "STRATO1", "payload_time": RECEIVED}, payload_id=None)
     assert parse_horus(raw).fields["callsign"] == "256"

@@ -20,7 +20,9 @@ def test_our_keys_carry_units():
         "jsonl", {"altitude": 1000.0, "pressure": 89874.6, "payload_time": RECEIVED}
     )
     assert json.loads(line) == {
-        "altitude_m": 1000.0, "pressure_pa": 89874.6, "payload_time_utc": "2026-07-08T12:00:00Z",
+        "altitude_m": 1000.0,
+        "pressure_pa": 89874.6,
+        "payload_time_utc": "2026-07-08T12:00:00Z",
     }
     assert line.endswith(b"\n") and line.count(b"\n") == 1
 
@@ -29,17 +31,32 @@ def test_auto_rx_style_object_converted_to_si_and_sentinels_dropped():
     # Values from the first frame of the auto_rx log in realdata/telemetry (SOURCES.md);
     # temp -273 and pressure -1 are auto_rx's "no data" markers (notes section 5.1).
     obj = {
-        "frame": 5, "id": "Y0532363", "datetime": "2026-07-08T11:53:05.001Z",
-        "lat": 21.01849, "lon": 105.80368, "alt": 2180.3, "temp": -273, "humidity": -1,
-        "pressure": -1, "vel_v": 6.0, "sats": 9, "batt": 2.9, "frequency": 403.0,
+        "frame": 5,
+        "id": "Y0532363",
+        "datetime": "2026-07-08T11:53:05.001Z",
+        "lat": 21.01849,
+        "lon": 105.80368,
+        "alt": 2180.3,
+        "temp": -273,
+        "humidity": -1,
+        "pressure": -1,
+        "vel_v": 6.0,
+        "sats": 9,
+        "batt": 2.9,
+        "frequency": 403.0,
     }
     frame = parse_jsonl(json.dumps(obj).encode() + b"\n")
     assert frame.ok, frame.error
     assert frame.fields == {
-        "sentence_id": 5, "callsign": "Y0532363",
+        "sentence_id": 5,
+        "callsign": "Y0532363",
         "payload_time": datetime(2026, 7, 8, 11, 53, 5, 1000, tzinfo=UTC),
-        "latitude": 21.01849, "longitude": 105.80368, "altitude": 2180.3,
-        "vertical_velocity": 6.0, "satellites": 9, "battery_voltage": 2.9,
+        "latitude": 21.01849,
+        "longitude": 105.80368,
+        "altitude": 2180.3,
+        "vertical_velocity": 6.0,
+        "satellites": 9,
+        "battery_voltage": 2.9,
         "frequency": pytest.approx(403e6),
     }
 
@@ -66,12 +83,12 @@ def test_horus_udp_summary():
     ("raw", "why"),
     [
         (b"[1, 2]\n", "not a JSON object"),
-        (b"{\"lat\": 1", "invalid JSON"),
-        (b"{\"lat\": \"north\"}", "lat"),
-        (b"{\"lat\": 95}", "latitude"),
-        (b"{\"datetime\": \"2026-07-08T11:53:05\"}", "time zone"),
+        (b'{"lat": 1', "invalid JSON"),
+        (b'{"lat": "north"}', "lat"),
+        (b'{"lat": 95}', "latitude"),
+        (b'{"datetime": "2026-07-08T11:53:05"}', "time zone"),
         (b"\xff\xfe{", "not a JSON object"),
-        (b"{\"sats\": 2.5}", "integer"),
+        (b'{"sats": 2.5}', "integer"),
     ],
 )
 def test_malformed(raw, why):

@@ -32,18 +32,14 @@ def test_gga_example():
 
 
 def test_gga_southern_hemisphere():
-    frame = parse_nmea(
-        b"$GPGGA,015808.00,2726.53758,S,15126.05255,E,1,08,1.0,365.1,M,39.5,M,,*79"
-    )
+    frame = parse_nmea(b"$GPGGA,015808.00,2726.53758,S,15126.05255,E,1,08,1.0,365.1,M,39.5,M,,*79")
     assert frame.ok
     assert frame.fields["latitude"] == pytest.approx(-(27 + 26.53758 / 60))
     assert frame.fields["longitude"] == pytest.approx(151 + 26.05255 / 60)
 
 
 def test_rmc_example():
-    frame = parse_nmea(
-        b"$GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W*6A\r\n"
-    )
+    frame = parse_nmea(b"$GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W*6A\r\n")
     assert frame.ok, frame.error
     f = frame.fields
     assert f["payload_time"] == datetime(1994, 3, 23, 12, 35, 19, tzinfo=UTC)  # date 230394
@@ -130,8 +126,13 @@ def test_ublox_log_all_checksums_valid_and_position_at_launch_site(realdata):
 )
 def test_round_trip(when, lat, lon, alt, speed, heading, sats):
     fields = {
-        "payload_time": when, "latitude": lat, "longitude": lon, "altitude": alt,
-        "ground_speed": speed, "heading": heading, "satellites": sats,
+        "payload_time": when,
+        "latitude": lat,
+        "longitude": lon,
+        "altitude": alt,
+        "ground_speed": speed,
+        "heading": heading,
+        "satellites": sats,
     }
     raw = encode_telemetry("nmea", fields)
     gga_line, rmc_line = raw.splitlines(keepends=True)

@@ -23,12 +23,25 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+@pytest.mark.slow
 def test_simulate_to_file_is_reproducible_and_decodes(tmp_path, capsys):
     paths = [tmp_path / "a.log", tmp_path / "b.log"]
     for path in paths:
         code, out, err = run_cli(
-            capsys, "simulate", "--to", f"file://{path}", "--protocol", "ukhas",
-            "--speedup", "max", "--duration", "60", "--seed", "3", "--faults", "badcrc=0.1",
+            capsys,
+            "simulate",
+            "--to",
+            f"file://{path}",
+            "--protocol",
+            "ukhas",
+            "--speedup",
+            "max",
+            "--duration",
+            "60",
+            "--seed",
+            "3",
+            "--faults",
+            "badcrc=0.1",
         )
         assert code == 0, err
         assert out.splitlines()[0] == f"file://{path}"
@@ -61,6 +74,7 @@ def test_simulate_to_file_is_reproducible_and_decodes(tmp_path, capsys):
         (["--protocol", "jsonl", "--faults", "badcrc"], "no checksum"),
         (["--time", "yesterday"], "not an ISO 8601 time"),
         (["--to", "gopher://x:1"], "unknown source scheme"),
+        (["--start-delay", "-1"], "--start-delay must be"),
     ],
 )
 def test_simulate_rejects_bad_input_with_exit_2(tmp_path, capsys, args, message):
@@ -73,8 +87,16 @@ def test_simulate_rejects_bad_input_with_exit_2(tmp_path, capsys, args, message)
 def test_bridge_listen_prints_frames_of_a_replayed_capture(tmp_path, capsys):
     capture = tmp_path / "sim.capture.jsonl"
     code, _, err = run_cli(
-        capsys, "simulate", "--to", f"file://{capture}?format=capture", "--protocol", "nmea",
-        "--speedup", "max", "--duration", "9",
+        capsys,
+        "simulate",
+        "--to",
+        f"file://{capture}?format=capture",
+        "--protocol",
+        "nmea",
+        "--speedup",
+        "max",
+        "--duration",
+        "9",
     )
     assert code == 0, err
     code, out, err = run_cli(
@@ -92,15 +114,37 @@ def test_simulate_to_pty_prints_the_path_first_and_a_logger_can_read_it(tmp_path
     link = tmp_path / "ttySIM"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "stratoflight.cli", "simulate", "--to", "pty", "--link",
-         str(link), "--protocol", "ukhas", "--speedup", "40", "--duration", "40"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        [
+            sys.executable,
+            "-m",
+            "stratoflight.cli",
+            "simulate",
+            "--to",
+            "pty",
+            "--link",
+            str(link),
+            "--protocol",
+            "ukhas",
+            "--speedup",
+            "40",
+            "--duration",
+            "40",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
     )
     try:
         first_line = proc.stdout.readline().decode().strip()
         assert first_line == str(link)
-        bridge = Bridge(first_line, "ukhas", read_timeout=0.05, max_backoff=0.2,
-                        field_spec=STRATO_UKHAS_FIELD_SPEC, reconnect=False)
+        bridge = Bridge(
+            first_line,
+            "ukhas",
+            read_timeout=0.05,
+            max_backoff=0.2,
+            field_spec=STRATO_UKHAS_FIELD_SPEC,
+            reconnect=False,
+        )
         with BridgeThread(bridge) as run:
             proc.wait(60)
             done = threading.Event()
@@ -117,3 +161,8 @@ def test_simulate_to_pty_prints_the_path_first_and_a_logger_can_read_it(tmp_path
     assert ids and ids == list(range(ids[0], 42))  # 40 s at 1 Hz: sentence ids 1..41
     assert len(ids) >= 20
     assert not link.exists()  # the simulator removed its link on exit
+
+
+def test_bridge_listen_rejects_an_unknown_protocol(capsys):
+    code, _, err = run_cli(capsys, "bridge", "listen", "loop://", "--protocol", "morse")
+    assert code == 2 and "unknown protocol" in err

@@ -112,11 +112,14 @@ def test_bridge_over_loop_url_yields_chunk_before_its_frames():
     assert len(opened) == 1
 
 
-def _serve_tcp(server: socket.socket, sessions: list[bytes], started: threading.Event):
+def _serve_tcp(
+    server: socket.socket, sessions: list[bytes], started: threading.Event, delay: float = 0.0
+):
     started.set()
     for payload in sessions:
         conn, _ = server.accept()
         with conn:
+            time.sleep(delay)
             conn.sendall(payload)
             time.sleep(0.1)
         # closing the connection is the "dead socket" the bridge must survive
@@ -157,16 +160,25 @@ def _free_udp_port() -> int:
 @pytest.mark.network_local
 def test_udp_listener_treats_each_datagram_as_a_message():
     port = _free_udp_port()
-    bridge = Bridge(f"udp://127.0.0.1:{port}", decoder=LineDecoder(), read_timeout=0.05)
-    datagrams = [b'{"type": "PAYLOAD_SUMMARY", "n": 1}', b'{"type": "PAYLOAD_SUMMARY", "n": 2}\n']
+    bridge = Bridge(f"udp://127.0.0.1:{port}", "jsonl", read_timeout=0.05)
+    # Horus UDP PAYLOAD_SUMMARY shape (horusdemodlib), one without a trailing newline
+    datagrams = [
+        b'{"type": "PAYLOAD_SUMMARY", "callsign": "HORUS1", "latitude": -34.9,'
+        b' "longitude": 138.6, "altitude": 1234, "time": "01:02:03"}',
+        b'{"type": "PAYLOAD_SUMMARY", "callsign": "HORUS1", "latitude": -34.8,'
+        b' "longitude": 138.7, "altitude": 1300, "time": "01:02:08"}\n',
+    ]
     with BridgeThread(bridge) as run, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as tx:
         run.wait_for(is_event("link_opened"))
         for datagram in datagrams:
             tx.sendto(datagram, ("127.0.0.1", port))
-        run.wait_for(lambda i: isinstance(i, Frame) and b'"n": 2' in i.raw)
-    # the chunks are the datagrams exactly; the frames end at each datagram's end
+        run.wait_for(lambda i: isinstance(i, Frame) and b"1300" in i.raw)
+    # the chunks are the datagrams exactly, and so are the frames: nothing added or merged
     assert [c.data for c in run.items if isinstance(c, RawChunk)] == datagrams
-    assert [f.raw.rstrip(b"\n") for f in run.frames()] == [d.rstrip(b"\n") for d in datagrams]
+    frames = run.frames()
+    assert [f.raw for f in frames] == datagrams
+    assert all(f.ok for f in frames)
+    assert [f.fields["altitude"] for f in frames] == [1234.0, 1300.0]
 
 
 def test_file_replay_of_raw_bytes_ends_at_end_of_file(tmp_path):
@@ -255,3 +267,28 @@ def test_stop_is_honoured_within_the_read_timeout():
         run.stop.set()
         run.thread.join(2.0)  # generous: the loop checks stop every 0.05 s
         assert not run.thread.is_alive()
+
+
+@pytest.mark.network_local
+def test_pyserial_socket_url_reads_and_reports_a_dead_socket():
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    started = threading.Event()
+    feeder = threading.Thread(
+        target=_serve_tcp, args=(server, [b"s1\ns2\n"], started, 0.3), daemon=True
+    )
+    feeder.start()
+    started.wait(5)
+    # the server waits 0.3 s before sending: pyserial's socket:// open() discards whatever
+    # has already arrived (reset_input_buffer), as its serial ports do
+    bridge = Bridge(
+        f"socket://127.0.0.1:{port}", decoder=LineDecoder(), read_timeout=0.05, reconnect=False
+    )
+    try:
+        items = list(bridge.items())  # ends by itself: the socket dies, no reconnect
+    finally:
+        feeder.join(5)
+        server.close()
+    assert [f.raw for f in items if isinstance(f, Frame)] == [b"s1\n", b"s2\n"]
+    kinds = [e.kind for e in items if isinstance(e, LinkEvent)]
+    assert kinds == ["link_opened", "link_lost"]

@@ -158,14 +158,14 @@ def test_valid_checksum_but_bad_content_is_malformed(body, why):
 def test_midnight_rollover_both_ways():
     line = _with_crc(b"P,1,23:59:59,1,2,3")
     just_after_midnight = datetime(2026, 7, 9, 0, 0, 2, tzinfo=UTC)
-    assert parse_ukhas(line, received_at=just_after_midnight).fields[
-        "payload_time"
-    ] == datetime(2026, 7, 8, 23, 59, 59, tzinfo=UTC)
+    assert parse_ukhas(line, received_at=just_after_midnight).fields["payload_time"] == datetime(
+        2026, 7, 8, 23, 59, 59, tzinfo=UTC
+    )
     line = _with_crc(b"P,1,00:00:01,1,2,3")
     just_before_midnight = datetime(2026, 7, 8, 23, 59, 58, tzinfo=UTC)
-    assert parse_ukhas(line, received_at=just_before_midnight).fields[
-        "payload_time"
-    ] == datetime(2026, 7, 9, 0, 0, 1, tzinfo=UTC)
+    assert parse_ukhas(line, received_at=just_before_midnight).fields["payload_time"] == datetime(
+        2026, 7, 9, 0, 0, 1, tzinfo=UTC
+    )
 
 
 def test_field_spec_maps_units_and_keeps_unknown_extras():
@@ -247,16 +247,34 @@ _callsigns = st.from_regex(r"[A-Za-z0-9/_-]{1,12}", fullmatch=True)
     checksum=st.sampled_from(["crc16", "xor"]),
 )
 def test_round_trip(
-    callsign, sentence_id, when, lat, lon, alt, temperature, pressure, sats, position_format,
+    callsign,
+    sentence_id,
+    when,
+    lat,
+    lon,
+    alt,
+    temperature,
+    pressure,
+    sats,
+    position_format,
     checksum,
 ):
     fields = {
-        "callsign": callsign, "sentence_id": sentence_id, "payload_time": when,
-        "latitude": lat, "longitude": lon, "altitude": alt, "temperature": temperature,
-        "pressure": pressure, "satellites": sats,
+        "callsign": callsign,
+        "sentence_id": sentence_id,
+        "payload_time": when,
+        "latitude": lat,
+        "longitude": lon,
+        "altitude": alt,
+        "temperature": temperature,
+        "pressure": pressure,
+        "satellites": sats,
     }
     raw = encode_telemetry(
-        "ukhas", fields, field_spec=STRATO_UKHAS_FIELD_SPEC, position_format=position_format,
+        "ukhas",
+        fields,
+        field_spec=STRATO_UKHAS_FIELD_SPEC,
+        position_format=position_format,
         checksum=checksum,
     )
     assert raw.endswith(b"\n") and raw.startswith(b"$$")
@@ -280,15 +298,25 @@ def test_encoder_rejects_bad_input_clearly():
         encode_ukhas({"payload_time": RECEIVED, "latitude": 0, "longitude": 0, "altitude": 0})
     with pytest.raises(ValueError, match="tz-aware"):
         encode_ukhas(
-            {"callsign": "A", "payload_time": datetime(2020, 1, 1), "latitude": 0,
-             "longitude": 0, "altitude": 0}
+            {
+                "callsign": "A",
+                "payload_time": datetime(2020, 1, 1),
+                "latitude": 0,
+                "longitude": 0,
+                "altitude": 0,
+            }
         )
     with pytest.raises(ValueError, match="unknown protocol"):
         encode_telemetry("morse", {})
     with pytest.raises(ValueError, match="unexpected keyword"):
         encode_telemetry(
             "ukhas",
-            {"callsign": "A", "payload_time": RECEIVED, "latitude": 0, "longitude": 0,
-             "altitude": 0},
+            {
+                "callsign": "A",
+                "payload_time": RECEIVED,
+                "latitude": 0,
+                "longitude": 0,
+                "altitude": 0,
+            },
             colour="red",
         )

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 import math
+import socket
+import time
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from _link_helpers import BridgeThread, is_event
 
 from firmware_bridge.binary_frame import parse_frame
+from firmware_bridge.bridge import Bridge
 from firmware_bridge.cobs import cobs_decode
+from firmware_bridge.frame import Frame
 from firmware_bridge.horus import parse_horus
 from firmware_bridge.jsonl import parse_jsonl
 from firmware_bridge.nmea import parse_nmea
-from firmware_bridge.sinks import FileSink
+from firmware_bridge.sinks import FileSink, TcpServerSink, open_sink
 from firmware_bridge.ukhas import STRATO_UKHAS_FIELD_SPEC, parse_ukhas
 from firmware_bridge.virtual_payload import (
     FaultSettings,
@@ -344,3 +349,46 @@ def test_virtual_payload_rejects_bad_arguments():
         VirtualPayload(synthetic_track(), "ukhas", speedup=0)
     with pytest.raises(ValueError, match="telemetry rate"):
         VirtualPayload(synthetic_track(), "ukhas", rate=0)
+
+
+def _free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.network_local
+def test_payload_over_udp_reaches_a_listening_bridge():
+    port = _free_udp_port()
+    payload = VirtualPayload(synthetic_track(40.0), "jsonl", speedup=200.0, seed=4)
+    bridge = Bridge(f"udp://127.0.0.1:{port}", "jsonl", read_timeout=0.05)
+    sink = open_sink(f"udp://127.0.0.1:{port}")
+    try:
+        with BridgeThread(bridge) as run:
+            run.wait_for(is_event("link_opened"))
+            payload.run(sink)
+            run.wait_for(lambda i: isinstance(i, Frame) and i.fields.get("sentence_id") == 41)
+    finally:
+        sink.close()
+    ok = [f for f in run.frames() if f.ok]
+    assert [f.fields["sentence_id"] for f in ok] == list(range(1, 42))
+    assert ok[10].fields["pressure"] == pytest.approx(payload.points[10]["pressure"])
+
+
+@pytest.mark.network_local
+def test_payload_served_over_tcp_reaches_a_connecting_bridge():
+    payload = VirtualPayload(synthetic_track(40.0), "frame", speedup=200.0, seed=4)
+    sink = TcpServerSink("127.0.0.1", 0)
+    bridge = Bridge(sink.source, "frame", read_timeout=0.05)
+    try:
+        with BridgeThread(bridge) as run:
+            run.wait_for(is_event("link_opened"))
+            while sink.client_count == 0:
+                time.sleep(0.01)
+            payload.run(sink)
+            run.wait_for(lambda i: isinstance(i, Frame) and i.fields.get("sentence_id") == 41)
+    finally:
+        sink.close()
+    ok = [f for f in run.frames() if f.ok]
+    assert [f.fields["sentence_id"] for f in ok] == list(range(1, 42))
+    assert ok[5].fields["altitude"] == pytest.approx(payload.points[5]["altitude"], abs=5e-4)

@@ -23,8 +23,9 @@ _RHO = ussa1976_density(_GRID)
 
 
 @lru_cache
-def flight_profile(burst: float = 30000.0, ascent_rate: float = 5.0, v0: float = 5.0,
-                   float_time: float = 0.0) -> tuple[list[tuple[float, float]], dict[str, float]]:
+def flight_profile(
+    burst: float = 30000.0, ascent_rate: float = 5.0, v0: float = 5.0, float_time: float = 0.0
+) -> tuple[list[tuple[float, float]], dict[str, float]]:
     """Samples ``(t [s], altitude [m])`` and the true event times [s]."""
     samples: list[tuple[float, float]] = []
     t = 0.0

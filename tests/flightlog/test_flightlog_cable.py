@@ -41,8 +41,9 @@ def test_pulled_cable_twenty_times_loses_no_frame_sent_while_open(tmp_path):
     opened: list[str] = []
 
     def on_commit(result, stats) -> None:
-        opened.extend(e.kind for e in result.events_written
-                      if e.kind in ("link_opened", "link_restored"))
+        opened.extend(
+            e.kind for e in result.events_written if e.kind in ("link_opened", "link_restored")
+        )
 
     recorder = Recorder(store, on_commit=on_commit)
     bridge = Bridge(str(device.link), "ukhas", read_timeout=0.05, max_backoff=0.1)
@@ -52,7 +53,7 @@ def test_pulled_cable_twenty_times_loses_no_frame_sent_while_open(tmp_path):
     sent: list[int] = []
     try:
         for cycle in range(CYCLES):
-            assert wait_for(lambda: len(opened) > cycle), f"link not reopened in cycle {cycle}"
+            assert wait_for(lambda c=cycle: len(opened) > c), f"link not reopened in cycle {cycle}"
             for _ in range(FRAMES_PER_CYCLE):
                 i = len(sent) + 1
                 line = ukhas_sentence("CABLE", i, datetime.now(UTC), 52.0, 0.1, 1000.0 + i)
@@ -62,7 +63,8 @@ def test_pulled_cable_twenty_times_loses_no_frame_sent_while_open(tmp_path):
             # read queue (FIONREAD does not count the tty flip buffer), so wait for the
             # frames to be reported recorded instead: that is the promise under test.
             assert wait_for(lambda: recorder.stats.frames_ok >= len(sent)), (
-                f"cycle {cycle}: only {recorder.stats.frames_ok} of {len(sent)} recorded")
+                f"cycle {cycle}: only {recorder.stats.frames_ok} of {len(sent)} recorded"
+            )
             device.unplug()
             time.sleep(0.02)
             device.plug()

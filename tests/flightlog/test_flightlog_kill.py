@@ -23,8 +23,10 @@ from pathlib import Path
 import pytest
 from _flightlog_helpers import ukhas_sentence
 
+from flightlog.live_view import parse_ids
+
 ROOT = Path(__file__).resolve().parents[2]
-ACK = re.compile(r" recorded \d+ frames .* sentence_ids ([\d,]+) ")
+ACK = re.compile(r" recorded \d+ frames .* sentence_ids ([\d,-]+) ")
 KILLS = 20
 
 
@@ -40,8 +42,7 @@ class PayloadWriter(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             i = self.sent + 1
-            sentence = ukhas_sentence("KILL", i, datetime.now(UTC), 52.0 + i * 1e-5, 0.1,
-                                      100.0 + i)
+            sentence = ukhas_sentence("KILL", i, datetime.now(UTC), 52.0 + i * 1e-5, 0.1, 100.0 + i)
             try:
                 os.write(self.master, sentence)
             except OSError:
@@ -52,9 +53,24 @@ class PayloadWriter(threading.Thread):
 
 def start_logger(device: str, db: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "stratoflight.cli", "log", device, "--protocol", "ukhas",
-         "--db", str(db), "--flight", "kill-test", "--no-live"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-m",
+            "stratoflight.cli",
+            "log",
+            device,
+            "--protocol",
+            "ukhas",
+            "--db",
+            str(db),
+            "--flight",
+            "kill-test",
+            "--no-live",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
 
 
@@ -63,7 +79,7 @@ def collect_acks(process: subprocess.Popen[str], acked: list[int]) -> threading.
         for line in process.stdout:
             match = ACK.search(line)
             if match:
-                acked.extend(int(i) for i in match.group(1).split(","))
+                acked.extend(parse_ids(match.group(1)))
 
     thread = threading.Thread(target=read, daemon=True)
     thread.start()
@@ -74,8 +90,11 @@ def check_database(db: Path, acked: list[int]) -> int:
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        rows = dict(conn.execute(
-            "SELECT sentence_id, count(*) FROM telemetry GROUP BY sentence_id").fetchall())
+        rows = dict(
+            conn.execute(
+                "SELECT sentence_id, count(*) FROM telemetry GROUP BY sentence_id"
+            ).fetchall()
+        )
         heard = dict(conn.execute("SELECT sentence_id, heard_count FROM telemetry").fetchall())
     finally:
         conn.close()
@@ -122,3 +141,40 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_frame(tmp_path):
     assert len(set(acked_total)) == len(acked_total)
     # The test means something only if frames were acknowledged in most rounds.
     assert len(acked_total) > 5 * KILLS, f"only {len(acked_total)} frames acknowledged"
+
+
+def test_sigterm_stops_cleanly_with_everything_committed(tmp_path):
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    db = tmp_path / "term.sqlite"
+    process = start_logger(os.ttyname(slave), db)
+    acked: list[int] = []
+    reader = collect_acks(process, acked)
+    try:
+        deadline = time.monotonic() + 20
+        sent = 0
+        while len(acked) < 5 and time.monotonic() < deadline:
+            sent += 1
+            os.write(master, ukhas_sentence("TERM", sent, datetime.now(UTC), 52.0, 0.1, 100.0))
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        reader.join(timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        os.close(master)
+        os.close(slave)
+    assert len(acked) >= 5
+    conn = sqlite3.connect(db)
+    try:
+        status = conn.execute("SELECT status FROM flights").fetchone()[0]
+        kinds = [r[0] for r in conn.execute("SELECT kind FROM events ORDER BY id")]
+        stored = {r[0] for r in conn.execute("SELECT sentence_id FROM telemetry")}
+    finally:
+        conn.close()
+    assert status == "stopped"
+    assert kinds[-1] == "recording_stopped"
+    assert set(acked) <= stored

@@ -117,8 +117,9 @@ def test_read_only_store_spills_at_the_end_and_says_so(tmp_path):
     store = FlightStore(db, "f1")
     store.connection.execute("PRAGMA query_only = ON")
     warnings: list[str] = []
-    recorder = Recorder(store, max_pending=10, spill_path=spill,
-                        on_write_error=lambda e, s: warnings.append(str(e)))
+    recorder = Recorder(
+        store, max_pending=10, spill_path=spill, on_write_error=lambda e, s: warnings.append(str(e))
+    )
     stats = recorder.run(iter(frames_for(range(1, 21))), final_retry=0.6)
     store.close()
     assert warnings and "read-only" in warnings[0]
@@ -132,10 +133,12 @@ def test_read_only_store_spills_at_the_end_and_says_so(tmp_path):
 
 def test_link_events_are_recorded_as_flight_events(tmp_path):
     db = tmp_path / "log.sqlite"
-    items = [LinkEvent("link_opened", T0, "serial:/dev/x"),
-             *frames_for([1]),
-             LinkEvent("link_lost", T0 + timedelta(seconds=5), "serial:/dev/x", "EIO"),
-             LinkEvent("link_restored", T0 + timedelta(seconds=7), "serial:/dev/x")]
+    items = [
+        LinkEvent("link_opened", T0, "serial:/dev/x"),
+        *frames_for([1]),
+        LinkEvent("link_lost", T0 + timedelta(seconds=5), "serial:/dev/x", "EIO"),
+        LinkEvent("link_restored", T0 + timedelta(seconds=7), "serial:/dev/x"),
+    ]
     with FlightStore(db, "f1") as store:
         Recorder(store).run(iter(items))
     _, meta = read_flight(db, "f1")

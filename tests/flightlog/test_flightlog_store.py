@@ -41,8 +41,9 @@ def test_migrate_is_idempotent_and_refuses_newer_schema(tmp_path):
 
 def test_record_writes_raw_chunks_frames_and_telemetry_in_order(tmp_path):
     db = tmp_path / "log.sqlite"
-    bad = Frame(b"$$TEST,garbage*0000\n", T0, "serial:/dev/test", "ukhas", "bad_checksum",
-                "CRC16 mismatch")
+    bad = Frame(
+        b"$$TEST,garbage*0000\n", T0, "serial:/dev/test", "ukhas", "bad_checksum", "CRC16 mismatch"
+    )
     with FlightStore(db, "f1", callsign="TEST") as store:
         result = store.record([*frames_for([1, 2, 3]), RawChunk(bad.raw, T0, bad.source), bad])
         conn = store.connection
@@ -66,8 +67,9 @@ def test_record_writes_raw_chunks_frames_and_telemetry_in_order(tmp_path):
 def test_same_frame_from_two_receivers_is_one_telemetry_row_and_two_frames(tmp_path):
     db = tmp_path / "log.sqlite"
     first = good_frame(7, source="serial:/dev/ttyUSB0")
-    second = good_frame(7, source="udp://0.0.0.0:55673",
-                        received_at=first.received_at + timedelta(seconds=0.8))
+    second = good_frame(
+        7, source="udp://0.0.0.0:55673", received_at=first.received_at + timedelta(seconds=0.8)
+    )
     other_payload = good_frame(7, callsign="OTHER")
     with FlightStore(db, "f1") as store:
         r1 = store.record([first])
@@ -87,10 +89,18 @@ def test_payload_clock_far_off_is_flagged_with_one_event(tmp_path):
     # Payload clock 61 s ahead: just beyond the 60 s limit; 59 s: just inside.
     assert CLOCK_OFFSET_LIMIT == 60.0
     items = [
-        good_frame(1, received_at=T0 + timedelta(seconds=1.0), payload_time=T0 + timedelta(seconds=1)),
-        good_frame(2, received_at=T0 + timedelta(seconds=2), payload_time=T0 + timedelta(seconds=63)),
-        good_frame(3, received_at=T0 + timedelta(seconds=3), payload_time=T0 + timedelta(seconds=64)),
-        good_frame(4, received_at=T0 + timedelta(seconds=4), payload_time=T0 + timedelta(seconds=63)),
+        good_frame(
+            1, received_at=T0 + timedelta(seconds=1.0), payload_time=T0 + timedelta(seconds=1)
+        ),
+        good_frame(
+            2, received_at=T0 + timedelta(seconds=2), payload_time=T0 + timedelta(seconds=63)
+        ),
+        good_frame(
+            3, received_at=T0 + timedelta(seconds=3), payload_time=T0 + timedelta(seconds=64)
+        ),
+        good_frame(
+            4, received_at=T0 + timedelta(seconds=4), payload_time=T0 + timedelta(seconds=63)
+        ),
     ]
     with FlightStore(db, "f1") as store:
         store.record(items)
@@ -106,8 +116,15 @@ def test_payload_clock_far_off_is_flagged_with_one_event(tmp_path):
 
 def test_time_falls_back_to_receive_time_without_payload_time(tmp_path):
     db = tmp_path / "log.sqlite"
-    frame = Frame(b"$GPGGA...\r\n", T0, "serial:/dev/gps", "nmea", "ok", None,
-                  {"latitude": 48.1, "longitude": 11.5, "altitude": 545.4})
+    frame = Frame(
+        b"$GPGGA...\r\n",
+        T0,
+        "serial:/dev/gps",
+        "nmea",
+        "ok",
+        None,
+        {"latitude": 48.1, "longitude": 11.5, "altitude": 545.4},
+    )
     with FlightStore(db, "f1") as store:
         store.record([frame])
     data, _ = read_flight(db, "f1")
@@ -134,11 +151,26 @@ def test_same_flight_name_resumes_and_keeps_metadata(tmp_path):
     assert meta["status"] == "recording"
 
 
+def test_flight_takes_the_payload_callsign_when_none_was_given(tmp_path):
+    db = tmp_path / "log.sqlite"
+    with FlightStore(db, "f1") as store:
+        store.record(frames_for([1], callsign="PAYLOAD1"))
+        store.record(frames_for([2], callsign="OTHER"))  # the first one stays
+    assert read_flight(db, "f1")[1]["callsign"] == "PAYLOAD1"
+    with FlightStore(db, "f2", callsign="GIVEN") as store:
+        store.record(frames_for([1], callsign="PAYLOAD1"))
+    assert read_flight(db, "f2")[1]["callsign"] == "GIVEN"
+
+
 def test_events_are_stored_with_data(tmp_path):
     db = tmp_path / "log.sqlite"
     with FlightStore(db, "f1") as store:
-        store.record([LinkEvent("link_lost", T0, "serial:/dev/x", "EIO"),
-                      FlightEvent("burst", T0 + timedelta(hours=2), {"altitude_m": 31000.0})])
+        store.record(
+            [
+                LinkEvent("link_lost", T0, "serial:/dev/x", "EIO"),
+                FlightEvent("burst", T0 + timedelta(hours=2), {"altitude_m": 31000.0}),
+            ]
+        )
     _, meta = read_flight(db, "f1")
     assert [e["kind"] for e in meta["events"]] == ["link_lost", "burst"]
     assert meta["events"][1]["data"] == {"altitude_m": 31000.0}

@@ -25,17 +25,23 @@ def sea_east_of(lon_coast):
 
 @pytest.fixture(scope="module")
 def shear():
-    return AnalyticAtmosphere(linear_shear_wind(5.0, 0.0008, 2.0, 0.0), land_fraction=sea_east_of(0.5))
+    return AnalyticAtmosphere(
+        linear_shear_wind(5.0, 0.0008, 2.0, 0.0), land_fraction=sea_east_of(0.5)
+    )
 
 
 def test_zero_uncertainty_collapses_onto_deterministic_track(shear):
-    ens = predict_ensemble(shear, LAUNCH, 52.0, 0.0, FLIGHT, 16, uncertainty=Uncertainty.zero(),
-                           seed=1)
-    det = predict(shear, LAUNCH, 52.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0,
-                  descent_rate=5.0)
+    ens = predict_ensemble(
+        shear, LAUNCH, 52.0, 0.0, FLIGHT, 16, uncertainty=Uncertainty.zero(), seed=1
+    )
+    det = predict(
+        shear, LAUNCH, 52.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0
+    )
     # identical inputs through the same vectorised solver: equal to rounding (1e-9 deg ~ 0.1 mm)
     np.testing.assert_allclose(ens.prediction.landing.latitude, det.landing.latitude[0], atol=1e-9)
-    np.testing.assert_allclose(ens.prediction.landing.longitude, det.landing.longitude[0], atol=1e-9)
+    np.testing.assert_allclose(
+        ens.prediction.landing.longitude, det.landing.longitude[0], atol=1e-9
+    )
     assert ens.statistics.ellipses[1].semi_major == pytest.approx(0.0, abs=1e-3)
     # and the whole track, not only the landing
     t_det = det.trajectory(0)
@@ -46,8 +52,17 @@ def test_zero_uncertainty_collapses_onto_deterministic_track(shear):
 def test_spread_grows_with_stated_uncertainty(shear):
     axes = []
     for factor in (0.25, 1.0, 2.0):
-        ens = predict_ensemble(shear, LAUNCH, 52.0, 0.0, FLIGHT, 200, seed=5,
-                               uncertainty=Uncertainty().scaled(factor), record_trajectory=False)
+        ens = predict_ensemble(
+            shear,
+            LAUNCH,
+            52.0,
+            0.0,
+            FLIGHT,
+            200,
+            seed=5,
+            uncertainty=Uncertainty().scaled(factor),
+            record_trajectory=False,
+        )
         axes.append(ens.statistics.ellipses[1].semi_major)
     assert axes[0] < axes[1] < axes[2]
     # the spread is roughly proportional to the uncertainty (linear regime): x8 between ends
@@ -64,16 +79,25 @@ def test_same_seed_same_result_and_different_seed_differs(shear):
 
 
 def test_zone_over_deterministic_landing_has_probability_near_one(shear):
-    det = predict(shear, LAUNCH, 52.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0,
-                  descent_rate=5.0)
+    det = predict(
+        shear, LAUNCH, 52.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0
+    )
     la, lo = float(det.landing.latitude[0]), float(det.landing.longitude[0])
     # a 1.5 x 2.5 degree box (~170 x 170 km) around it; with 2 m/s wind error the 95 %
     # ellipse is ~30 km, so every member should fall inside
-    box = zone_from_polygon("range", [(lo - 1.25, la - 0.75), (lo + 1.25, la - 0.75),
-                                      (lo + 1.25, la + 0.75), (lo - 1.25, la + 0.75)])
+    box = zone_from_polygon(
+        "range",
+        [
+            (lo - 1.25, la - 0.75),
+            (lo + 1.25, la - 0.75),
+            (lo + 1.25, la + 0.75),
+            (lo - 1.25, la + 0.75),
+        ],
+    )
     far = zone_from_polygon("far", [(lo + 3, la), (lo + 4, la), (lo + 4, la + 1)])
-    ens = predict_ensemble(shear, LAUNCH, 52.0, 0.0, FLIGHT, 100, seed=2, zones=[box, far],
-                           record_trajectory=False)
+    ens = predict_ensemble(
+        shear, LAUNCH, 52.0, 0.0, FLIGHT, 100, seed=2, zones=[box, far], record_trajectory=False
+    )
     assert ens.statistics.zone_probabilities["range"] >= 0.98
     assert ens.statistics.zone_probabilities["far"] == 0.0
 
@@ -104,8 +128,9 @@ def test_balloon_burst_spread_from_diameter():
     atm = AnalyticAtmosphere(uniform_wind(0.0, 0.0))
     flight = FlightSpec.from_balloon("TA800", 1.2, 5.0, ascent_rate=5.0)
     unc = Uncertainty(0.0, 0.0, burst_diameter=0.087, launch_time=0.0, wind=0.0, wind_mode="none")
-    ens = predict_ensemble(atm, LAUNCH, 52.0, 0.0, flight, 400, uncertainty=unc, seed=4,
-                           record_trajectory=False)
+    ens = predict_ensemble(
+        atm, LAUNCH, 52.0, 0.0, flight, 400, uncertainty=unc, seed=4, record_trajectory=False
+    )
     d = ens.draws
     assert np.std(d.burst_diameter) / 7.0 == pytest.approx(0.087, rel=0.15)
     # h = H ln(Vb/V0) with Vb ~ D^3: sd(h) ~ 3 H sd(D)/D; H ~ 6.5 km near 30 km (USSA) -> ~1.7 km
@@ -145,8 +170,17 @@ class _TwoMemberData(AnalyticAtmosphere):
 
 def test_data_ensemble_members_are_used_round_robin():
     atm = _TwoMemberData(uniform_wind(5.0, 0.0))
-    ens = predict_ensemble(atm, LAUNCH, 52.0, 0.0, FLIGHT, 6, uncertainty=Uncertainty(
-        0, 0, 0, 0, 0, 0, wind_mode="auto"), seed=1, record_trajectory=False)
+    ens = predict_ensemble(
+        atm,
+        LAUNCH,
+        52.0,
+        0.0,
+        FLIGHT,
+        6,
+        uncertainty=Uncertainty(0, 0, 0, 0, 0, 0, wind_mode="auto"),
+        seed=1,
+        record_trajectory=False,
+    )
     assert ens.draws.data_member.tolist() == [0, 1, 0, 1, 0, 1]
     assert ens.draws.wind is None  # auto: data members instead of synthetic perturbations
     lon = ens.prediction.landing.longitude
@@ -161,10 +195,21 @@ def test_perturbed_atmosphere_needs_member_attribution():
 
 
 def test_recovery_distance_reported(shear):
-    ens = predict_ensemble(shear, LAUNCH, 52.0, 0.0, FLIGHT, 20, seed=9, recovery_point=(52.0, 1.0),
-                           record_trajectory=False)
+    ens = predict_ensemble(
+        shear,
+        LAUNCH,
+        52.0,
+        0.0,
+        FLIGHT,
+        20,
+        seed=9,
+        recovery_point=(52.0, 1.0),
+        record_trajectory=False,
+    )
     rec = ens.statistics.recovery
-    d = great_circle_distance(52.0, 1.0, ens.statistics.mean_latitude, ens.statistics.mean_longitude)
+    d = great_circle_distance(
+        52.0, 1.0, ens.statistics.mean_latitude, ens.statistics.mean_longitude
+    )
     assert rec["distance_to_mean_landing_m"] == pytest.approx(float(d))
     doc = ens.to_dict()["ensemble"]
     assert doc["member_count"] == 20 and len(doc["members"]) == 20
@@ -178,5 +223,6 @@ def test_bad_uncertainty_is_refused():
         Uncertainty(ascent_rate=-0.1)
     atm = AnalyticAtmosphere(uniform_wind(1, 0))
     with pytest.raises(ValueError, match="no"):
-        predict_ensemble(atm, LAUNCH, 52.0, 0.0, FLIGHT, 4,
-                         uncertainty=Uncertainty(wind_mode="data_members"))
+        predict_ensemble(
+            atm, LAUNCH, 52.0, 0.0, FLIGHT, 4, uncertainty=Uncertainty(wind_mode="data_members")
+        )

@@ -18,8 +18,16 @@ def track():
     """A 10 km flight in a SYNTHETIC uniform 10 m/s westerly over a sea-level plain."""
     atmosphere = AnalyticAtmosphere(uniform_wind(10.0, 0.0))
     return simulated_flight_track(
-        atmosphere, LAUNCH, 42.0, 4.0, ascent_rate=5.0, burst_altitude=10_000.0,
-        descent_rate=5.0, rate_hz=2.0, seed=1, ground_duration=120.0,
+        atmosphere,
+        LAUNCH,
+        42.0,
+        4.0,
+        ascent_rate=5.0,
+        burst_altitude=10_000.0,
+        descent_rate=5.0,
+        rate_hz=2.0,
+        seed=1,
+        ground_duration=120.0,
     )
 
 
@@ -27,8 +35,15 @@ def test_track_is_sampled_at_the_rate(track):
     t = track["time"]
     assert t[0] == LAUNCH.timestamp()
     assert np.allclose(np.diff(t), 0.5)  # 2 Hz
-    for key in ("latitude", "longitude", "altitude", "pressure", "temperature",
-                "relative_humidity", "stage"):
+    for key in (
+        "latitude",
+        "longitude",
+        "altitude",
+        "pressure",
+        "temperature",
+        "relative_humidity",
+        "stage",
+    ):
         assert track[key].shape == t.shape, key
 
 

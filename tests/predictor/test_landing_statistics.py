@@ -34,7 +34,9 @@ def test_local_plane_round_trip_and_distance():
     np.testing.assert_allclose(lat2, lat, atol=1e-9)
     np.testing.assert_allclose(lon2, lon, atol=1e-9)
     # azimuthal equidistant: the distance from the centre is exact
-    np.testing.assert_allclose(np.hypot(e, n), great_circle_distance(52.0, 0.0, lat, lon), rtol=1e-9)
+    np.testing.assert_allclose(
+        np.hypot(e, n), great_circle_distance(52.0, 0.0, lat, lon), rtol=1e-9
+    )
     # 1 degree of latitude on the sphere = R * pi / 180 = 111195.08 m
     assert float(great_circle_distance(0, 0, 1, 0)) == pytest.approx(EARTH_RADIUS * math.pi / 180)
 

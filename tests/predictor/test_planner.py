@@ -29,8 +29,9 @@ def day_dependent_wind(t, lat, lon, alt):
 @pytest.fixture(scope="module")
 def coast():
     # sea east of longitude 0; launch at -0.5 (34 km inland at 52 N)
-    return AnalyticAtmosphere(day_dependent_wind,
-                              land_fraction=lambda la, lo: (np.asarray(lo) < 0).astype(float))
+    return AnalyticAtmosphere(
+        day_dependent_wind, land_fraction=lambda la, lo: (np.asarray(lo) < 0).astype(float)
+    )
 
 
 def is_sea_day(ts):
@@ -77,8 +78,15 @@ def test_avoided_zone_and_max_distance(coast):
     base = plan_slots(coast, slots, PlanSettings(52.0, -0.5, FLIGHT))
     lat = base.slots["mean_landing_latitude"].mean()
     lon = base.slots["mean_landing_longitude"].mean()
-    zone = zone_from_polygon("range", [(lon - 0.5, lat - 0.5), (lon + 0.5, lat - 0.5),
-                                       (lon + 0.5, lat + 0.5), (lon - 0.5, lat + 0.5)])
+    zone = zone_from_polygon(
+        "range",
+        [
+            (lon - 0.5, lat - 0.5),
+            (lon + 0.5, lat - 0.5),
+            (lon + 0.5, lat + 0.5),
+            (lon - 0.5, lat + 0.5),
+        ],
+    )
     avoided = plan_slots(coast, slots, PlanSettings(52.0, -0.5, FLIGHT, zones=(zone,)))
     assert (avoided.slots["zone_probability"] == 1.0).all()
     assert (avoided.slots["safe_probability"] == 0.0).all()
@@ -95,7 +103,9 @@ def test_slots_outside_the_data_are_skipped(coast):
     from weather.protocol import AtmosphereBounds
 
     t0 = datetime(2025, 6, 1, tzinfo=UTC)
-    atm = AnalyticAtmosphere(day_dependent_wind, bounds=AtmosphereBounds(t0, t0 + timedelta(days=1)))
+    atm = AnalyticAtmosphere(
+        day_dependent_wind, bounds=AtmosphereBounds(t0, t0 + timedelta(days=1))
+    )
     slots = launch_slots(t0, t0 + timedelta(days=2), 12)
     plan = plan_slots(atm, slots, PlanSettings(52.0, -0.5, FLIGHT))
     assert len(plan.slots) == 3 and len(plan.skipped) == 2
@@ -108,17 +118,29 @@ def test_slots_outside_the_data_are_skipped(coast):
 def archive(tmp_path_factory):
     d = tmp_path_factory.mktemp("archive")
     files = write_era5_like_archive(
-        d, datetime(2021, 1, 1, tzinfo=UTC), datetime(2021, 8, 31, 18, tzinfo=UTC),
-        50.0, 0.0, period="month", grid_step=1.0, half_width=3.0,
+        d,
+        datetime(2021, 1, 1, tzinfo=UTC),
+        datetime(2021, 8, 31, 18, tzinfo=UTC),
+        50.0,
+        0.0,
+        period="month",
+        grid_step=1.0,
+        half_width=3.0,
     )
     return files
 
 
 def archive_slots():
-    return np.concatenate([
-        launch_slots(datetime(2021, 1, 10, tzinfo=UTC), datetime(2021, 1, 31, 18, tzinfo=UTC), 6),
-        launch_slots(datetime(2021, 7, 10, tzinfo=UTC), datetime(2021, 8, 31, 18, tzinfo=UTC), 6),
-    ])
+    return np.concatenate(
+        [
+            launch_slots(
+                datetime(2021, 1, 10, tzinfo=UTC), datetime(2021, 1, 31, 18, tzinfo=UTC), 12
+            ),
+            launch_slots(
+                datetime(2021, 7, 10, tzinfo=UTC), datetime(2021, 8, 31, 18, tzinfo=UTC), 12
+            ),
+        ]
+    )
 
 
 def test_split_tasks_match_the_whole_archive_and_winter_is_worse(archive):
@@ -129,17 +151,25 @@ def test_split_tasks_match_the_whole_archive_and_winter_is_worse(archive):
     # each task opens its own month, the neighbour its window reaches and the surface file:
     # Jan+Feb, Jul+Aug (flights past 31 Jul), Jul+Aug (launch slips before 1 Aug)
     assert [[p.name[10:17] for p in map(Path, t.paths)] for t in tasks] == [
-        ["2021-01", "2021-02", "surface"], ["2021-07", "2021-08", "surface"],
-        ["2021-07", "2021-08", "surface"]]
+        ["2021-01", "2021-02", "surface"],
+        ["2021-07", "2021-08", "surface"],
+        ["2021-07", "2021-08", "surface"],
+    ]
     split = run_study(tasks, settings, workers=0, progress=False)
-    cols = ["launch_time", "safe_probability", "sea_probability", "mean_landing_latitude",
-            "mean_landing_longitude"]
+    cols = [
+        "launch_time",
+        "safe_probability",
+        "sea_probability",
+        "mean_landing_latitude",
+        "mean_landing_longitude",
+    ]
     a = whole.slots.sort_values("launch_time")[cols].reset_index(drop=True)
     b = split.slots.sort_values("launch_time")[cols].reset_index(drop=True)
     # same data, same seeds: equal up to float32 grid rounding of the windowed copy
     np.testing.assert_array_equal(a["launch_time"], b["launch_time"])
-    np.testing.assert_allclose(a.iloc[:, 1:].to_numpy(float), b.iloc[:, 1:].to_numpy(float),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        a.iloc[:, 1:].to_numpy(float), b.iloc[:, 1:].to_numpy(float), atol=1e-6
+    )
     # the synthetic climate: January westerlies blow out to sea, July/August easterlies inland
     clim = climatology_table(split.slots)
     assert clim.loc[1].mean() < 0.2 and clim.loc[7].mean() > 0.8 and clim.loc[8].mean() > 0.8

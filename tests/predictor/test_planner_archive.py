@@ -28,8 +28,43 @@ from weather.standard_atmosphere import (
 )
 
 LEVELS_HPA = (
-    1000, 975, 950, 925, 900, 875, 850, 825, 800, 775, 750, 700, 650, 600, 550, 500, 450,
-    400, 350, 300, 250, 225, 200, 175, 150, 125, 100, 70, 50, 30, 20, 10, 7, 5, 3, 2, 1,
+    1000,
+    975,
+    950,
+    925,
+    900,
+    875,
+    850,
+    825,
+    800,
+    775,
+    750,
+    700,
+    650,
+    600,
+    550,
+    500,
+    450,
+    400,
+    350,
+    300,
+    250,
+    225,
+    200,
+    175,
+    150,
+    125,
+    100,
+    70,
+    50,
+    30,
+    20,
+    10,
+    7,
+    5,
+    3,
+    2,
+    1,
 )
 
 
@@ -59,8 +94,8 @@ def _packed(nc, name, dims, values, units):
     scale = (hi - lo) / 65000.0 or 1.0
     offset = (hi + lo) / 2.0
     var = nc.createVariable(name, "i2", dims, fill_value=np.int16(-32767))
-    var.scale_factor = scale
-    var.add_offset = offset
+    var.scale_factor = np.float32(scale)  # float32 attributes: decoded as float32, like ERA5
+    var.add_offset = np.float32(offset)
     var.units = units
     var.set_auto_maskandscale(True)
     return var
@@ -128,8 +163,10 @@ def write_era5_like_archive(
             fields = {
                 "u": (u[:, :, None, None], "m s**-1"),
                 "v": (v[:, :, None, None], "m s**-1"),
-                "z": (np.broadcast_to(z_geo, (times.size, levels.size))[:, :, None, None],
-                      "m**2 s**-2"),
+                "z": (
+                    np.broadcast_to(z_geo, (times.size, levels.size))[:, :, None, None],
+                    "m**2 s**-2",
+                ),
                 "t": (np.broadcast_to(temp, (times.size, levels.size))[:, :, None, None], "K"),
             }
             for var_name, (values, units) in fields.items():
@@ -167,11 +204,19 @@ def test_archive_opens_with_the_expected_bounds(tmp_path):
     from weather.open_atmosphere import open_atmosphere
 
     files = write_era5_like_archive(
-        tmp_path, datetime(2021, 1, 1, tzinfo=UTC), datetime(2021, 2, 28, 18, tzinfo=UTC),
-        50.0, 0.0, period="month", grid_step=1.0,
+        tmp_path,
+        datetime(2021, 1, 1, tzinfo=UTC),
+        datetime(2021, 2, 28, 18, tzinfo=UTC),
+        50.0,
+        0.0,
+        period="month",
+        grid_step=1.0,
     )
     assert [f.name for f in files] == [
-        "era5_like_2021-01.nc", "era5_like_2021-02.nc", "era5_like_surface.nc"]
+        "era5_like_2021-01.nc",
+        "era5_like_2021-02.nc",
+        "era5_like_surface.nc",
+    ]
     atm = open_atmosphere(files)
     assert atm.bounds.time_start == datetime(2021, 1, 1, tzinfo=UTC)
     assert atm.bounds.time_end == datetime(2021, 2, 28, 18, tzinfo=UTC)
@@ -185,4 +230,3 @@ def test_archive_opens_with_the_expected_bounds(tmp_path):
     s = atm.sample(t, np.array([50.0]), np.array([0.0]), alt)
     u, _ = synthetic_wind(t, alt)
     assert float(s.u[0]) == pytest.approx(float(u[0, 0]), abs=0.05)
-

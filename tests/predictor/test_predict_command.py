@@ -85,3 +85,21 @@ def test_bad_input_exit_2(args, message):
     assert res.exit_code == 2, res.output
     assert message in " ".join(res.stderr.split())
     assert "Traceback" not in res.output
+
+
+@pytest.mark.realdata
+def test_winds_from_real_era5_file(realdata, tmp_path):
+    """--winds with a real ERA5 file: not synthetic, no sample defaults, files written."""
+    era5 = realdata / "flight_with_era5" / "hedy_euroc2025" / "hedy_euroc_2025_weather_data.nc"
+    out = tmp_path / "hedy.kml"
+    res = _run(["--winds", str(era5), "--lat", "39.39", "--lon", "-8.29", "--time",
+                "2025-10-12T16:00:00Z", "--burst-altitude", "6000", "--json", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["atmosphere"]["synthetic"] is False
+    assert "no_surface_data" in doc["warnings"]  # pressure levels only: sea-level landing
+    assert doc["landing"]["surface"] == "unknown"
+    assert out.is_file()
+    # Without --lat/--lon a real file has no default launch site.
+    res = _run(["--winds", str(era5), "--time", "2025-10-12T16:00:00Z"])
+    assert res.exit_code == 2 and "--lat and --lon are required" in res.stderr

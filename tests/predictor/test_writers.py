@@ -99,3 +99,22 @@ def test_gpx_file(result, tmp_path):
 def test_unknown_extension(result, tmp_path):
     with pytest.raises(ValueError, match=r"use one of the extensions \.json, \.csv, \.kml"):
         write_result(result, tmp_path / "flight.shp")
+
+
+def test_member_without_landing_writes_cleanly(tmp_path):
+    """A member that left the data has no landing: JSON nulls, maps without that point."""
+    from weather.analytic_atmosphere import AnalyticAtmosphere, uniform_wind
+    from weather.protocol import AtmosphereBounds
+
+    box = AtmosphereBounds(datetime(2025, 6, 21, tzinfo=UTC), datetime(2025, 6, 22, tzinfo=UTC),
+                           lat_min=40.0, lat_max=50.0, lon_min=0.0, lon_max=10.0)
+    atm = AnalyticAtmosphere(uniform_wind(0.0, 40.0), bounds=box)
+    r = predict(atm, T0, 49.9, 5.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0,
+                descent_rate=5.0)
+    assert r.status[0] == "left_data_area"
+    doc = json.loads((write_result(r, tmp_path / "f.json")).read_text())
+    assert doc["landing"]["latitude"] is None and doc["landing"]["status"] == "left_data_area"
+    assert doc["flight_time_s"] is None and "left_data" in doc["warnings"]
+    for ext in ("kml", "gpx", "geojson", "csv"):
+        text = write_result(r, tmp_path / f"f.{ext}").read_text()
+        assert "nan" not in text.lower()

@@ -54,8 +54,11 @@ def test_longitudes_in_0_360_are_wrapped():
         ("not json", "not valid JSON"),
         ({"type": "Point", "coordinates": [0, 0]}, "holds no zones"),
         (
-            {"type": "Feature", "properties": {"name": "p"},
-             "geometry": {"type": "Point", "coordinates": [0, 0]}},
+            {
+                "type": "Feature",
+                "properties": {"name": "p"},
+                "geometry": {"type": "Point", "coordinates": [0, 0]},
+            },
             "not an area",
         ),
         (

@@ -128,12 +128,14 @@ def write_new_cds_single_level(path: Path, lats, lons, elevation, land):
         lo = nc.createVariable("longitude", "f8", ("longitude",))
         lo.units = "degrees_east"
         lo[:] = lons
-        z = nc.createVariable("z", "f4", ("valid_time", "latitude", "longitude"),
-                              fill_value=np.float32(np.nan))
+        z = nc.createVariable(
+            "z", "f4", ("valid_time", "latitude", "longitude"), fill_value=np.float32(np.nan)
+        )
         z.units = "m**2 s**-2"
         z[:] = (np.asarray(elevation) * 9.80665)[None].astype(np.float32)
-        lsm = nc.createVariable("lsm", "f4", ("valid_time", "latitude", "longitude"),
-                                fill_value=np.float32(np.nan))
+        lsm = nc.createVariable(
+            "lsm", "f4", ("valid_time", "latitude", "longitude"), fill_value=np.float32(np.nan)
+        )
         lsm.units = "(0 - 1)"
         lsm[:] = np.asarray(land, dtype=np.float32)[None]
     return path

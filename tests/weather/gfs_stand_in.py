@@ -178,6 +178,7 @@ class GfsStandIn:
         self.published: dict[str, set[int]] = {}
         self.broken: dict[tuple[str, int], str] = {}
         self.mirror_broken: dict[tuple[str, int], str] = {}
+        self.gone_from_nomads: set[str] = set()  # old runs NOMADS no longer keeps
         self.requests: list[tuple[str, str]] = []
         self._mirror_cache: dict[tuple[str, int], tuple[bytes, str]] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -215,14 +216,18 @@ class GfsStandIn:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def _run_hour(self, directory: str, file_name: str) -> tuple[str, datetime, int] | None:
+    def _run_hour(
+        self, directory: str, file_name: str, nomads: bool = False
+    ) -> tuple[str, datetime, int] | None:
         dir_match = re.fullmatch(r"/?gfs\.(\d{8})/(\d{2})/atmos/?", directory)
         file_match = re.fullmatch(r"gfs\.t(\d{2})z\.pgrb2\.0p25\.f(\d{3})", file_name)
         if not dir_match or not file_match or dir_match.group(2) != file_match.group(1):
             return None
         name = dir_match.group(1) + dir_match.group(2)
         hour = int(file_match.group(2))
-        if hour not in self.published.get(name, set()):
+        if hour not in self.published.get(name, set()) or (
+            nomads and name in self.gone_from_nomads
+        ):
             return None
         run = datetime.strptime(name, "%Y%m%d%H").replace(tzinfo=UTC)
         return name, run, hour
@@ -288,7 +293,9 @@ class GfsStandIn:
             def _file(self, rest: str, mirror: bool) -> None:
                 directory, _, file_name = rest.rpartition("/")
                 is_index = file_name.endswith(".idx")
-                found = stand_in._run_hour(directory, file_name.removesuffix(".idx"))
+                found = stand_in._run_hour(
+                    directory, file_name.removesuffix(".idx"), nomads=not mirror
+                )
                 if found is None:
                     self._send(404, b"<html><body>404 Not Found</body></html>", "text/html")
                     return
@@ -320,7 +327,9 @@ class GfsStandIn:
                     self._send(200, data, "application/octet-stream", cut=broken == "truncated")
 
             def _filter(self, query: dict[str, list[str]]) -> None:
-                found = stand_in._run_hour(query.get("dir", [""])[0], query.get("file", [""])[0])
+                found = stand_in._run_hour(
+                    query.get("dir", [""])[0], query.get("file", [""])[0], nomads=True
+                )
                 if found is None:
                     self._send(
                         200, b"<html><body>Data file is not present</body></html>", "text/html"

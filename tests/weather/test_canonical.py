@@ -33,8 +33,9 @@ def tiny(levels=(100000.0, 50000.0), lats=(40.0, 41.0), lons=(5.0, 6.0), synthet
 
 
 def test_wrap_longitude():
-    np.testing.assert_array_equal(wrap_longitude([0.0, 180.0, 190.0, 359.75, -190.0]),
-                                  [0.0, -180.0, -170.0, -0.25, 170.0])
+    np.testing.assert_array_equal(
+        wrap_longitude([0.0, 180.0, 190.0, 359.75, -190.0]), [0.0, -180.0, -170.0, -0.25, 170.0]
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,8 +99,14 @@ def test_describe_reports_domain():
     info = describe_canonical(tiny())
     assert info["synthetic"] is True
     assert info["area"] == {
-        "lat_min_deg": 40.0, "lat_max_deg": 41.0, "lon_min_deg": 5.0, "lon_max_deg": 6.0,
-        "lat_step_deg": 1.0, "lon_step_deg": 1.0, "crosses_antimeridian": False, "global": False,
+        "lat_min_deg": 40.0,
+        "lat_max_deg": 41.0,
+        "lon_min_deg": 5.0,
+        "lon_max_deg": 6.0,
+        "lat_step_deg": 1.0,
+        "lon_step_deg": 1.0,
+        "crosses_antimeridian": False,
+        "global": False,
     }
     assert info["times"]["count"] == 2 and info["times"]["step_hours"] == [1.0]
     assert info["levels_hpa"] == [1000.0, 500.0]

@@ -406,6 +406,19 @@ def test_unreachable_nomads_uses_the_mirror(gfs, tmp_path):
 
 
 @pytest.mark.network_local
+def test_old_run_gone_from_nomads_comes_from_the_mirror(gfs, tmp_path):
+    gfs.publish("2023120100", [0, 3])
+    gfs.gone_from_nomads.add("2023120100")
+    result = download(gfs, tmp_path, run="2023120100", hours=[0, 3])
+    assert result.origins == ["cloud mirror", "cloud mirror"]
+    assert result.notes == [
+        f"run 2023120100 is not on NOMADS ({gfs.nomads_url}); using the cloud mirror "
+        f"({gfs.mirror_url})"
+    ]
+    assert gfs.paths("/nomads/cgi-bin/") == []  # no futile filter requests
+
+
+@pytest.mark.network_local
 def test_cache_serves_files_without_downloading_again(gfs, tmp_path):
     gfs.publish("2024010112", [0, 3])
     first = download(gfs, tmp_path, hours=[0, 3])

@@ -48,14 +48,15 @@ def canonical(hours=(0, 1, 2), lats=LATS, lons=LONS, tilt=False, members=None, s
         values = values.astype(np.float32)
         if members:
             # member m adds 100 m/s * m to u (recognisable), same heights
-            stack = np.stack([values + (100.0 * m if name == "u" else 0.0)
-                              for m in range(members)]).astype(np.float32)
+            stack = np.stack(
+                [values + (100.0 * m if name == "u" else 0.0) for m in range(members)]
+            ).astype(np.float32)
             data[name] = (("member",) + dims, stack)
         else:
             data[name] = (dims, values)
     coords = {
-        "time": np.datetime64("2024-03-01T00:00", "ns") + np.asarray(hours) * np.timedelta64(
-            3600, "s"),
+        "time": np.datetime64("2024-03-01T00:00", "ns")
+        + np.asarray(hours) * np.timedelta64(3600, "s"),
         "level": LEVELS_HPA * 100.0,
         "latitude": np.asarray(lats, dtype=np.float64),
         "longitude": np.asarray(lons, dtype=np.float64),
@@ -65,8 +66,9 @@ def canonical(hours=(0, 1, 2), lats=LATS, lons=LONS, tilt=False, members=None, s
     if surface is not None:
         for name, values in surface.items():
             data[name] = (("latitude", "longitude"), values)
-    return xr.Dataset(data, coords=coords,
-                      attrs={"source": "SYNTHETIC formula grid", "synthetic": "yes"})
+    return xr.Dataset(
+        data, coords=coords, attrs={"source": "SYNTHETIC formula grid", "synthetic": "yes"}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -208,8 +210,9 @@ def test_ensemble_members_are_selected_per_point():
     atmosphere = GridAtmosphere(canonical(members=3))
     assert atmosphere.ensemble_size == 3
     base = expected_u(0.0, 40.5, -8.5, 0)
-    u, _ = atmosphere.wind(epoch(T0), 40.5, -8.5, np.full(3, ALT_OF_LEVEL[0]),
-                           member=np.array([2, 0, 1]))
+    u, _ = atmosphere.wind(
+        epoch(T0), 40.5, -8.5, np.full(3, ALT_OF_LEVEL[0]), member=np.array([2, 0, 1])
+    )
     np.testing.assert_allclose(u, [base + 200.0, base, base + 100.0], rtol=F32)
     s = atmosphere.sample(epoch(T0), 40.5, -8.5, ALT_OF_LEVEL[0])  # member None -> 0
     assert float(s.u) == pytest.approx(base, rel=F32)
@@ -231,8 +234,10 @@ def test_broadcasting_and_shapes(atmosphere):
 
 def test_surface_fields_bilinear():
     elevation = np.array([[0.0, 100.0, 200.0], [0.0, 300.0, 600.0], [0.0, 0.0, 0.0]])
-    surface = {"surface_geopotential": altitude_to_geopotential(elevation),
-               "land_sea_mask": (elevation > 0).astype(float)}
+    surface = {
+        "surface_geopotential": altitude_to_geopotential(elevation),
+        "land_sea_mask": (elevation > 0).astype(float),
+    }
     atmosphere = GridAtmosphere(canonical(surface=surface))
     assert atmosphere.has_surface
     # at grid point (40.5 N, -8.0 E) elevation 600 m; midway (40.25, -8.75): mean of the
@@ -254,14 +259,15 @@ def test_without_surface_fields_sea_level_and_unknown(atmosphere):
 def test_geopotential_to_geometric_altitude():
     # hand calculation: H = 30000 m -> Z = r0 H / (r0 - H) = 6356766*30000/6326766 = 30142.2528
     assert float(geopotential_to_altitude(STANDARD_GRAVITY * 30000.0)) == pytest.approx(
-        30142.2528, abs=1e-4)
+        30142.2528, abs=1e-4
+    )
     assert EARTH_RADIUS == 6356766.0
     z = np.array([0.0, 1000.0, 20000.0, 48000.0])
-    np.testing.assert_allclose(geopotential_to_altitude(altitude_to_geopotential(z)), z,
-                               atol=1e-8)
+    np.testing.assert_allclose(geopotential_to_altitude(altitude_to_geopotential(z)), z, atol=1e-8)
     # same relation as the USSA 1976 module
-    np.testing.assert_allclose(geopotential_to_altitude(STANDARD_GRAVITY * z),
-                               geopotential_to_geometric(z), rtol=1e-12)
+    np.testing.assert_allclose(
+        geopotential_to_altitude(STANDARD_GRAVITY * z), geopotential_to_geometric(z), rtol=1e-12
+    )
     assert geopotential_to_altitude(np.float32([1000.0])).dtype == np.float32
 
 
@@ -300,8 +306,9 @@ def test_files_with_different_areas_are_refused(tmp_path):
 def test_pressure_and_single_level_files_merge(tmp_path):
     lats, lons = (41.0, 40.5, 40.0), (-9.0, -8.5, -8.0)
     elevation = np.array([[0.0, 100.0, 200.0], [0.0, 300.0, 600.0], [0.0, 0.0, 0.0]])
-    sfc = write_new_cds_single_level(tmp_path / "sfc.nc", lats, lons, elevation,
-                                     (elevation > 0).astype(float))
+    sfc = write_new_cds_single_level(
+        tmp_path / "sfc.nc", lats, lons, elevation, (elevation > 0).astype(float)
+    )
     levels = write_new_cds(tmp_path / "pl.nc")
     atmosphere = open_atmosphere([sfc, levels])
     assert atmosphere.has_surface
@@ -322,8 +329,9 @@ def test_zip_detected_by_content(tmp_path):
 
 
 def test_only_single_level_file_is_refused(tmp_path):
-    sfc = write_new_cds_single_level(tmp_path / "sfc.nc", (41.0, 40.0), (-9.0, -8.0),
-                                     np.zeros((2, 2)), np.zeros((2, 2)))
+    sfc = write_new_cds_single_level(
+        tmp_path / "sfc.nc", (41.0, 40.0), (-9.0, -8.0), np.zeros((2, 2)), np.zeros((2, 2))
+    )
     with pytest.raises(ValueError, match="only single-level fields"):
         open_atmosphere(sfc)
 
@@ -333,5 +341,58 @@ def test_field_order_matches_the_kernel():
     from weather.grid_atmosphere import FIELD_ORDER
 
     assert (kern.FIELD_U, kern.FIELD_V, kern.FIELD_T) == tuple(
-        FIELD_ORDER.index(n) for n in ("u", "v", "t"))
+        FIELD_ORDER.index(n) for n in ("u", "v", "t")
+    )
     assert kern.NFIELDS == len(FIELD_ORDER)
+
+
+def test_kernel_inputs_follow_the_kernel_signature(atmosphere):
+    import inspect
+
+    from weather.interpolation_kernels import sample_grid
+
+    params = list(inspect.signature(sample_grid.py_func).parameters)
+    inputs = atmosphere.kernel_inputs()
+    assert params[: len(inputs)] == ["alt_grid", "field_grid", "shape", "times", "grid", "lnp"]
+    assert params[len(inputs)] == "q_time"
+
+
+def test_gfs_grib_goes_to_the_gfs_reader(tmp_path):
+    """NCEP GRIB (centre kwbc) is read by weather.read_gfs; its surface fields are kept."""
+    from tests.weather.gfs_stand_in import write_gfs_grib
+
+    run = datetime(2025, 6, 21, 0, tzinfo=UTC)
+    files = [write_gfs_grib(tmp_path / f"gfs.f{h:03d}", run, h) for h in (0, 1, 2)]
+    atmosphere = open_atmosphere(files)
+    assert atmosphere.times.size == 3
+    assert atmosphere.has_surface
+    assert atmosphere.bounds.pressure_levels[0] == 100000.0
+    u, _ = atmosphere.wind(epoch(run) + 5400.0, 46.5, 7.5, 5000.0)
+    assert np.isfinite(u)
+
+
+def test_gaps_between_data_times_are_not_interpolated_across():
+    atmosphere = GridAtmosphere(canonical(hours=(0, 1, 20)))  # a 19 h gap after 01 UTC
+    ok, _ = atmosphere.wind(epoch(T0) + 1 * HOUR, 40.5, -8.5, ALT_OF_LEVEL[0])  # gap edge
+    assert float(ok) == pytest.approx(expected_u(1.0, 40.5, -8.5, 0), rel=F32)
+    with pytest.raises(OutsideAtmosphereError, match=r"gap of the data.*19 h, longer than the 12"):
+        atmosphere.wind(epoch(T0) + 10 * HOUR, 40.5, -8.5, ALT_OF_LEVEL[0])
+    relaxed = GridAtmosphere(canonical(hours=(0, 1, 20)), max_time_gap=24 * HOUR)
+    u, _ = relaxed.wind(epoch(T0) + 10 * HOUR, 40.5, -8.5, ALT_OF_LEVEL[0])
+    assert float(u) == pytest.approx(expected_u(10.0, 40.5, -8.5, 0), rel=F32)
+
+
+def test_large_batches_come_back_in_the_callers_order(atmosphere):
+    """Batches over several time steps are visited grouped by grid cell, then put back."""
+    rng = np.random.default_rng(7)
+    n = 60_000  # above the grouping threshold
+    hours = rng.uniform(0.0, 2.0, n)
+    lat = rng.uniform(40.0, 41.0, n)
+    lon = rng.uniform(-9.0, -8.0, n)
+    k = rng.integers(0, len(LEVELS_HPA), n)
+    s = atmosphere.sample(epoch(T0) + hours * HOUR, lat, lon, ALT_OF_LEVEL[k])
+    np.testing.assert_allclose(s.u, expected_u(hours, lat, lon, k), rtol=F32)
+    np.testing.assert_allclose(s.temperature, 290.0 - 5.0 * k, rtol=F32)
+    lat[12345] = 45.0  # the error names the offending point's value
+    with pytest.raises(OutsideAtmosphereError, match="latitude 45 deg"):
+        atmosphere.wind(epoch(T0) + hours * HOUR, lat, lon, ALT_OF_LEVEL[k])

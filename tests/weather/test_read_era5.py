@@ -15,7 +15,7 @@ from tests.weather.era5_fixtures import (
     write_new_cds,
     write_new_cds_single_level,
 )
-from weather import open_atmosphere, to_epoch_seconds
+from weather import OutsideAtmosphereError, open_atmosphere, to_epoch_seconds
 from weather.geopotential import geopotential_to_altitude
 from weather.read_era5 import read_era5_grib, read_era5_netcdf
 
@@ -56,8 +56,9 @@ def test_legacy_layout_unpacks_and_reorders(tmp_path):
     assert ds["latitude"].values.tolist() == [40.0, 40.5, 41.0]
     expected = np.array([f"2024-03-01T{h:02d}:00" for h in (0, 6, 12)], dtype="datetime64[ns]")
     assert np.array_equal(ds["time"].values, expected)
-    truth = formula_fields((0, 6, 12), (1000.0, 850.0, 500.0), (40.0, 40.5, 41.0),
-                           (-9.0, -8.5, -8.0))
+    truth = formula_fields(
+        (0, 6, 12), (1000.0, 850.0, 500.0), (40.0, 40.5, 41.0), (-9.0, -8.5, -8.0)
+    )
     for name in ("z", "t", "u", "v"):
         # int16 packing: error at most scale/2 = range / 65532 / 2
         half_step = (truth[name].max() - truth[name].min()) / 65532 / 2
@@ -125,8 +126,9 @@ def test_single_level_file_gives_surface_fields(tmp_path):
     assert set(ds.data_vars) == {"surface_geopotential", "land_sea_mask"}
     assert ds["surface_geopotential"].dims == ("latitude", "longitude")
     # row 41 N (first in the file) is last after sorting latitude ascending
-    np.testing.assert_allclose(ds["surface_geopotential"].values[-1], [0.0, 980.665, 1961.33],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        ds["surface_geopotential"].values[-1], [0.0, 980.665, 1961.33], rtol=1e-6
+    )
 
 
 # ---------------------------------------------------------------- real files (SOURCES.md)
@@ -160,10 +162,20 @@ def test_real_new_cds_ndrt_single_time(realdata):
     ("name", "time", "lat", "lon", "expected"),
     [
         # SOURCES.md raw values after unpacking (4 decimals)
-        ("bella_lui_weather_data_ERA5.nc", "2020-02-22T00:00", 47.0, 9.0,
-         {"z": 42461.9692, "t": 262.3146, "u": 5.4813, "v": -10.7407}),
-        ("ndrt_2020_weather_data_ERA5.nc", "2020-02-23T00:00", 42.0, -87.0,
-         {"z": 41490.2118, "t": 262.9014, "u": 14.0005, "v": -0.299}),
+        (
+            "bella_lui_weather_data_ERA5.nc",
+            "2020-02-22T00:00",
+            47.0,
+            9.0,
+            {"z": 42461.9692, "t": 262.3146, "u": 5.4813, "v": -10.7407},
+        ),
+        (
+            "ndrt_2020_weather_data_ERA5.nc",
+            "2020-02-23T00:00",
+            42.0,
+            -87.0,
+            {"z": 41490.2118, "t": 262.9014, "u": 14.0005, "v": -0.299},
+        ),
     ],
 )
 def test_real_legacy_cds(realdata, name, time, lat, lon, expected):
@@ -202,8 +214,7 @@ def test_real_hedy_file_and_grid_points(realdata):
 def test_real_grib_ensemble_members(realdata):
     ds = read_era5_grib(realdata / "era5_grib" / "era5-levels-members.grib")
     # SOURCES.md/cfgrib: 10 members x 4 times x 850/500 hPa x 61 x 120, z and t only
-    assert dict(ds.sizes) == {"member": 10, "time": 4, "level": 2, "latitude": 61,
-                              "longitude": 120}
+    assert dict(ds.sizes) == {"member": 10, "time": 4, "level": 2, "latitude": 61, "longitude": 120}
     assert set(ds.data_vars) == {"z", "t"}
     assert ds["level"].values.tolist() == [85000.0, 50000.0]
     assert ds["longitude"].values[0] == -180.0 and ds["longitude"].values[-1] == 177.0
@@ -222,3 +233,72 @@ def test_real_grib_uv_on_different_levels(realdata):
     # forecast steps 6 h and 12 h from 2017-10-18 12Z become valid times
     expected = np.array(["2017-10-18T18:00", "2017-10-19T00:00"], dtype="datetime64[ns]")
     assert np.array_equal(ds["time"].values, expected)
+
+
+def test_old_cds_expver_dimension_is_merged(tmp_path):
+    """Old-CDS files of periods mixing ERA5 and ERA5T had ``expver`` as a dimension."""
+    import xarray as xr
+
+    fields = formula_fields((0, 1), (1000.0, 500.0), (40.0, 41.0), (5.0, 6.0))
+    dims = ("time", "expver", "level", "latitude", "longitude")
+    data = {}
+    for name, values in fields.items():
+        both = np.stack([values, values], axis=1).astype(np.float32)
+        both[1, 0] = np.nan  # last time only in ERA5T (expver 5)
+        both[0, 1] = np.nan  # first time only in ERA5 (expver 1)
+        data[name] = (dims, both)
+    ds = xr.Dataset(
+        data,
+        coords={
+            "time": np.array(["2024-03-01T00", "2024-03-01T01"], dtype="datetime64[ns]"),
+            "expver": np.array([1, 5], dtype=np.int32),
+            "level": np.array([1000, 500], dtype=np.int32),
+            "latitude": np.array([40.0, 41.0], dtype=np.float32),
+            "longitude": np.array([5.0, 6.0], dtype=np.float32),
+        },
+    )
+    ds["level"].attrs["units"] = "millibars"
+    path = tmp_path / "mixed.nc"
+    ds.to_netcdf(path, format="NETCDF3_64BIT")
+    out = read_era5_netcdf(path)
+    assert "expver" not in out.dims and out.attrs["expver"] == "1,5"
+    assert not np.isnan(out["u"].values).any()
+    np.testing.assert_allclose(out["u"].values, fields["u"], rtol=1e-6)
+
+
+@pytest.mark.realdata
+def test_real_euroc_through_the_atmosphere(realdata):
+    """Grid point of SOURCES.md asked through open_atmosphere: values and density."""
+    atmosphere = open_atmosphere(realdata / "era5_grib" / "euroc_2022_all_windows.nc")
+    assert atmosphere.bounds.top_altitude > 45000.0  # 37 levels up to 1 hPa (~48 km)
+    t = to_epoch_seconds(datetime(2022, 10, 13, 10, tzinfo=UTC))
+    s = atmosphere.sample(t, 39.5, -8.5, geopotential_to_altitude(161684.3125))
+    # SOURCES.md: 100 hPa t 206.3317, u 4.0628, v -7.1851 (float32 grid: < 1e-3)
+    assert float(s.u) == pytest.approx(4.0628, abs=1e-3)
+    assert float(s.v) == pytest.approx(-7.1851, abs=1e-3)
+    assert float(s.pressure) == pytest.approx(10000.0, rel=1e-4)
+    # rho = p / (R_d T) = 10000 / (287.05287 * 206.3317) = 0.168839 kg m-3
+    assert float(s.density) == pytest.approx(0.168839, rel=1e-4)
+    # the file holds 10..17 UTC of each day: 20 UTC lies in a 17 h gap, not interpolated
+    with pytest.raises(
+        OutsideAtmosphereError,
+        match=r"gap of the data: nothing between "
+        r"2022-10-13T17:00:00\+00:00 and 2022-10-14T10:00:00\+00:00",
+    ):
+        atmosphere.wind(t + 10 * 3600.0, 39.5, -8.5, 1000.0)
+    # one minute before the first time is an error naming the range
+    with pytest.raises(OutsideAtmosphereError, match="2022-10-13T10:00:00"):
+        atmosphere.wind(t - 60.0, 39.5, -8.5, 1000.0)
+
+
+@pytest.mark.realdata
+def test_real_single_time_file_with_time_margin(realdata):
+    path = realdata / "era5_grib" / "ndrt_2020_weather_data_ERA5_new.nc"
+    t = to_epoch_seconds(datetime(2020, 2, 23, 16, tzinfo=UTC))
+    with pytest.raises(OutsideAtmosphereError):
+        open_atmosphere(path).wind(t + 600.0, 42.0, -87.5, 16000.0)
+    atmosphere = open_atmosphere(path, time_margin=3600.0)
+    u, v = atmosphere.wind(t + 600.0, 42.0, -87.5, geopotential_to_altitude(159304.9375))
+    # SOURCES.md 100 hPa at 42 N -87.5: u 21.1421, v -6.5316 (held from the only time)
+    assert float(u) == pytest.approx(21.1421, abs=1e-3)
+    assert float(v) == pytest.approx(-6.5316, abs=1e-3)

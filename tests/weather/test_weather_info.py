@@ -24,7 +24,13 @@ def app():
 
 
 def run(app, *args):
-    return CliRunner().invoke(app, ["weather", "info", *map(str, args)])
+    # wide terminal: table cells do not wrap the phrases the tests look for
+    return CliRunner().invoke(app, ["weather", "info", *map(str, args)], env={"COLUMNS": "200"})
+
+
+def text(result):
+    """Output with Rich's line wrapping undone (long tmp paths wrap anywhere)."""
+    return " ".join(result.output.split())
 
 
 def test_json_for_new_cds_file(app, tmp_path):
@@ -35,8 +41,12 @@ def test_json_for_new_cds_file(app, tmp_path):
     entry = info["files"][0]
     assert entry["format"] == "netcdf4" and entry["path"] == str(path)
     assert entry["area"]["lat_min_deg"] == 40.0 and entry["area"]["lon_max_deg"] == -8.0
-    assert entry["times"] == {"start": "2024-03-01T00:00:00Z", "end": "2024-03-01T02:00:00Z",
-                              "count": 3, "step_hours": [1.0]}
+    assert entry["times"] == {
+        "start": "2024-03-01T00:00:00Z",
+        "end": "2024-03-01T02:00:00Z",
+        "count": 3,
+        "step_hours": [1.0],
+    }
     assert entry["levels_hpa"] == [1000.0, 850.0, 500.0, 250.0, 100.0, 10.0]
     assert entry["top_altitude_m"] == pytest.approx(31000.0, abs=0.1)  # fixture: 10 hPa at 31 km
     assert entry["variables"] == {"z": "m2 s-2", "t": "K", "u": "m s-1", "v": "m s-1"}
@@ -47,8 +57,9 @@ def test_json_for_new_cds_file(app, tmp_path):
 def test_several_files_show_combined_domain(app, tmp_path):
     a = write_new_cds(tmp_path / "a.nc", hours=(0, 1, 2))
     b = write_new_cds(tmp_path / "b.nc", hours=(3, 4))
-    sfc = write_new_cds_single_level(tmp_path / "s.nc", (41.0, 40.5, 40.0), (-9.0, -8.5, -8.0),
-                                     np.zeros((3, 3)), np.ones((3, 3)))
+    sfc = write_new_cds_single_level(
+        tmp_path / "s.nc", (41.0, 40.5, 40.0), (-9.0, -8.5, -8.0), np.zeros((3, 3)), np.ones((3, 3))
+    )
     result = run(app, a, b, sfc, "--json")
     assert result.exit_code == 0, result.output
     info = json.loads(result.output)
@@ -61,11 +72,11 @@ def test_human_output_for_legacy_file(app, tmp_path):
     path = write_legacy_cds(tmp_path / "old.nc")
     result = run(app, path)
     assert result.exit_code == 0, result.output
-    text = result.output
-    assert "legacy CDS NetCDF-3" in text and "netcdf3" in text
-    assert "lat 40..41 deg N" in text and "3: 1000 .. 500 hPa" in text
-    assert "u [m s-1]" in text  # units shown (not eaten by Rich markup)
-    assert "none (ground at sea level" in text
+    output = result.output
+    assert "legacy CDS NetCDF-3" in output and "netcdf3" in output
+    assert "lat 40..41 deg N" in output and "3: 1000 .. 500 hPa" in output
+    assert "u [m s-1]" in output  # units shown (not eaten by Rich markup)
+    assert "none (ground at sea level" in output
 
 
 def test_sample(app):
@@ -81,10 +92,10 @@ def test_sample(app):
 
 def test_errors_exit_2_with_message(app, tmp_path):
     result = run(app)
-    assert result.exit_code == 2 and "give atmosphere FILE(s) or --sample" in result.output
+    assert result.exit_code == 2 and "give atmosphere FILE(s) or --sample" in text(result)
     result = run(app, tmp_path / "missing.nc")
-    assert result.exit_code == 2 and "no such file" in result.output
+    assert result.exit_code == 2 and "missing.nc: no such file" in text(result)
     page = tmp_path / "page.nc"
     page.write_text("<html>error</html>")
     result = run(app, page)
-    assert result.exit_code == 2 and "not a NetCDF, GRIB or zip file" in result.output
+    assert result.exit_code == 2 and "not a NetCDF, GRIB or zip file" in text(result)

@@ -1,0 +1,230 @@
+"""Exports parsed back: CSV columns, CF-NetCDF attributes, KML/GPX XML, SondeHub JSON."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+from _flightlog_helpers import T0, good_frame
+
+from flightlog import FlightEvent, FlightStore, read_flight
+from flightlog.export_csv import column_name, field_from_column
+from flightlog.export_tracks import GPX_NS, KML_NS
+from flightlog.exports import export_flight
+from stratoflight.cli import main
+
+N = 12
+
+
+@pytest.fixture
+def flight_db(tmp_path):
+    """A small synthetic flight with PTU sensors and a burst event."""
+    db = tmp_path / "log.sqlite"
+    items = []
+    for i in range(1, N + 1):
+        items.append(
+            good_frame(
+                i,
+                altitude=1000.0 * i,
+                pressure=90000.0 - 5000.0 * i,
+                temperature=288.15 - 6.5 * i,
+                relative_humidity=50.0 + i,
+                battery_voltage=3.7,
+                satellites=9,
+            )
+        )
+    items.append(
+        good_frame(
+            5,
+            source="udp://0.0.0.0:55673",  # second receiver: a duplicate
+            altitude=5000.0,
+            pressure=65000.0,
+        )
+    )
+    items.append(
+        FlightEvent(
+            "burst",
+            T0 + timedelta(seconds=N),
+            {"altitude_m": 12000.0, "latitude": 52.0012, "longitude": 0.1012},
+        )
+    )
+    with FlightStore(
+        db,
+        "demo",
+        callsign="TEST",
+        launch_site={"latitude": 52.0, "longitude": 0.1, "altitude": 30.0},
+    ) as s:
+        s.record(items)
+    return db
+
+
+def test_column_names_carry_units():
+    assert [column_name(f) for f in ("latitude", "longitude", "altitude", "sentence_id")] == [
+        "latitude",
+        "longitude",
+        "altitude",
+        "sentence_id",
+    ]
+    assert column_name("pressure") == "pressure_pa"
+    assert column_name("temperature") == "temperature_k"
+    assert column_name("relative_humidity") == "relative_humidity_percent"
+    assert column_name("ground_speed") == "ground_speed_m_s"
+    assert column_name("heading") == "heading_deg"
+    assert column_name("snr") == "snr_db"
+    assert column_name("frequency") == "frequency_hz"
+    assert column_name("radiation_counts") == "radiation_counts_count"
+    assert column_name("battery_voltage") == "battery_voltage_v"
+    assert column_name("satellites") == "satellites"  # dimensionless: no suffix
+    assert column_name("extra_3") == "extra_3"
+    assert field_from_column("temperature_k") == "temperature"
+
+
+def test_csv_round_trip(flight_db, tmp_path):
+    out = export_flight(flight_db, "demo", "csv", tmp_path / "demo.csv")
+    table = pd.read_csv(out)
+    assert list(table.columns) == [
+        "time",
+        "sentence_id",
+        "latitude",
+        "longitude",
+        "altitude",
+        "satellites",
+        "pressure_pa",
+        "temperature_k",
+        "relative_humidity_percent",
+        "battery_voltage_v",
+        "received_at",
+    ]
+    assert len(table) == N  # the duplicate from the second receiver appears once
+    assert table["time"].iloc[0] == "2026-06-01T09:00:01.000000Z"
+    assert table["pressure_pa"].tolist() == [90000.0 - 5000.0 * i for i in range(1, N + 1)]
+    times = pd.to_datetime(table["time"], utc=True)
+    data, _ = read_flight(flight_db, "demo")
+    assert (times == data["time"]).all()
+
+
+def test_netcdf_is_a_cf_trajectory(flight_db, tmp_path):
+    out = export_flight(flight_db, "demo", "netcdf", tmp_path / "demo.nc")
+    with netCDF4.Dataset(out) as nc:
+        assert nc.Conventions == "CF-1.8" and nc.featureType == "trajectory"
+        assert nc["trajectory"].cf_role == "trajectory_id"
+        assert nc["trajectory"][...] == "demo"
+        assert nc["time"].units == "seconds since 1970-01-01 00:00:00 UTC"
+        assert nc["lat"].standard_name == "latitude" and nc["lat"].units == "degrees_north"
+        assert nc["lon"].units == "degrees_east"
+        assert nc["alt"].positive == "up" and nc["alt"].units == "m"
+        assert nc["air_pressure"].standard_name == "air_pressure"
+        assert nc["air_pressure"].units == "Pa"
+        assert nc["air_temperature"].units == "K"
+        assert nc["air_pressure"].coordinates == "time lat lon alt"
+        assert np.all(np.diff(nc["time"][:]) > 0)  # CF: strictly increasing time
+        assert nc["time"][0] == pytest.approx((T0 + timedelta(seconds=1)).timestamp())
+        assert nc.launch_latitude == 52.0
+    import xarray as xr
+
+    with xr.open_dataset(out) as ds:
+        assert ds["time"].dtype.kind == "M"  # xarray decodes the CF time
+        assert ds.sizes["time"] == N
+        assert float(ds["air_temperature"][0]) == pytest.approx(288.15 - 6.5)
+
+
+def test_kml_and_gpx_tracks_parse(flight_db, tmp_path):
+    kml = ET.parse(export_flight(flight_db, "demo", "kml", tmp_path / "demo.kml")).getroot()
+    ns = {"k": KML_NS}
+    coordinates = kml.find(".//k:LineString/k:coordinates", ns).text.split()
+    assert len(coordinates) == N
+    lon, lat, alt = map(float, coordinates[0].split(","))
+    assert (lat, lon, alt) == (pytest.approx(52.0001), pytest.approx(0.1001), 1000.0)
+    names = [p.findtext("k:name", namespaces=ns) for p in kml.iter(f"{{{KML_NS}}}Placemark")]
+    assert "burst" in names
+
+    gpx = ET.parse(export_flight(flight_db, "demo", "gpx", tmp_path / "demo.gpx")).getroot()
+    g = {"g": GPX_NS}
+    points = gpx.findall(".//g:trkpt", g)
+    assert len(points) == N
+    assert points[-1].findtext("g:ele", namespaces=g) == f"{1000.0 * N:.1f}"
+    assert points[0].findtext("g:time", namespaces=g) == "2026-06-01T09:00:01.000000Z"
+    assert gpx.find("g:wpt/g:name", g).text == "burst"
+
+
+def test_sondehub_json_has_required_fields_in_its_units(flight_db, tmp_path):
+    out = export_flight(
+        flight_db, "demo", "sondehub", tmp_path / "demo.json", uploader_callsign="M0TEST"
+    )
+    records = json.loads(out.read_text())
+    assert len(records) == N
+    first = records[0]
+    for key in (
+        "software_name",
+        "software_version",
+        "uploader_callsign",
+        "time_received",
+        "payload_callsign",
+        "datetime",
+        "lat",
+        "lon",
+        "alt",
+    ):
+        assert key in first
+    assert first["uploader_callsign"] == "M0TEST" and first["payload_callsign"] == "TEST"
+    assert first["datetime"] == "2026-06-01T09:00:01.000000Z"
+    assert first["frame"] == 1
+    assert first["pressure"] == pytest.approx(850.0)  # 85000 Pa = 850 hPa
+    assert first["temp"] == pytest.approx(8.5)  # 281.65 K - 273.15 = 8.5 degC
+    assert first["historical"] is True
+
+
+def test_export_errors_are_clear(flight_db, tmp_path):
+    with pytest.raises(ValueError, match="unknown export format"):
+        export_flight(flight_db, "demo", "xls", tmp_path / "x")
+    FlightStore(flight_db, "empty").close()
+    with pytest.raises(ValueError, match="no decoded telemetry"):
+        export_flight(flight_db, "empty", "csv", tmp_path / "x.csv")
+
+
+def test_cli_export_and_flights(flight_db, tmp_path, capsys):
+    out = tmp_path / "cli.csv"
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(flight_db),
+                "--flight",
+                "demo",
+                "--format",
+                "csv",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert len(pd.read_csv(out)) == N
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(flight_db),
+                "--flight",
+                "nope",
+                "--format",
+                "csv",
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
+    assert "no flight named 'nope'" in capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["flights", "--db", str(flight_db), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["name"] == "demo" and rows[0]["good_frames"] == N + 1
+    assert rows[0]["telemetry_rows"] == N and rows[0]["max_altitude"] == 1000.0 * N

@@ -27,7 +27,10 @@ CF_VARIABLES: dict[str, tuple[str, str, str, str]] = {
     "relative_humidity": ("relative_humidity", "relative_humidity", "%", "relative humidity"),
     "eastward_wind": ("eastward_wind", "eastward_wind", "m s-1", "eastward wind"),
     "northward_wind": ("northward_wind", "northward_wind", "m s-1", "northward wind"),
+    "gps_u": ("gps_eastward_wind", "", "m s-1", "eastward wind from GPS drift"),
+    "gps_v": ("gps_northward_wind", "", "m s-1", "northward wind from GPS drift"),
     "vertical_velocity": ("ascent_rate", "", "m s-1", "balloon vertical velocity"),
+    "vertical_rate": ("vertical_rate", "", "m s-1", "balloon dz/dt, 40 s centred difference"),
     "radiation_counts": ("radiation_counts", "", "1", "radiation detector counts"),
     "mixing_ratio": ("humidity_mixing_ratio", "humidity_mixing_ratio", "kg kg-1", "mixing ratio"),
 }

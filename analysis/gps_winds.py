@@ -15,7 +15,14 @@ from analysis.columns import epoch_seconds
 from analysis.geodesy import EARTH_RADIUS
 from analysis.units_convert import wind_speed_direction
 
-__all__ = ["gps_winds", "model_wind_differences"]
+__all__ = ["effective_window", "gps_winds", "model_wind_differences"]
+
+
+def effective_window(seconds: np.ndarray, window_s: float) -> float:
+    """Window actually used [s]: ``window_s`` or two median fix intervals if wider."""
+    if len(seconds) < 2:
+        return float(window_s)
+    return float(max(window_s, 2.0 * np.median(np.diff(seconds))))
 
 
 def gps_winds(profile: pd.DataFrame, window_s: float = 20.0) -> pd.DataFrame:
@@ -28,7 +35,9 @@ def gps_winds(profile: pd.DataFrame, window_s: float = 20.0) -> pd.DataFrame:
     window_s : float
         Full width of the centred difference [s]. At each point the fixes nearest to
         ``t - window_s/2`` and ``t + window_s/2`` (within the record) are differenced;
-        near the ends the window becomes one-sided and shorter.
+        near the ends the window becomes one-sided and shorter. Sparse records (e.g. one
+        fix every 16 s) widen it to two median fix intervals so that every point has
+        fixes on both sides; :func:`effective_window` gives the width used.
 
     Returns
     -------
@@ -49,8 +58,9 @@ def gps_winds(profile: pd.DataFrame, window_s: float = 20.0) -> pd.DataFrame:
     t = epoch_seconds(profile["time"])
     lat = np.deg2rad(profile["latitude"].to_numpy(float))
     lon = np.deg2rad(profile["longitude"].to_numpy(float))
-    lo = np.clip(np.searchsorted(t, t - window_s / 2.0, side="left"), 0, n - 1)
-    hi = np.clip(np.searchsorted(t, t + window_s / 2.0, side="right") - 1, 0, n - 1)
+    window = effective_window(t, window_s)
+    lo = np.clip(np.searchsorted(t, t - window / 2.0, side="left"), 0, n - 1)
+    hi = np.clip(np.searchsorted(t, t + window / 2.0, side="right") - 1, 0, n - 1)
     dt = t[hi] - t[lo]
     valid = dt > 0
     dlon = np.angle(np.exp(1j * (lon[hi] - lon[lo])))  # wrapped to -pi..pi

@@ -55,43 +55,59 @@ def plot_skewt(levels: pd.DataFrame, path: str | Path, title: str) -> Path:
 
 
 def _plot_skewt(levels: pd.DataFrame, path: Path, title: str) -> Path:
+    from matplotlib.ticker import FixedLocator, ScalarFormatter
     from metpy.plots import Hodograph, SkewT
     from metpy.units import units
 
     plt = _pyplot()
-    fig = plt.figure(figsize=(9, 9))
-    skew = SkewT(fig, rotation=30)
+    fig = plt.figure(figsize=(13, 9))
+    skew = SkewT(fig, rotation=30, rect=(0.07, 0.08, 0.56, 0.85))
     p = levels["pressure"].to_numpy(float) / 100.0 * units.hPa
-    skew.plot(p, (levels["temperature"].to_numpy(float) - 273.15) * units.degC, "r", lw=1.5,
-              label="temperature")  # fmt: skip
+    temperature = (levels["temperature"].to_numpy(float) - 273.15) * units.degC
+    skew.plot(p, temperature, "r", lw=1.5, label="temperature")
     if levels["dewpoint"].notna().any():
-        skew.plot(p, (levels["dewpoint"].to_numpy(float) - 273.15) * units.degC, "g", lw=1.5,
-                  label="dewpoint")  # fmt: skip
+        dewpoint = (levels["dewpoint"].to_numpy(float) - 273.15) * units.degC
+        skew.plot(p, dewpoint, "g", lw=1.5, label="dewpoint")
     skew.plot_dry_adiabats(alpha=0.25)
     skew.plot_moist_adiabats(alpha=0.25)
     skew.plot_mixing_lines(alpha=0.25)
     top = max(float(np.nanmin(p.m)) * 0.9, 1.0) if len(p) else 100.0
     skew.ax.set_ylim(1050, top)
+    ticks = [t for t in (1000, 850, 700, 500, 300, 200, 100, 70, 50, 30, 20, 10, 7, 5, 3, 2, 1)
+             if t >= top]  # fmt: skip
+    skew.ax.yaxis.set_major_locator(FixedLocator(ticks))
+    skew.ax.yaxis.set_major_formatter(ScalarFormatter())
     skew.ax.set_xlim(-90, 45)
+    skew.ax.set_xlabel("temperature [degC]")
+    skew.ax.set_ylabel("pressure [hPa]")
     wind = levels.dropna(subset=["u", "v"])
     if len(wind):
-        step = max(1, len(wind) // 40)
-        sub = wind.iloc[::step]
+        # about 40 barbs evenly spaced in log p, in knots as on operational charts
+        targets = np.geomspace(wind["pressure"].max(), wind["pressure"].min(), 40)
+        order = wind["pressure"].to_numpy()[::-1]
+        picks = np.unique(
+            len(order) - 1 - np.clip(np.searchsorted(order, targets), 0, len(order) - 1)
+        )
+        sub = wind.iloc[picks]
         skew.plot_barbs(
             sub["pressure"].to_numpy() / 100.0 * units.hPa,
             sub["u"].to_numpy() * units("m/s"),
             sub["v"].to_numpy() * units("m/s"),
+            plot_units=units.knots,
         )
-        inset = fig.add_axes([0.62, 0.62, 0.25, 0.25])
-        hodo = Hodograph(inset, component_range=float(np.nanmax(np.hypot(wind["u"], wind["v"])))
-                         + 5)  # fmt: skip
+        inset = fig.add_axes((0.68, 0.45, 0.3, 0.42))
+        speed = float(np.nanmax(np.hypot(wind["u"], wind["v"])))
+        hodo = Hodograph(inset, component_range=10.0 * np.ceil(speed / 10.0 + 0.5))
         hodo.add_grid(increment=10)
-        hodo.plot_colormapped(wind["u"].to_numpy() * units("m/s"),
-                              wind["v"].to_numpy() * units("m/s"),
-                              wind["altitude"].to_numpy() / 1000.0)  # fmt: skip
-        inset.set_title("hodograph [m/s], colour = km", fontsize=8)
+        drawn = hodo.plot_colormapped(
+            wind["u"].to_numpy() * units("m/s"),
+            wind["v"].to_numpy() * units("m/s"),
+            wind["altitude"].to_numpy() / 1000.0,
+        )
+        fig.colorbar(drawn, ax=inset, label="altitude [km]", shrink=0.8)
+        inset.set_title("hodograph: u, v [m/s]", fontsize=10)
     skew.ax.legend(loc="lower left")
-    skew.ax.set_title(title)
+    skew.ax.set_title(f"{title}  (barbs in knots)")
     return _save(fig, path)
 
 

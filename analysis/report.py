@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.cf_trajectory import write_cf_trajectory
 from analysis.cleaning import CleanFlight, clean_flight, monotonic_ascent
+from analysis.columns import epoch_seconds
 from analysis.flight_performance import (
     ascent_rate_profile,
     burst_summary,
@@ -25,10 +26,11 @@ from analysis.flight_performance import (
     pfotzer_maximum,
     vertical_rate,
 )
-from analysis.gps_winds import gps_winds, model_wind_differences
+from analysis.gps_winds import effective_window, gps_winds, model_wind_differences
 from analysis.profile import derive_thermodynamics, mandatory_levels
 from analysis.stability import stability_indices
 from analysis.tropopause import TROPOPAUSE_METHODS, find_tropopauses
+from analysis.units_convert import wind_speed_direction
 from analysis.verification import in_flight_prediction_errors, prediction_track, verify
 
 __all__ = ["CSV_COLUMNS", "build_report", "table_with_units"]
@@ -69,7 +71,8 @@ def table_with_units(frame: pd.DataFrame) -> pd.DataFrame:
         out["time_utc"] = frame["time"].map(lambda t: t.isoformat() if pd.notna(t) else "")
     for column, (name, scale, offset) in CSV_COLUMNS.items():
         if column in frame and frame[column].notna().any():
-            out[name] = frame[column].astype(float) * scale + offset
+            decimals = 6 if column in ("latitude", "longitude") else 3
+            out[name] = (frame[column].astype(float) * scale + offset).round(decimals)
     if "phase" in frame:
         out["phase"] = frame["phase"]
     return out
@@ -94,6 +97,9 @@ def _winds(flight: CleanFlight, profile: pd.DataFrame, window_s: float, atmosphe
     """Add GPS/model winds and the chosen ``u``/``v`` to ``profile`` in place; summary."""
     summary: dict = {"gps_window_s": window_s}
     if flight.has_time and profile["latitude"].notna().mean() > 0.5:
+        summary["gps_window_s"] = round(
+            effective_window(epoch_seconds(profile["time"]), window_s), 1
+        )
         winds = gps_winds(profile, window_s)
         for column in winds:
             profile[column] = winds[column]
@@ -114,8 +120,9 @@ def _winds(flight: CleanFlight, profile: pd.DataFrame, window_s: float, atmosphe
     profile["u"] = profile["gps_u"] if use_gps else profile["eastward_wind"]
     profile["v"] = profile["gps_v"] if use_gps else profile["northward_wind"]
     summary["wind_source"] = "gps_drift" if use_gps else "reported"
-    profile["wind_speed"] = np.hypot(profile["u"], profile["v"])
-    profile["wind_direction"] = np.mod(np.rad2deg(np.arctan2(-profile["u"], -profile["v"])), 360)
+    speed, direction = wind_speed_direction(profile["u"], profile["v"])
+    profile["wind_speed"] = speed
+    profile["wind_direction"] = np.where(np.isfinite(speed), direction, np.nan)
     return summary
 
 
@@ -260,8 +267,15 @@ def _write_tables(
     table_with_units(flight.profile).to_csv(out / "profile.csv", index=False)
     files.append("profile.csv")
     columns = [c for c in CSV_COLUMNS if c in ascent and c not in ("latitude", "longitude")]
-    skip = ("pressure", "radiation_counts")
-    levels = table_with_units(mandatory_levels(ascent, [c for c in columns if c not in skip]))
+    # speed and direction come from the interpolated u, v (direction must not be
+    # interpolated across 360/0 degrees)
+    skip = ("pressure", "radiation_counts", "wind_speed", "wind_direction", "gps_u", "gps_v")
+    interpolated = mandatory_levels(ascent, [c for c in columns if c not in skip])
+    if "u" in interpolated:
+        speed, direction = wind_speed_direction(interpolated["u"], interpolated["v"])
+        interpolated["wind_speed"] = speed
+        interpolated["wind_direction"] = np.where(np.isfinite(speed), direction, np.nan)
+    levels = table_with_units(interpolated)
     if "pressure_hpa" in levels:  # only flights that measured pressure reach levels
         first = ["pressure_hpa"]
         levels[first + [c for c in levels.columns if c not in first]].to_csv(

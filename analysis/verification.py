@@ -114,9 +114,18 @@ def verify(flight: CleanFlight, prediction: dict, performance: dict) -> tuple[di
         out["landing_error_m"] = round(
             float(great_circle_distance(landed["latitude"], landed["longitude"], lat, lon)), 1
         )
-        out["landing_last_fix_is_landing"] = bool(
-            flight.landing_index < len(rows) - 1 or landed["altitude"] < 3000.0
+        tail = rows.iloc[
+            max(flight.burst_index, flight.landing_index - 5) : flight.landing_index + 1
+        ]
+        seconds = (tail["time"].iloc[-1] - tail["time"].iloc[0]).total_seconds()
+        falling = (
+            seconds > 0 and (tail["altitude"].iloc[0] - tail["altitude"].iloc[-1]) / seconds > 2.0
         )
+        if flight.landing_index == len(rows) - 1 and falling:
+            out["landing_note"] = (
+                f"the record ends in the air at {landed['altitude']:.0f} m, still descending: "
+                "the landing error is measured to the last fix"
+            )
     else:
         out["landing_error_m"] = None
         out["landing_note"] = "the record has no descent to the ground"

@@ -78,9 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         f"  goal: 14,600 launches < {GOAL_S:.0f} s; measured (scaled to 14,600): "
         f"{scaled:.1f} s, ratio to goal {scaled / GOAL_S:.2f}"
     )
+    workers_peak = f"{child_peak:.0f} MiB" if args.workers else "n/a (in-process)"
     print(
         f"  peak memory: main process {self_peak:.0f} MiB, largest worker process "
-        f"{child_peak:.0f} MiB (ru_maxrss)"
+        f"{workers_peak} (ru_maxrss)"
     )
     print(
         "  safe-landing probability by month (mean over hours): "

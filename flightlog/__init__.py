@@ -32,7 +32,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str):  # noqa: ANN202
+def __getattr__(name: str):
     """Load the pandas-based readers on first use."""
     module = _LAZY.get(name)
     if module is None:

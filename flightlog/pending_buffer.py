@@ -1,10 +1,16 @@
 """A bounded in-memory queue for items the store could not write yet, with a spill file.
 
 While the flight log cannot be written (disk full, read-only), the recorder keeps what
-arrives here and retries. When the bound is reached the **oldest** items leave memory: each
-is first appended to a spill file (JSON lines, raw bytes as hex, fsynced) so the bytes
-survive, and only if that fails too they are dropped and counted; the recorder warns loudly
-either way. Newest data stay in memory because they matter most to a chase crew.
+arrives here and retries. When the bound is reached the **oldest** items leave memory: they
+are first appended to spill files (fsynced) so the bytes survive, and only if that fails too
+they are dropped and counted; the recorder warns loudly either way. Newest data stay in
+memory because they matter most to a chase crew.
+
+The spill file holds the bridge's raw-capture lines (JSON, raw bytes as hex, receive time),
+so once the disk is fixed it replays into the same flight with
+``strato log "file://SPILL?speed=max" --flight NAME``: raw chunks as they arrived, plus the
+raw bytes of frames that came without a chunk. Events (link events, phase events) go to a
+side file ``<spill>.events.jsonl``.
 """
 
 from __future__ import annotations
@@ -17,46 +23,33 @@ from pathlib import Path
 from typing import Any
 
 from firmware_bridge.frame import Frame, LinkEvent, RawChunk
+from firmware_bridge.transports import CAPTURE_FORMAT
 from flightlog.events import FlightEvent
 
-__all__ = ["PendingBuffer", "spill_record"]
+__all__ = ["PendingBuffer", "capture_line", "event_line"]
 
 
-def spill_record(item: Any) -> dict[str, Any]:
-    """Return a JSON-serialisable record of a pending item (raw bytes as hex)."""
-    if isinstance(item, RawChunk):
-        return {
-            "type": "raw_chunk",
-            "received_at": item.received_at.isoformat(),
-            "source": item.source,
-            "data_hex": item.data.hex(),
-        }
-    if isinstance(item, Frame):
-        return {
-            "type": "frame",
-            "received_at": item.received_at.isoformat(),
-            "source": item.source,
-            "protocol": item.protocol,
-            "status": item.status,
-            "error": item.error,
-            "raw_hex": item.raw.hex(),
-        }
+def capture_line(data: bytes, received_at: Any, source: str) -> dict[str, Any]:
+    """Return a raw-capture record (the format :mod:`firmware_bridge.transports` replays)."""
+    return {
+        "format": CAPTURE_FORMAT,
+        "received_at": received_at.isoformat(),
+        "source": source,
+        "data_hex": bytes(data).hex(),
+        "message": False,
+    }
+
+
+def event_line(item: LinkEvent | FlightEvent) -> dict[str, Any]:
+    """Return a JSON-serialisable record of a link or flight event."""
     if isinstance(item, LinkEvent):
         return {
-            "type": "link_event",
             "kind": item.kind,
-            "at": item.at.isoformat(),
+            "time": item.at.isoformat(),
             "source": item.source,
             "detail": item.detail,
         }
-    if isinstance(item, FlightEvent):
-        return {
-            "type": "event",
-            "kind": item.kind,
-            "time": item.time.isoformat(),
-            "data": item.data,
-        }
-    return {"type": type(item).__name__, "repr": repr(item)}
+    return {"kind": item.kind, "time": item.time.isoformat(), "data": item.data}
 
 
 class PendingBuffer:
@@ -67,14 +60,14 @@ class PendingBuffer:
     max_items : int
         Bound of the in-memory queue [items].
     spill_path : Path, optional
-        Where overflowing items are appended (JSON lines); None means they are dropped.
+        Where overflowing raw bytes are appended; None means overflowing items are dropped.
 
     Attributes
     ----------
     spilled : int
-        Items moved to the spill file so far.
+        Items moved to the spill files so far.
     dropped : int
-        Items lost because the spill file could not be written either.
+        Items lost because the spill files could not be written either.
     """
 
     def __init__(self, max_items: int, spill_path: Path | None = None) -> None:
@@ -85,6 +78,14 @@ class PendingBuffer:
         self.spilled = 0
         self.dropped = 0
         self._items: deque[Any] = deque()
+        self._chunk_spilled: dict[str, bool] = {}
+
+    @property
+    def events_path(self) -> Path | None:
+        """Side file for spilled events."""
+        if self.spill_path is None:
+            return None
+        return self.spill_path.with_name(self.spill_path.name + ".events.jsonl")
 
     def __len__(self) -> int:
         return len(self._items)
@@ -96,6 +97,7 @@ class PendingBuffer:
     def clear(self) -> None:
         """Forget the pending items (after they were committed)."""
         self._items.clear()
+        self._chunk_spilled.clear()
 
     def extend(self, items: Iterable[Any]) -> int:
         """Add items; returns how many old items left memory to make room (spilled or dropped)."""
@@ -103,21 +105,36 @@ class PendingBuffer:
         overflow = len(self._items) - self.max_items
         if overflow <= 0:
             return 0
-        evicted = [self._items.popleft() for _ in range(overflow)]
-        self._spill(evicted)
+        self.spill([self._items.popleft() for _ in range(overflow)])
         return overflow
 
-    def _spill(self, items: list[Any]) -> None:
-        if self.spill_path is None:
+    def spill(self, items: list[Any]) -> None:
+        """Append items to the spill files (or count them dropped if that fails)."""
+        if not items:
+            return
+        if self.spill_path is None or self.events_path is None:
             self.dropped += len(items)
             return
+        captures, events = [], []
+        for item in items:
+            if isinstance(item, RawChunk):
+                self._chunk_spilled[item.source] = True
+                captures.append(capture_line(item.data, item.received_at, item.source))
+            elif isinstance(item, Frame):
+                # A frame's bytes are already in the spilled chunk it was decoded from.
+                if not self._chunk_spilled.get(item.source):
+                    captures.append(capture_line(item.raw, item.received_at, item.source))
+            elif isinstance(item, LinkEvent | FlightEvent):
+                events.append(event_line(item))
         try:
-            self.spill_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.spill_path, "a", encoding="utf-8") as handle:
-                for item in items:
-                    handle.write(json.dumps(spill_record(item), default=str) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
+            for path, records in ((self.spill_path, captures), (self.events_path, events)):
+                if not records:
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with open(path, "a", encoding="utf-8") as handle:
+                    handle.write("".join(json.dumps(r, default=str) + "\n" for r in records))
+                    handle.flush()
+                    os.fsync(handle.fileno())
             self.spilled += len(items)
         except OSError:
             self.dropped += len(items)

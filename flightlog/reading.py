@@ -141,7 +141,14 @@ def _telemetry_frame(rows: list[sqlite3.Row]) -> pd.DataFrame:
         data[name] = pd.Series([np.nan if v is None else v for v in column(name)], dtype="float64")
     extras = [json.loads(text) if text else {} for text in column("extras_json")]
     for name in sorted({key for extra in extras for key in extra}):
-        data[name] = pd.Series([extra.get(name) for extra in extras], dtype="object")
+        values = [extra.get(name) for extra in extras]
+        numeric = all(
+            v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in values
+        )
+        if numeric:  # numbers as float64 (NaN where absent), anything else kept as objects
+            data[name] = pd.Series([np.nan if v is None else v for v in values], dtype="float64")
+        else:
+            data[name] = pd.Series(values, dtype="object")
     data["clock_offset"] = pd.Series(
         [np.nan if v is None else v for v in column("clock_offset")], dtype="float64"
     )

@@ -369,7 +369,7 @@ class Recorder:
         deadline = time.monotonic() + final_retry
         while not (self._commit() and not len(self.pending)):
             if time.monotonic() >= deadline:
-                self.pending._spill(self.pending.items())  # noqa: SLF001 (our own buffer)
+                self.pending.spill(self.pending.items())
                 self.pending.clear()
                 break
             time.sleep(min(0.1, max(0.0, self._retry_at - time.monotonic())) or 0.05)

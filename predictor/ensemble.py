@@ -412,9 +412,13 @@ def solve_members(
     n = len(draws)
     flight_atmosphere: Atmosphere = atmosphere
     members = None
-    if draws.wind is not None or draws.data_member is not None:
+    if draws.wind is not None:
+        # synthetic perturbations: the wrapper adds each member's field (generic solver)
         flight_atmosphere = PerturbedAtmosphere(atmosphere, n, draws.wind, draws.data_member)
         members = np.arange(n)
+    elif draws.data_member is not None:
+        # data ensemble members only: the predictor reads them directly (compiled path)
+        members = draws.data_member
     return predict(
         flight_atmosphere,
         draws.launch_time,

@@ -16,12 +16,11 @@ buffer) returns ``None`` and the caller uses the generic solver, which reports i
 from __future__ import annotations
 
 import math
-import threading
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit, prange
+from numba import njit
 from numba.core.errors import TypingError as NumbaTypingError
 
 from predictor.result import StageTrajectory
@@ -368,7 +367,7 @@ def _all_members(grid, middle, ground, surf_axes, use_ground, r_dry, member,
                  t_in, lat_in, lon_in, alt_in, kinds, ascent, top, f_dur, f_until, k_descent,
                  nasa, sea_level, step, n_bisect, radius, bounds, global_lon, max_duration,
                  record, max_pts, traj, npts, final, status, above, below, codes):
-    for i in prange(t_in.shape[0]):
+    for i in range(t_in.shape[0]):
         codes[i] = _one_member(
             i, grid, middle, ground, surf_axes, use_ground, r_dry, member, t_in, lat_in,
             lon_in, alt_in, kinds, ascent, top, f_dur, f_until, k_descent, nasa, sea_level,
@@ -376,11 +375,10 @@ def _all_members(grid, middle, ground, surf_axes, use_ground, r_dry, member,
             npts, final, status, above, below)
 
 
-# Members are independent: one thread per block of members for large ensembles.
+# One thread: a parallel (prange) variant was measured and dropped, because its results
+# could differ from the serial kernel's in the last bit (different compiled code), and a
+# prediction must not depend on where it ran (e.g. in-process vs a Dask worker).
 _kernel_serial = njit(cache=True)(_all_members)
-_kernel_parallel = njit(cache=True, parallel=True)(_all_members)
-#: Ensembles at least this large use the parallel kernel.
-PARALLEL_MIN_MEMBERS = 64
 
 
 def _max_points(kinds: list[str], alt0, top, ascent, f_dur, f_until, t0, k_descent, step):
@@ -455,10 +453,7 @@ def solve_grid(
               else np.ascontiguousarray(atmosphere_member, dtype=np.int64))
     f64 = np.ascontiguousarray
     codes = np.zeros(n, dtype=np.int64)
-    # numba's default (workqueue) threading layer must not be entered from two threads at
-    # once, so worker threads (e.g. a Dask threaded scheduler) use the serial kernel.
-    parallel = n >= PARALLEL_MIN_MEMBERS and threading.current_thread() is threading.main_thread()
-    kernel = _kernel_parallel if parallel else _kernel_serial
+    kernel = _kernel_serial
     try:
         kernel(
             grid, middle, ground, surf_axes, use_ground, r_dry, member,

@@ -23,6 +23,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help text: units are written in square brackets, e.g. "[m s-1]", which Rich
+    # markup would swallow.
+    rich_markup_mode=None,
 )
 
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 __all__ = ["UserError", "user_errors"]
 
@@ -23,5 +24,5 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (UserError, ValueError, FileNotFoundError) as exc:
-        _stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
+        _stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc

@@ -52,7 +52,7 @@ def _prediction(path: Path | None) -> dict | None:
         ) from exc
 
 
-def _atmosphere(winds: list[str] | None):  # noqa: ANN202 (lazy import of weather)
+def _atmosphere(winds: list[str] | None):  # weather is imported lazily
     if not winds:
         return None
     import weather
@@ -109,7 +109,7 @@ def log(
         _run_log(**locals())
 
 
-def _run_log(**options) -> None:  # noqa: C901 (wiring only)
+def _run_log(**options) -> None:
     import signal
     import sys
     import threading
@@ -125,17 +125,21 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
     from flightlog.recorder import Recorder
     from flightlog.store import FlightStore
 
-    for name in ("max_frames", "duration"):
+    for name in ("max_frames", "duration", "burst_altitude", "descent_rate"):
         value = options[name]
-        if value is not None and value <= 0:
+        if value is not None and not value > 0:
             raise UserError(f"--{name.replace('_', '-')} must be positive, not {value}")
+    if not options["prediction_interval"] >= 0:
+        raise UserError(
+            f"--prediction-interval must be 0 or more seconds, not {options['prediction_interval']}"
+        )
     chase = parse_chase(options["chase"]) if options["chase"] else None
-    atmosphere = _atmosphere(options["winds"])
-    if atmosphere is not None and options["burst_altitude"] is None:
+    if options["winds"] and options["burst_altitude"] is None:
         raise UserError(
             "in-flight prediction needs the planned burst altitude: add "
             "--burst-altitude METRES (or leave out --winds)"
         )
+    atmosphere = _atmosphere(options["winds"])
     flight = options["flight"] or f"flight-{datetime.now(UTC):%Y-%m-%d}"
     bridge = Bridge(options["source"], options["protocol"], options["baud"])
     settings = {k: options[k] for k in ("protocol", "baud", "burst_altitude", "descent_rate")}
@@ -175,7 +179,7 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
             observers.append(predictor)
         live = not options["no_live"]
 
-        def on_commit(result, stats) -> None:  # noqa: ANN001
+        def on_commit(result, stats) -> None:
             if options["until_landed"] and any(
                 event.kind == "landing" for event in result.events_written
             ):
@@ -184,7 +188,7 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
             if line:
                 print(line, flush=True)
 
-        def on_write_error(error, stats) -> None:  # noqa: ANN001
+        def on_write_error(error, stats) -> None:
             err.print(
                 f"[bold red]WRITE ERROR[/] {error} (pending in memory: {stats.pending}, "
                 f"spilled: {stats.spilled}, lost: {stats.dropped}); retrying"
@@ -199,7 +203,7 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
         )
         view = LiveView(flight, recorder.stats, phases, predictor, chase)
 
-        def request_stop(signum, frame) -> None:  # noqa: ANN001
+        def request_stop(signum, frame) -> None:
             stop.set()
 
         signal.signal(signal.SIGINT, request_stop)
@@ -217,11 +221,14 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
                 stats = recorder.run(bridge.items(stop), stop, **run)
         else:
             stats = recorder.run(bridge.items(stop), stop, **run)
-        if predictor is not None:
-            tail = predictor.close(wait=True)  # at most one prediction still running
-            if tail:
-                store.record(tail)
-        store.set_status("landed" if phases.phase == "landed" else "stopped")
+        try:
+            if predictor is not None:
+                tail = predictor.close(wait=True)  # at most one prediction still running
+                if tail:
+                    store.record(tail)
+            store.set_status("landed" if phases.phase == "landed" else "stopped")
+        except StoreWriteError as exc:
+            err.print(f"[bold red]WRITE ERROR[/] at the end (flight status not updated): {exc}")
     finally:
         store.close()
     summary = (
@@ -234,7 +241,13 @@ def _run_log(**options) -> None:  # noqa: C901 (wiring only)
             f"{stats.dropped} lost"
         )
     err.print(summary)
-    if stats.pending or stats.dropped:
+    if stats.spilled:
+        err.print(
+            f"[bold red]{stats.spilled} items are not in the database[/]: replay them "
+            f'with strato log "file://{recorder.pending.spill_path}?speed=max" '
+            f"--flight {flight!r} once the disk is writable"
+        )
+    if stats.pending or stats.dropped or stats.spilled:
         sys.exit(1)
 
 
@@ -272,7 +285,7 @@ def flights(
             table.add_column(column)
         for r in rows:
 
-            def when(v):  # noqa: ANN001, ANN202
+            def when(v):
                 return "-" if v is None else v.strftime("%Y-%m-%d %H:%M:%SZ")
 
             table.add_row(

@@ -266,17 +266,17 @@ def register(app: typer.Typer) -> None:
     def burst(
         balloon: str = typer.Option(None, "--balloon", help="Balloon model, e.g. TA800, HW1000."),
         payload: float = typer.Option(
-            None, "--payload", help="Payload mass [kg] (with parachute and train)."
+            None, "--payload", help="Payload mass (kg) (with parachute and train)."
         ),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
         ascent_rate: float | None = typer.Option(
-            None, "--ascent-rate", help="Target ascent rate [m/s]."
+            None, "--ascent-rate", help="Target ascent rate (m/s)."
         ),
         neck_lift: float | None = typer.Option(
-            None, "--neck-lift", help="Measured neck lift [kg]."
+            None, "--neck-lift", help="Measured neck lift (kg)."
         ),
         launch_altitude: float = typer.Option(
-            0.0, "--launch-altitude", help="Launch altitude [m] (standard method)."
+            0.0, "--launch-altitude", help="Launch altitude (m) (standard method)."
         ),
         method: str = typer.Option(
             "standard", "--method", help="standard (USSA 1976) | cusf (CUSF burst-calc constants)."
@@ -326,27 +326,27 @@ def register(app: typer.Typer) -> None:
             help="ERA5 files (repeat); years of files give a climatology. "
             "Without it the built-in SYNTHETIC sample is used.",
         ),
-        lat: float = typer.Option(..., "--lat", help="Launch latitude [deg N]."),
-        lon: float = typer.Option(..., "--lon", help="Launch longitude [deg E]."),
+        lat: float = typer.Option(..., "--lat", help="Launch latitude (deg N)."),
+        lon: float = typer.Option(..., "--lon", help="Launch longitude (deg E)."),
         alt: float | None = typer.Option(
-            None, "--alt", help="Launch altitude [m]; default the ground."
+            None, "--alt", help="Launch altitude (m); default the ground."
         ),
         start: str = typer.Option(..., "--from", help="First launch, ISO 8601 UTC."),
         end: str = typer.Option(..., "--to", help="Last launch, ISO 8601 UTC."),
         every: float = typer.Option(6.0, "--every", help="Hours between launches."),
         ascent_rate: float = typer.Option(
-            5.0, "--ascent-rate", help="Ascent rate [m/s] (with --balloon: the target)."
+            5.0, "--ascent-rate", help="Ascent rate (m/s) (with --balloon: the target)."
         ),
         burst_altitude: float | None = typer.Option(
-            None, "--burst-altitude", help="Burst altitude [m] (default 30000)."
+            None, "--burst-altitude", help="Burst altitude (m) (default 30000)."
         ),
         descent_rate: float = typer.Option(
-            5.0, "--descent-rate", help="Sea-level descent rate [m/s]."
+            5.0, "--descent-rate", help="Sea-level descent rate (m/s)."
         ),
         balloon: str | None = typer.Option(None, "--balloon", help="Balloon model (TA800...)."),
-        payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
+        payload: float | None = typer.Option(None, "--payload", help="Payload mass (kg)."),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
-        neck_lift: float | None = typer.Option(None, "--neck-lift", help="Neck lift [kg]."),
+        neck_lift: float | None = typer.Option(None, "--neck-lift", help="Neck lift (kg)."),
         ensemble: int = typer.Option(
             1, "--ensemble", help="Members per launch (1 = deterministic)."
         ),
@@ -355,7 +355,7 @@ def register(app: typer.Typer) -> None:
             None, "--avoid", help="GeoJSON polygons to avoid."
         ),
         max_distance: float | None = typer.Option(
-            None, "--max-distance", help="Largest landing distance [km]."
+            None, "--max-distance", help="Largest landing distance (km)."
         ),
         climatology: bool = typer.Option(
             False,
@@ -546,7 +546,7 @@ def _print_plan(result, climatology: bool, synthetic: bool) -> None:
         "P(sea)",
         "P(zone)",
         "mean landing",
-        "distance [km]",
+        "distance (km)",
     ):
         table.add_column(col)
     for _, r in result.slots.head(15).iterrows():

@@ -223,19 +223,19 @@ def register(app: typer.Typer) -> None:
         balloon: str | None = typer.Option(
             None, "--balloon", help="Balloon model (TA800, HW1000...): ascent rate and burst "
             "altitude from the burst calculator (--ascent-rate is then the target)."),
-        payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
+        payload: float | None = typer.Option(None, "--payload", help="Payload mass (kg)."),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen (with --balloon)."),
         neck_lift: float | None = typer.Option(
-            None, "--neck-lift", help="Measured neck lift [kg] (with --balloon)."),
+            None, "--neck-lift", help="Measured neck lift (kg) (with --balloon)."),
         ensemble: int | None = typer.Option(
             None, "--ensemble", help="Fly N members drawn from stated uncertainties."),
         seed: int | None = typer.Option(None, "--seed", help="Ensemble random seed."),
         avoid: Path | None = typer.Option(  # noqa: B008
             None, "--avoid", help="GeoJSON polygons: probability of landing inside each."),
         recovery_lat: float | None = typer.Option(
-            None, "--recovery-lat", help="Recovery point latitude [deg N] (ensembles)."),
+            None, "--recovery-lat", help="Recovery point latitude (deg N) (ensembles)."),
         recovery_lon: float | None = typer.Option(
-            None, "--recovery-lon", help="Recovery point longitude [deg E] (ensembles)."),
+            None, "--recovery-lon", help="Recovery point longitude (deg E) (ensembles)."),
     ) -> None:
         """Predict a flight: trajectory, burst and landing (land or sea)."""
         with user_errors():

@@ -36,7 +36,6 @@ def test_run_of_frames_from_elsewhere_is_removed():
 
 def test_phases_of_a_synthetic_flight():
     profile, meta = synthetic_flight(burst_altitude=12000.0, step_s=2.0)
-    profile = pd.concat([profile.iloc[:1]] * 0 + [profile])  # unchanged, explicit
     flight = clean_flight(profile)
     assert flight.launch_index == 0
     assert flight.profile["altitude"].iloc[flight.burst_index] == 12000.0

@@ -178,3 +178,13 @@ def test_raob_csv_reports_its_tropopause(realdata):
     assert meta["reported_tropopause"] == [
         {"pressure_hpa": 95.4, "altitude_m": 16839.0, "temperature_c": -78.1}
     ]
+
+
+def test_ukhas_without_date_says_so():
+    good = "$$SYN,1,10:00:00,52.0,5.0,500.0"
+    text = f"{good}*{crc16_ccitt(good[2:]):04X}\n"
+    profile, meta = parse_ukhas_log(text)
+    assert meta["date_known"] is False
+    assert "no date" in meta["notes"][0]
+    assert profile["sentence_id"].iloc[0] == 1.0
+    assert profile["time"].iloc[0] == pd.Timestamp("1970-01-01T10:00:00Z")

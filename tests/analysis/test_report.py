@@ -94,6 +94,8 @@ def test_cli_errors_exit_2(tmp_path, capsys):
     good = tmp_path / "s.txt"
     good.write_text("x")
     assert main(["report", "--input", str(good), "--out", str(tmp_path), "--date", "18/3"]) == 2
+    assert main(["report", "--db", str(tmp_path / "x.sqlite"), "--out", str(tmp_path)]) == 2
+    assert "--flight" in capsys.readouterr().err
 
 
 def test_report_from_the_flight_log(tmp_path):

@@ -67,3 +67,16 @@ def test_prediction_file_round_trip_and_bad_file(tmp_path):
     bad.write_text("{}")
     with pytest.raises(ValueError, match="landing"):
         load_prediction(bad)
+
+
+def test_record_ending_in_the_air_is_flagged():
+    """The record stops at about 3 km while falling: the landing error is to the last fix,
+    and the summary says so."""
+    profile, _ = synthetic_flight(burst_altitude=10000.0, step_s=2.0)
+    prediction = _prediction_from(profile)
+    top = int(profile["altitude"].idxmax())
+    cut = top + int(np.argmax(profile["altitude"].to_numpy()[top:] < 3000.0))
+    flight = clean_flight(profile.iloc[: cut + 1])
+    summary, _ = verify(flight, prediction, {})
+    assert "ends in the air" in summary["landing_note"]
+    assert summary["landing_error_m"] > 1111.95  # the last fix is short of the landing

@@ -91,16 +91,23 @@ def test_disk_full_keeps_items_in_memory_retries_and_recovers(tmp_path):
     assert "write_recovered" in [e["kind"] for e in meta["events"]]
 
 
-def test_pending_overflow_spills_oldest_items_to_a_file(tmp_path):
+def test_pending_overflow_spills_oldest_items_as_raw_capture_lines(tmp_path):
     spill = tmp_path / "spill.jsonl"
     buffer = PendingBuffer(max_items=4, spill_path=spill)
     items = frames_for(range(1, 4))  # 6 items: chunk + frame each
     assert buffer.extend(items) == 2
     assert len(buffer) == 4 and buffer.spilled == 2 and buffer.dropped == 0
     records = [json.loads(line) for line in spill.read_text().splitlines()]
-    assert [r["type"] for r in records] == ["raw_chunk", "frame"]
+    # The chunk is written; its frame's bytes are in it, so the frame adds no line.
+    assert len(records) == 1
+    assert records[0]["format"] == "stratoflight-raw-capture-1"
     assert bytes.fromhex(records[0]["data_hex"]) == items[0].data
     assert buffer.items() == items[2:]
+    # A frame that came without a chunk is written with its own raw bytes.
+    lone = PendingBuffer(max_items=1, spill_path=tmp_path / "lone.jsonl")
+    lone.extend([items[1], items[3]])
+    record = json.loads((tmp_path / "lone.jsonl").read_text())
+    assert bytes.fromhex(record["data_hex"]) == items[1].raw
 
 
 def test_pending_overflow_without_spill_file_counts_dropped(tmp_path):
@@ -124,10 +131,12 @@ def test_read_only_store_spills_at_the_end_and_says_so(tmp_path):
     store.close()
     assert warnings and "read-only" in warnings[0]
     assert stats.pending == 0 and stats.dropped == 0
-    lines = spill.read_text().splitlines()
-    # Every item that never reached the database is in the spill file (20 frames + chunks).
-    frames = [json.loads(line) for line in lines if json.loads(line)["type"] == "frame"]
-    assert len(frames) == 20
+    records = [json.loads(line) for line in spill.read_text().splitlines()]
+    # Every chunk that never reached the database is in the spill file (20 frames' chunks).
+    assert len(records) == 20
+    assert b"".join(bytes.fromhex(r["data_hex"]) for r in records).count(b"$$TEST,") == 20
+    events = spill.with_name(spill.name + ".events.jsonl").read_text()
+    assert "recording_stopped" in events
     assert read_frames(db, "f1").empty
 
 
@@ -144,3 +153,23 @@ def test_link_events_are_recorded_as_flight_events(tmp_path):
     _, meta = read_flight(db, "f1")
     kinds = [e["kind"] for e in meta["events"]]
     assert {"link_opened", "link_lost", "link_restored"} <= set(kinds)
+
+
+def test_spill_file_replays_into_the_flight(tmp_path):
+    from firmware_bridge.bridge import Bridge
+
+    db = tmp_path / "log.sqlite"
+    spill = tmp_path / "unsaved.jsonl"
+    store = FlightStore(db, "f1")
+    store.connection.execute("PRAGMA query_only = ON")
+    Recorder(store, max_pending=4, spill_path=spill).run(
+        iter(frames_for(range(1, 11))), final_retry=0.2
+    )
+    store.connection.execute("PRAGMA query_only = OFF")
+    # Once writable again, the spill file replays through the bridge like a raw capture.
+    bridge = Bridge(f"file://{spill}?speed=max", "ukhas")
+    stop = threading.Event()
+    Recorder(store).run(bridge.items(stop), stop)
+    store.close()
+    data, _ = read_flight(db, "f1")
+    assert sorted(data["sentence_id"]) == list(range(1, 11))

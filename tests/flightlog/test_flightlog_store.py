@@ -248,3 +248,13 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     db.write_text("this is not SQLite\n" * 100)
     with pytest.raises(ValueError, match="not a Stratoflight flight log"):
         FlightStore(db, "f1")
+
+
+def test_extra_fields_come_back_numeric_when_they_are_numbers(tmp_path):
+    db = tmp_path / "log.sqlite"
+    with FlightStore(db, "f1") as store:
+        store.record([good_frame(1, extra_1=3, extra_2="abc"), good_frame(2, extra_1=4.5)])
+    data, _ = read_flight(db, "f1")
+    assert str(data["extra_1"].dtype) == "float64"
+    assert data["extra_1"].tolist() == [3.0, 4.5]
+    assert data["extra_2"].tolist() == ["abc", None]

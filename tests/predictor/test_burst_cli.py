@@ -19,8 +19,9 @@ def flat(text: str) -> str:
 def test_burst_json_matches_the_library():
     from predictor.burst import estimate_burst
 
-    r = runner.invoke(app, ["burst", "--balloon", "TA800", "--payload", "1.2", "--ascent-rate",
-                            "5", "--json"])
+    r = runner.invoke(
+        app, ["burst", "--balloon", "TA800", "--payload", "1.2", "--ascent-rate", "5", "--json"]
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
     e = estimate_burst("TA800", 1.2, ascent_rate=5.0)
@@ -29,8 +30,20 @@ def test_burst_json_matches_the_library():
 
 
 def test_burst_neck_lift_hydrogen_table():
-    r = runner.invoke(app, ["burst", "--balloon", "HW1000", "--payload", "1.5", "--gas",
-                            "hydrogen", "--neck-lift", "2.5"])
+    r = runner.invoke(
+        app,
+        [
+            "burst",
+            "--balloon",
+            "HW1000",
+            "--payload",
+            "1.5",
+            "--gas",
+            "hydrogen",
+            "--neck-lift",
+            "2.5",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "burst altitude" in flat(r.output) and "ascent rate" in flat(r.output)
 

@@ -19,14 +19,39 @@ def flat(text: str) -> str:
 
 def test_ensemble_json_png_kml(tmp_path):
     zones = tmp_path / "zones.geojson"
-    zones.write_text(json.dumps({"type": "Feature", "properties": {"name": "sea box"},
-                                 "geometry": {"type": "Polygon", "coordinates": [[
-                                     [4.5, 41.5], [6.0, 41.5], [6.0, 42.5], [4.5, 42.5],
-                                     [4.5, 41.5]]]}}))
+    zones.write_text(
+        json.dumps(
+            {
+                "type": "Feature",
+                "properties": {"name": "sea box"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[4.5, 41.5], [6.0, 41.5], [6.0, 42.5], [4.5, 42.5], [4.5, 41.5]]
+                    ],
+                },
+            }
+        )
+    )
     png, kml = tmp_path / "map.png", tmp_path / "members.kml"
-    args = ["predict", "--ensemble", "12", "--seed", "3", "--json", "--out", str(png),
-            "--out", str(kml), "--avoid", str(zones), "--recovery-lat", "42.0",
-            "--recovery-lon", "4.5"]
+    args = [
+        "predict",
+        "--ensemble",
+        "12",
+        "--seed",
+        "3",
+        "--json",
+        "--out",
+        str(png),
+        "--out",
+        str(kml),
+        "--avoid",
+        str(zones),
+        "--recovery-lat",
+        "42.0",
+        "--recovery-lon",
+        "4.5",
+    ]
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)["ensemble"]
@@ -40,9 +65,23 @@ def test_ensemble_json_png_kml(tmp_path):
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     assert len(root.findall(".//k:Placemark", ns)) >= 12
     # same seed, same result
-    again = runner.invoke(app, ["predict", "--ensemble", "12", "--seed", "3", "--json",
-                                "--avoid", str(zones), "--recovery-lat", "42.0",
-                                "--recovery-lon", "4.5"])
+    again = runner.invoke(
+        app,
+        [
+            "predict",
+            "--ensemble",
+            "12",
+            "--seed",
+            "3",
+            "--json",
+            "--avoid",
+            str(zones),
+            "--recovery-lat",
+            "42.0",
+            "--recovery-lon",
+            "4.5",
+        ],
+    )
     doc2 = json.loads(again.stdout)["ensemble"]
     assert doc2["members"] == doc["members"]
 
@@ -61,8 +100,9 @@ def test_balloon_replaces_rates():
 def test_ensemble_bad_options():
     r = runner.invoke(app, ["predict", "--ensemble", "1"])
     assert r.exit_code == 2 and "at least 2" in flat(r.output)
-    r = runner.invoke(app, ["predict", "--balloon", "TA800", "--payload", "1.2",
-                            "--burst-altitude", "30000"])
+    r = runner.invoke(
+        app, ["predict", "--balloon", "TA800", "--payload", "1.2", "--burst-altitude", "30000"]
+    )
     assert r.exit_code == 2 and "not both" in flat(r.output)
     r = runner.invoke(app, ["predict", "--ensemble", "5", "--out", "x.gpx"])
     assert r.exit_code == 2 and ".png" in flat(r.output)

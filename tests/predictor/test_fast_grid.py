@@ -63,7 +63,7 @@ def test_compiled_equals_generic(sample, kwargs):
 def test_compiled_ensemble_with_stops(sample):
     """An ensemble with mixed parameters, one member leaving the area, no recording."""
     rng = np.random.default_rng(7)
-    n = 80  # above PARALLEL_MIN_MEMBERS: the parallel kernel
+    n = 80
     lat = rng.uniform(39.0, 45.0, n)
     lon = rng.uniform(-3.0, 11.0, n)
     lon[0], lat[0] = 11.95, 45.9  # near the north-east corner: leaves the data

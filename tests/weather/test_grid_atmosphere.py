@@ -382,8 +382,11 @@ def test_gaps_between_data_times_are_not_interpolated_across():
     assert float(u) == pytest.approx(expected_u(10.0, 40.5, -8.5, 0), rel=F32)
 
 
-def test_large_batches_come_back_in_the_callers_order(atmosphere):
-    """Batches over several time steps are visited grouped by grid cell, then put back."""
+def test_large_batches_come_back_in_the_callers_order(atmosphere, monkeypatch):
+    """Batches over much grid are visited grouped by grid cell, then put back in order."""
+    import weather.grid_atmosphere as module
+
+    monkeypatch.setattr(module, "_CACHE_BYTES", 0)  # this small grid: force the grouping
     rng = np.random.default_rng(7)
     n = 60_000  # above the grouping threshold
     hours = rng.uniform(0.0, 2.0, n)

@@ -28,13 +28,23 @@ def _atmosphere():
         from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE, open_sample_atmosphere
 
         atm = open_sample_atmosphere()
-        return atm, SAMPLE_LAUNCH_SITE.latitude, SAMPLE_LAUNCH_SITE.longitude, (
-            datetime(2025, 6, 21, 6, tzinfo=UTC)), "SYNTHETIC sample atmosphere (GridAtmosphere)"
+        return (
+            atm,
+            SAMPLE_LAUNCH_SITE.latitude,
+            SAMPLE_LAUNCH_SITE.longitude,
+            (datetime(2025, 6, 21, 6, tzinfo=UTC)),
+            "SYNTHETIC sample atmosphere (GridAtmosphere)",
+        )
     except ImportError:  # the sample is not there: an analytic field
         from weather.analytic_atmosphere import AnalyticAtmosphere, linear_shear_wind
 
-        return (AnalyticAtmosphere(linear_shear_wind(5.0, 0.001)), 42.0, 4.0,
-                datetime(2025, 6, 21, 6, tzinfo=UTC), "analytic shear wind (SYNTHETIC)")
+        return (
+            AnalyticAtmosphere(linear_shear_wind(5.0, 0.001)),
+            42.0,
+            4.0,
+            datetime(2025, 6, 21, 6, tzinfo=UTC),
+            "analytic shear wind (SYNTHETIC)",
+        )
 
 
 def _median_time(fn, repeat: int) -> tuple[float, float]:
@@ -50,8 +60,10 @@ def _median_time(fn, repeat: int) -> tuple[float, float]:
 
 def _line(label: str, wall: float, cpu: float, goal: float, unit: str = "ms") -> str:
     scale = 1e3 if unit == "ms" else 1.0
-    return (f"  {label:<34} wall {wall * scale:8.3f} {unit}  cpu {cpu * scale:8.3f} {unit}"
-            f"  goal {goal * scale:.1f} {unit}  ratio wall/goal {wall / goal:5.2f}")
+    return (
+        f"  {label:<34} wall {wall * scale:8.3f} {unit}  cpu {cpu * scale:8.3f} {unit}"
+        f"  goal {goal * scale:.1f} {unit}  ratio wall/goal {wall / goal:5.2f}"
+    )
 
 
 def main() -> None:
@@ -72,13 +84,19 @@ def main() -> None:
     r = predict(atm, when, lat, lon, **kw)
     steps = sum(int(s.n_points[0]) - 1 for s in r.stages)
 
-    print(f"predictor benchmark on the {label}; load average {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} CPUs (wall times grow with load; CPU time is the cost)")
-    print(f"  standard flight 5 m/s to 30 km, 5 m/s descent, 60 s step: {steps} RK4 steps; "
-          f"solver {r.settings['solver']}")
+    print(
+        f"predictor benchmark on the {label}; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs (wall times grow with load; CPU time is the cost)"
+    )
+    print(
+        f"  standard flight 5 m/s to 30 km, 5 m/s descent, 60 s step: {steps} RK4 steps; "
+        f"solver {r.settings['solver']}"
+    )
     w, c = _median_time(lambda: predict(atm, when, lat, lon, **kw), 30)
-    print(_line("single prediction", w, c, GOAL_SINGLE_S)
-          + f"  (Tawhiri ~{TAWHIRI_SINGLE_S * 1e3:.1f} ms: ratio {w / TAWHIRI_SINGLE_S:.1f})")
+    print(
+        _line("single prediction", w, c, GOAL_SINGLE_S)
+        + f"  (Tawhiri ~{TAWHIRI_SINGLE_S * 1e3:.1f} ms: ratio {w / TAWHIRI_SINGLE_S:.1f})"
+    )
     w, c = _median_time(lambda: predict(atm, when, lat, lon, compiled=False, **kw), 5)
     print(_line("single prediction, generic solver", w, c, GOAL_SINGLE_S))
     w, c = _median_time(lambda: predict(atm, when, lats, lons, **ens_kw), 3)

@@ -38,67 +38,24 @@ _ERR_NAN = 6
 _ERR_OVERFLOW = 7
 
 
-#: Leading ``sample_grid`` parameters and the GridAtmosphere attribute holding each.
-_GRID_ATTRIBUTES = {"alt_grid": "_alt_grid", "field_grid": "_field_grid", "flat": "_flat",
-                    "shape": "_shape", "times": "_times", "grid": "_axes", "lnp": "_lnp"}
-#: Optional ``sample_grid`` parameters between the query and ``want_thermo``, with the value
-#: that means "default" (``order``: empty = points in their given order).
-_MIDDLE_DEFAULTS = {"order": lambda: np.empty(0, dtype=np.int64)}
-
-
-def _kernel_inputs(atmosphere: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
-    """Return the ``sample_grid`` arguments around the query: (leading grid arrays, middle).
-
-    Reads the kernel's parameter names, so small signature changes in
-    weather/interpolation_kernels.py are followed; uses ``atmosphere.kernel_inputs()`` for
-    the grid arrays when the grid offers it. Anything unknown turns the fast path off (the
-    generic solver runs: same results, slower).
-    """
-    import inspect
-
-    params = list(inspect.signature(getattr(sample_grid, "py_func", sample_grid)).parameters)
-    try:
-        q0 = params.index("q_time")
-        qm = params.index("q_member")
-        th = params.index("want_thermo")
-    except ValueError:
-        return None
-    if params[q0:qm + 1] != ["q_time", "q_lat", "q_lon", "q_alt", "q_member"]:
-        return None
-    middle_names = params[qm + 1:th]
-    if any(name not in _MIDDLE_DEFAULTS for name in middle_names):
-        return None
-    middle = tuple(_MIDDLE_DEFAULTS[name]() for name in middle_names)
-    public = getattr(atmosphere, "kernel_inputs", None)
-    if callable(public):
-        return tuple(public()), middle
-    leading = []
-    for name in params[:q0]:
-        attr = _GRID_ATTRIBUTES.get(name)
-        if attr is None or not hasattr(atmosphere, attr):
-            return None
-        leading.append(getattr(atmosphere, attr))
-    return tuple(leading), middle
-
-
 def grid_arrays(atmosphere: Atmosphere) -> tuple[Any, ...] | None:
-    """Return the interpolation arrays of a plain GridAtmosphere, or None otherwise.
+    """Return the compiled kernel's view of a plain GridAtmosphere, or None otherwise.
 
-    Returns ``(grid_args, middle_args, ground, surface_axes, use_ground, r_dry)``.
+    Returns ``(grid, surface, use_ground, r_dry)``: the leading ``sample_grid`` arrays
+    (:meth:`GridAtmosphere.kernel_inputs`), ``(ground elevation [m], surface axes)``
+    (:meth:`GridAtmosphere.surface_kernel_inputs`; a dummy grid when there is no
+    orography), whether there is orography, and the gas constant of dry air
+    [J kg-1 K-1]. Only the public methods are used.
     """
     try:
         from weather.grid_atmosphere import R_DRY_AIR, GridAtmosphere
     except ImportError:
         return None
-    if type(atmosphere) is not GridAtmosphere:
+    if type(atmosphere) is not GridAtmosphere:  # subclasses may answer differently
         return None
-    inputs = _kernel_inputs(atmosphere)
-    ground = getattr(atmosphere, "_ground", None)
-    axes = getattr(atmosphere, "_surface_axes", None)
-    if inputs is None or axes is None:
-        return None
-    return (inputs[0], inputs[1], np.zeros((2, 2)) if ground is None else ground, axes,
-            ground is not None, float(R_DRY_AIR))
+    ground, axes = atmosphere.surface_kernel_inputs()
+    surface = (np.zeros((2, 2)) if ground is None else ground, axes)
+    return tuple(atmosphere.kernel_inputs()), surface, ground is not None, float(R_DRY_AIR)
 
 
 @njit(cache=True)
@@ -127,28 +84,139 @@ def _wrap(lon):
 def _hermite(theta, y0, f0, y1, f1, h):
     t2 = theta * theta
     t3 = t2 * theta
-    return ((2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + theta) * h * f0
-            + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * h * f1)
+    return (
+        (2 * t3 - 3 * t2 + 1) * y0
+        + (t3 - 2 * t2 + theta) * h * f0
+        + (-2 * t3 + 3 * t2) * y1
+        + (t3 - t2) * h * f1
+    )
+
+
+#: Columns of the per-member flight parameter array passed to the kernel.
+_ASCENT, _TOP, _FLOAT_DURATION, _FLOAT_UNTIL, _K_DESCENT = 0, 1, 2, 3, 4
+#: Entries of the kernel's settings tuple (see :func:`solve_grid`).
+(_NASA, _SEA_LEVEL, _USE_GROUND, _R_DRY, _STEP, _N_BISECT, _RADIUS, _GLOBAL_LON,
+ _MAX_DURATION, _RECORD, _MAX_PTS) = range(11)  # fmt: skip
 
 
 @njit(cache=True)
-def _one_member(i, grid, middle, ground, surf_axes, use_ground, r_dry, member,
-                t_in, lat_in, lon_in, alt_in, kinds, ascent, top, f_dur, f_until, k_descent,
-                nasa, sea_level, step, n_bisect, radius, bounds, global_lon, max_duration,
-                record, max_pts, traj, npts, final, status, above, below):
-    t_lo, t_hi, lat_lo, lat_hi, lon_lo, lon_hi = (
-        bounds[0], bounds[1], bounds[2], bounds[3], bounds[4], bounds[5])
-    clamp_lon = (not global_lon) and lon_lo <= lon_hi
-    qt = np.empty(1)
-    qla = np.empty(1)
-    qlo = np.empty(1)
-    qal = np.empty(1)
-    qm = np.zeros(1, dtype=np.int64)
-    ou = np.empty(1)
-    ov = np.empty(1)
-    ot = np.empty(1)
-    op = np.empty(1)
-    of = np.empty(1, dtype=np.int8)
+def _scratch(member):
+    """Make one-point query buffers for ``sample_grid``.
+
+    ``(qt, qlat, qlon, qalt, qmember, order, u, v, t, p, flag)``.
+    """
+    qm = np.empty(1, dtype=np.int64)
+    qm[0] = member
+    return (
+        np.empty(1),
+        np.empty(1),
+        np.empty(1),
+        np.empty(1),
+        qm,
+        np.empty(0, dtype=np.int64),
+        np.empty(1),
+        np.empty(1),
+        np.empty(1),
+        np.empty(1),
+        np.empty(1, dtype=np.int8),
+    )
+
+
+@njit(cache=True)
+def _rates(kind, i, t, y, k, grid, bounds, flight, cfg, scratch):
+    """Right-hand side d(lat, lon, alt)/dt [deg s-1, deg s-1, m s-1] at (t, y) into ``k``.
+
+    Returns the atmosphere's level flag of the point (0 inside, 1 above the top level,
+    2 below the lowest), or -1 for missing data (NaN wind or density).
+    """
+    qt, qla, qlo, qal, qm, order, ou, ov, ot, op, of = scratch
+    nasa = cfg[_NASA]
+    # the solver itself stops members leaving the data; the query is clamped so that the
+    # last step's stages (which may poke out) are answered at the edge, as the generic
+    # solver does
+    qt[0] = min(max(t, bounds[0]), bounds[1])
+    qla[0] = min(max(y[0], bounds[2]), bounds[3])
+    lq = _wrap(y[1])
+    if (not cfg[_GLOBAL_LON]) and bounds[4] <= bounds[5]:
+        lq = min(max(lq, bounds[4]), bounds[5])
+    qlo[0] = lq
+    qal[0] = y[2]
+    thermo = kind == 2 and not nasa
+    st = sample_grid(*grid, qt, qla, qlo, qal, qm, order, thermo, ou, ov, ot, op, of)
+    if st >= 0 or not (math.isfinite(ou[0]) and math.isfinite(ov[0])):
+        return -1
+    r = cfg[_RADIUS] + y[2]
+    coslat = max(math.cos(math.radians(y[0])), 1e-9)
+    k[0] = _DEG * ov[0] / r
+    k[1] = _DEG * ou[0] / (r * coslat)
+    if kind == 0:
+        k[2] = flight[i, _ASCENT]
+    elif kind == 1:
+        k[2] = 0.0
+    else:
+        rho = _nasa_density(y[2]) if nasa else op[0] / (cfg[_R_DRY] * ot[0])
+        if not (math.isfinite(rho) and rho > 0.0):
+            return -1
+        k[2] = -flight[i, _K_DESCENT] / math.sqrt(rho)
+    return int(of[0])
+
+
+@njit(cache=True)
+def _stage_over(kind, i, t, t_start, y, flight, surface, cfg, scratch):
+    """Tell whether the stage is over at (t, y): top reached, float over, or ground reached."""
+    if kind == 0:
+        return y[2] >= flight[i, _TOP]
+    if kind == 1:
+        return (t - t_start >= flight[i, _FLOAT_DURATION]) or (t >= flight[i, _FLOAT_UNTIL])
+    g = 0.0
+    if cfg[_USE_GROUND] and not cfg[_SEA_LEVEL]:
+        qla, qlo, out = scratch[1], scratch[2], scratch[8]
+        qla[0] = y[0]
+        qlo[0] = y[1]
+        bilinear_surface(surface[0], surface[1], qla, qlo, out)
+        g = out[0]
+    return y[2] <= g
+
+
+@njit(cache=True)
+def _advance(y, h, k, out):
+    for j in range(3):
+        out[j] = y[j] + h * k[j]
+
+
+@njit(cache=True)
+def _put(traj, i, s, c, t, y):
+    traj[i, s, c, 0] = t
+    traj[i, s, c, 1] = y[0]
+    traj[i, s, c, 2] = y[1]
+    traj[i, s, c, 3] = y[2]
+
+
+@njit(cache=True)
+def _left_data(t1, y1, bounds, global_lon):
+    """0 inside the data, 1 outside the area, 2 outside the time range."""
+    lat_lo, lat_hi, lon_lo, lon_hi = bounds[2], bounds[3], bounds[4], bounds[5]
+    area_out = y1[0] < lat_lo or y1[0] > lat_hi
+    if not global_lon:
+        lw = y1[1]
+        if lon_lo <= lon_hi:
+            area_out = area_out or lw < lon_lo or lw > lon_hi
+        else:
+            area_out = area_out or (lw < lon_lo and lw > lon_hi)
+    if area_out:
+        return 1
+    if t1 < bounds[0] or t1 > bounds[1]:
+        return 2
+    return 0
+
+
+@njit(cache=True)
+def _one_member(i, grid, surface, member, start, kinds, flight, bounds, cfg, out):
+    """Fly member ``i`` through every stage; 0, or an error code (generic solver then)."""
+    traj, npts, final, status, above, below = out
+    h = cfg[_STEP]
+    record = cfg[_RECORD]
+    scratch = _scratch(member[i])
     y = np.empty(3)
     ya = np.empty(3)
     k1 = np.empty(3)
@@ -158,151 +226,48 @@ def _one_member(i, grid, middle, ground, surf_axes, use_ground, r_dry, member,
     ke = np.empty(3)
     y1 = np.empty(3)
     ym = np.empty(3)
-    n_stage = kinds.shape[0]
 
-    t = t_in[i]
-    y[0] = lat_in[i]
-    y[1] = lon_in[i]
-    y[2] = alt_in[i]
-    qm[0] = member[i]
+    t = start[i, 0]
+    for j in range(3):
+        y[j] = start[i, j + 1]
     status[i] = 0
-    for s in range(n_stage):
+    for s in range(kinds.shape[0]):
         kind = kinds[s]
-        thermo = kind == 2 and not nasa
         t_start = t
-        traj[i, s, 0, 0] = t
-        traj[i, s, 0, 1] = y[0]
-        traj[i, s, 0, 2] = y[1]
-        traj[i, s, 0, 3] = y[2]
+        _put(traj, i, s, 0, t, y)
         c = 1
-        # ---- terminator at the start (e.g. a float of zero duration)
-        if kind == 0:
-            done = y[2] >= top[i]
-        elif kind == 1:
-            done = (t - t_start >= f_dur[i]) or (t >= f_until[i])
-        else:
-            g = 0.0
-            if use_ground and not sea_level:
-                qla[0] = y[0]
-                qlo[0] = y[1]
-                bilinear_surface(ground, surf_axes, qla, qlo, ot)
-                g = ot[0]
-            done = y[2] <= g
+        done = _stage_over(kind, i, t, t_start, y, flight, surface, cfg, scratch)
         while not done:
-            h = step
-            flag0 = 0
-            # ---- four evaluations of the right-hand side
-            for e in range(4):
-                if e == 0:
-                    te = t
-                    for j in range(3):
-                        ya[j] = y[j]
-                elif e == 1:
-                    te = t + 0.5 * h
-                    for j in range(3):
-                        ya[j] = y[j] + (0.5 * h) * k1[j]
-                elif e == 2:
-                    te = t + 0.5 * h
-                    for j in range(3):
-                        ya[j] = y[j] + (0.5 * h) * k2[j]
-                elif e == 3:
-                    te = t + h
-                    for j in range(3):
-                        ya[j] = y[j] + h * k3[j]
-                qt[0] = min(max(te, t_lo), t_hi)
-                qla[0] = min(max(ya[0], lat_lo), lat_hi)
-                lq = _wrap(ya[1])
-                if clamp_lon:
-                    lq = min(max(lq, lon_lo), lon_hi)
-                qlo[0] = lq
-                qal[0] = ya[2]
-                st = sample_grid(*grid, qt, qla, qlo, qal, qm, *middle,
-                                 thermo, ou, ov, ot, op, of)
-                if st >= 0 or not (math.isfinite(ou[0]) and math.isfinite(ov[0])):
-                    return _ERR_NAN
-                r = radius + ya[2]
-                coslat = max(math.cos(math.radians(ya[0])), 1e-9)
-                dlat = _DEG * ov[0] / r
-                dlon = _DEG * ou[0] / (r * coslat)
-                if kind == 0:
-                    dalt = ascent[i]
-                elif kind == 1:
-                    dalt = 0.0
-                else:
-                    if nasa:
-                        rho = _nasa_density(ya[2])
-                    else:
-                        rho = op[0] / (r_dry * ot[0])
-                    if not (math.isfinite(rho) and rho > 0.0):
-                        return _ERR_NAN
-                    dalt = -k_descent[i] / math.sqrt(rho)
-                kk = k1 if e == 0 else (k2 if e == 1 else (k3 if e == 2 else k4))
-                kk[0] = dlat
-                kk[1] = dlon
-                kk[2] = dalt
-                if e == 0:
-                    flag0 = of[0]
+            # ---- one RK4 step
+            flag0 = _rates(kind, i, t, y, k1, grid, bounds, flight, cfg, scratch)
+            if flag0 < 0:
+                return _ERR_NAN
+            _advance(y, 0.5 * h, k1, ya)
+            if _rates(kind, i, t + 0.5 * h, ya, k2, grid, bounds, flight, cfg, scratch) < 0:
+                return _ERR_NAN
+            _advance(y, 0.5 * h, k2, ya)
+            if _rates(kind, i, t + 0.5 * h, ya, k3, grid, bounds, flight, cfg, scratch) < 0:
+                return _ERR_NAN
+            _advance(y, h, k3, ya)
+            if _rates(kind, i, t + h, ya, k4, grid, bounds, flight, cfg, scratch) < 0:
+                return _ERR_NAN
             for j in range(3):
                 y1[j] = y[j] + (h / 6.0) * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
             t1 = t + h
-            # ---- terminator at the step's end
-            if kind == 0:
-                fired = y1[2] >= top[i]
-            elif kind == 1:
-                fired = (t1 - t_start >= f_dur[i]) or (t1 >= f_until[i])
-            else:
-                g = 0.0
-                if use_ground and not sea_level:
-                    qla[0] = y1[0]
-                    qlo[0] = y1[1]
-                    bilinear_surface(ground, surf_axes, qla, qlo, ot)
-                    g = ot[0]
-                fired = y1[2] <= g
+            fired = _stage_over(kind, i, t1, t_start, y1, flight, surface, cfg, scratch)
             dt_used = h
             if fired:
-                # derivative at the step's end for the Hermite interpolant
-                qt[0] = min(max(t1, t_lo), t_hi)
-                qla[0] = min(max(y1[0], lat_lo), lat_hi)
-                lq = _wrap(y1[1])
-                if clamp_lon:
-                    lq = min(max(lq, lon_lo), lon_hi)
-                qlo[0] = lq
-                qal[0] = y1[2]
-                st = sample_grid(*grid, qt, qla, qlo, qal, qm, *middle,
-                                 thermo, ou, ov, ot, op, of)
-                if st >= 0 or not (math.isfinite(ou[0]) and math.isfinite(ov[0])):
+                # bisect on the cubic Hermite interpolant of the step (end derivative ke)
+                if _rates(kind, i, t1, y1, ke, grid, bounds, flight, cfg, scratch) < 0:
                     return _ERR_NAN
-                r = radius + y1[2]
-                coslat = max(math.cos(math.radians(y1[0])), 1e-9)
-                ke[0] = _DEG * ov[0] / r
-                ke[1] = _DEG * ou[0] / (r * coslat)
-                if kind == 0:
-                    ke[2] = ascent[i]
-                elif kind == 1:
-                    ke[2] = 0.0
-                else:
-                    rho = _nasa_density(y1[2]) if nasa else op[0] / (r_dry * ot[0])
-                    ke[2] = -k_descent[i] / math.sqrt(rho)
                 lo = 0.0
                 hi = 1.0
-                for _b in range(n_bisect):
+                for _b in range(cfg[_N_BISECT]):
                     mid = 0.5 * (lo + hi)
                     for j in range(3):
                         ym[j] = _hermite(mid, y[j], k1[j], y1[j], ke[j], h)
                     tm = t + mid * h
-                    if kind == 0:
-                        hit = ym[2] >= top[i]
-                    elif kind == 1:
-                        hit = (tm - t_start >= f_dur[i]) or (tm >= f_until[i])
-                    else:
-                        g = 0.0
-                        if use_ground and not sea_level:
-                            qla[0] = ym[0]
-                            qlo[0] = ym[1]
-                            bilinear_surface(ground, surf_axes, qla, qlo, ot)
-                            g = ot[0]
-                        hit = ym[2] <= g
-                    if hit:
+                    if _stage_over(kind, i, tm, t_start, ym, flight, surface, cfg, scratch):
                         hi = mid
                     else:
                         lo = mid
@@ -316,73 +281,47 @@ def _one_member(i, grid, middle, ground, surf_axes, use_ground, r_dry, member,
                 below[i] += dt_used
             y1[1] = _wrap(y1[1])
             if not fired:
-                time_out = t1 < t_lo or t1 > t_hi
-                lw = y1[1]
-                area_out = y1[0] < lat_lo or y1[0] > lat_hi
-                if not global_lon:
-                    if lon_lo <= lon_hi:
-                        area_out = area_out or lw < lon_lo or lw > lon_hi
-                    else:
-                        area_out = area_out or (lw < lon_lo and lw > lon_hi)
-                too_long = (t1 - t_in[i]) > max_duration
-                if area_out:
-                    status[i] = 1
-                elif time_out:
-                    status[i] = 2
-                elif too_long:
-                    status[i] = 3
-                if status[i] != 0:
+                out_code = _left_data(t1, y1, bounds, cfg[_GLOBAL_LON])
+                if out_code == 0 and (t1 - start[i, 0]) > cfg[_MAX_DURATION]:
+                    out_code = 3
+                if out_code != 0:
+                    status[i] = out_code
                     if not record and t != t_start:
-                        traj[i, s, 1, 0] = t
-                        traj[i, s, 1, 1] = y[0]
-                        traj[i, s, 1, 2] = y[1]
-                        traj[i, s, 1, 3] = y[2]
+                        _put(traj, i, s, 1, t, y)
                         c = 2
                     break
             t = t1
             for j in range(3):
                 y[j] = y1[j]
             if record or fired:
-                if c >= max_pts:
+                if c >= cfg[_MAX_PTS]:
                     return _ERR_OVERFLOW
-                traj[i, s, c, 0] = t
-                traj[i, s, c, 1] = y[0]
-                traj[i, s, c, 2] = y[1]
-                traj[i, s, c, 3] = y[2]
+                _put(traj, i, s, c, t, y)
                 c += 1
             done = fired
         npts[i, s] = c
         if status[i] != 0:
-            for s2 in range(s + 1, n_stage):
+            for s2 in range(s + 1, kinds.shape[0]):
                 npts[i, s2] = 0
             break
     final[i, 0] = t
-    final[i, 1] = y[0]
-    final[i, 2] = y[1]
-    final[i, 3] = y[2]
+    for j in range(3):
+        final[i, j + 1] = y[j]
     return 0
-
-
-def _all_members(grid, middle, ground, surf_axes, use_ground, r_dry, member,
-                 t_in, lat_in, lon_in, alt_in, kinds, ascent, top, f_dur, f_until, k_descent,
-                 nasa, sea_level, step, n_bisect, radius, bounds, global_lon, max_duration,
-                 record, max_pts, traj, npts, final, status, above, below, codes):
-    for i in range(t_in.shape[0]):
-        codes[i] = _one_member(
-            i, grid, middle, ground, surf_axes, use_ground, r_dry, member, t_in, lat_in,
-            lon_in, alt_in, kinds, ascent, top, f_dur, f_until, k_descent, nasa, sea_level,
-            step, n_bisect, radius, bounds, global_lon, max_duration, record, max_pts, traj,
-            npts, final, status, above, below)
 
 
 # One thread: a parallel (prange) variant was measured and dropped, because its results
 # could differ from the serial kernel's in the last bit (different compiled code), and a
 # prediction must not depend on where it ran (e.g. in-process vs a Dask worker).
-_kernel_serial = njit(cache=True)(_all_members)
+@njit(cache=True)
+def _all_members(grid, surface, member, start, kinds, flight, bounds, cfg, out, codes):
+    for i in range(start.shape[0]):
+        codes[i] = _one_member(i, grid, surface, member, start, kinds, flight, bounds, cfg, out)
 
 
-def _max_points(kinds: list[str], alt0, top, ascent, f_dur, f_until, t0, k_descent, step):
+def _max_points(kinds: list[str], alt0, flight, t0, step):
     """Upper bound of points per stage (buffer size); overflow falls back to generic."""
+    ascent, top, f_dur, f_until, k_descent = flight.T
     n = 3
     for kind in kinds:
         if kind == "ascent":
@@ -432,39 +371,54 @@ def solve_grid(
     arrays = grid_arrays(atmosphere)
     if arrays is None:
         return None
-    grid, middle, ground, surf_axes, use_ground, r_dry = arrays
+    grid, surface, use_ground, r_dry = arrays
     n = time.shape[0]
     b = atmosphere.bounds
-    bounds = np.array([to_epoch_seconds(b.time_start), to_epoch_seconds(b.time_end),
-                       b.lat_min, b.lat_max, b.lon_min, b.lon_max])
-    global_lon = (b.lon_max - b.lon_min) >= 359.999
+    bounds = np.array(
+        [to_epoch_seconds(b.time_start), to_epoch_seconds(b.time_end)]
+        + [b.lat_min, b.lat_max, b.lon_min, b.lon_max]
+    )
     n_bisect = max(1, math.ceil(math.log2(step / event_tolerance)))
     kind_codes = np.array([STAGE_KINDS[k] for k in kinds], dtype=np.int64)
-    max_pts = 2 if not record_trajectory else _max_points(
-        kinds, altitude, top_altitude, ascent_rate, float_duration, float_until, time,
-        descent_constant, step)
+    flight = np.ascontiguousarray(
+        np.stack(
+            [ascent_rate, top_altitude, float_duration, float_until, descent_constant], axis=1
+        ),
+        dtype=np.float64,
+    )
+    max_pts = 2
+    if record_trajectory:
+        max_pts = _max_points(kinds, altitude, flight, time, step)
+    cfg = (
+        bool(nasa_density),
+        bool(sea_level),
+        bool(use_ground),
+        float(r_dry),
+        float(step),
+        int(n_bisect),
+        float(earth_radius),
+        bool((b.lon_max - b.lon_min) >= 359.999),
+        float(max_flight_duration),
+        bool(record_trajectory),
+        int(max_pts),
+    )
+    start = np.stack([time, latitude, wrap_longitude(longitude), altitude], axis=1)
+    start = np.ascontiguousarray(start, dtype=np.float64)
     traj = np.full((n, len(kinds), max_pts, 4), np.nan)
     npts = np.zeros((n, len(kinds)), dtype=np.int64)
     final = np.empty((n, 4))
     status = np.zeros(n, dtype=np.int8)
     above = np.zeros(n)
     below = np.zeros(n)
-    member = (np.zeros(n, dtype=np.int64) if atmosphere_member is None
-              else np.ascontiguousarray(atmosphere_member, dtype=np.int64))
-    f64 = np.ascontiguousarray
+    member = (
+        np.zeros(n, dtype=np.int64)
+        if atmosphere_member is None
+        else np.ascontiguousarray(atmosphere_member, dtype=np.int64)
+    )
     codes = np.zeros(n, dtype=np.int64)
-    kernel = _kernel_serial
+    out = (traj, npts, final, status, above, below)
     try:
-        kernel(
-            grid, middle, ground, surf_axes, use_ground, r_dry, member,
-            f64(time, dtype=np.float64), f64(latitude, dtype=np.float64),
-            f64(wrap_longitude(longitude)), f64(altitude, dtype=np.float64), kind_codes,
-            f64(ascent_rate, dtype=np.float64), f64(top_altitude, dtype=np.float64),
-            f64(float_duration, dtype=np.float64), f64(float_until, dtype=np.float64),
-            f64(descent_constant, dtype=np.float64), nasa_density, sea_level, float(step),
-            n_bisect, float(earth_radius), bounds, global_lon, float(max_flight_duration),
-            bool(record_trajectory), max_pts, traj, npts, final, status, above, below, codes,
-        )
+        _all_members(grid, surface, member, start, kind_codes, flight, bounds, cfg, out, codes)
     except NumbaTypingError:  # the grid kernel's signature changed: generic solver
         return None
     if codes.any():  # NaN in the data or a full buffer: the generic solver reports it
@@ -473,9 +427,16 @@ def solve_grid(
     for s, kind in enumerate(kinds):
         width = int(npts[:, s].max()) if n else 0
         block = traj[:, s, :width]
-        stages.append(StageTrajectory(kind, block[..., 0].copy(), block[..., 1].copy(),
-                                      block[..., 2].copy(), block[..., 3].copy(),
-                                      npts[:, s].astype(np.intp)))
+        stages.append(
+            StageTrajectory(
+                kind,
+                block[..., 0].copy(),
+                block[..., 1].copy(),
+                block[..., 2].copy(),
+                block[..., 3].copy(),
+                npts[:, s].astype(np.intp),
+            )
+        )
     return SolveOutput(
         stages=stages,
         time=final[:, 0].copy(),

@@ -11,7 +11,10 @@ __all__ = ["great_circle_distance", "initial_bearing"]
 
 
 def great_circle_distance(
-    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike,
+    lat1: npt.ArrayLike,
+    lon1: npt.ArrayLike,
+    lat2: npt.ArrayLike,
+    lon2: npt.ArrayLike,
     radius: float = EARTH_RADIUS,
 ) -> np.ndarray:
     """Distance along the great circle between two points [m] (haversine formula).

@@ -53,8 +53,9 @@ _DEG = 180.0 / np.pi
 def _per_member(value: npt.ArrayLike, name: str) -> FloatArray:
     arr = np.atleast_1d(np.asarray(value, dtype=np.float64))
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be a number or a 1-D array over members, got shape "
-                         f"{arr.shape}")
+        raise ValueError(
+            f"{name} must be a number or a 1-D array over members, got shape {arr.shape}"
+        )
     return arr
 
 

@@ -179,36 +179,11 @@ def open_atmosphere_window(paths: Sequence[str], start: float, end: float) -> At
 
     The data times bracketing the window are kept, so interpolation inside it is exact.
     Each file is sliced to the window *before* the files are joined, so only the window's
-    values are read from disk.
+    values are read from disk (``weather.open_atmosphere(..., time_window=...)``).
     """
-    from weather.canonical import validate_canonical
-    from weather.grid_atmosphere import GridAtmosphere
-    from weather.open_atmosphere import _attach_surface, _concat_levels, read_any
+    from weather.open_atmosphere import open_atmosphere
 
-    levels, surfaces = [], []
-    for path in paths:
-        for ds in read_any(path, load=False):
-            (levels if "level" in ds.dims else surfaces).append(ds)
-    try:
-        if not levels:
-            raise ValueError("none of the files holds pressure-level data (u, v, z, t)")
-        times = np.unique(np.concatenate([_seconds(ds) for ds in levels]))
-        lo = times[max(int(np.searchsorted(times, start, side="right")) - 1, 0)]
-        hi = times[min(int(np.searchsorted(times, end, side="left")), times.size - 1)]
-        parts = []
-        for ds in levels:
-            keep = np.flatnonzero((_seconds(ds) >= lo) & (_seconds(ds) <= hi))
-            if keep.size:
-                parts.append(ds.isel(time=slice(int(keep[0]), int(keep[-1]) + 1)).load())
-        combined = _attach_surface(_concat_levels(parts), [s.load() for s in surfaces])
-        return GridAtmosphere(validate_canonical(combined, check_nan=False))
-    finally:
-        for ds in levels + surfaces:
-            ds.close()
-
-
-def _seconds(ds) -> np.ndarray:
-    return ds["time"].values.astype("datetime64[ns]").astype(np.int64) / 1e9
+    return open_atmosphere(list(paths), time_window=(start, end))
 
 
 def run_task(task: PlanTask, settings: PlanSettings, opener: Opener | None = None) -> PlanResult:

@@ -24,7 +24,7 @@ from predictor.result import FlightPoints, PredictionResult, PredictionWarning, 
 from predictor.solver import MAX_FLIGHT_DURATION_S, solve, wrap_longitude
 from weather.protocol import Atmosphere, to_epoch_seconds
 
-__all__ = ["predict", "predict_landings", "to_epoch_array"]
+__all__ = ["atmosphere_settings", "predict", "predict_landings", "to_epoch_array"]
 
 FloatArray = npt.NDArray[np.float64]
 TimeLike = datetime | float | Sequence[datetime] | Sequence[float] | npt.NDArray[Any]
@@ -45,9 +45,7 @@ def to_epoch_array(when: TimeLike | None, name: str) -> FloatArray | None:
     if np.issubdtype(arr.dtype, np.datetime64):
         return np.atleast_1d(arr.astype("datetime64[ns]").astype(np.int64) / 1e9)
     if arr.dtype == object:
-        flat = [
-            to_epoch_seconds(w) if isinstance(w, datetime) else float(w) for w in arr.ravel()
-        ]
+        flat = [to_epoch_seconds(w) if isinstance(w, datetime) else float(w) for w in arr.ravel()]
         return np.asarray(flat, dtype=np.float64)
     try:
         return np.atleast_1d(arr.astype(np.float64))
@@ -62,8 +60,9 @@ def _array(value: Any, name: str) -> FloatArray | None:
         return None
     arr = np.atleast_1d(np.asarray(value, dtype=np.float64))
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be a number or a 1-D array over members, got shape "
-                         f"{arr.shape}")
+        raise ValueError(
+            f"{name} must be a number or a 1-D array over members, got shape {arr.shape}"
+        )
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return arr
@@ -97,8 +96,9 @@ def _time_setting(arr: FloatArray | None) -> Any:
     return np.array([iso_utc(float(v)) for v in arr], dtype=object)
 
 
-def _check_inside(atmosphere: Atmosphere, t: FloatArray, lat: FloatArray, lon: FloatArray,
-                  what: str) -> None:
+def _check_inside(
+    atmosphere: Atmosphere, t: FloatArray, lat: FloatArray, lon: FloatArray, what: str
+) -> None:
     b = atmosphere.bounds
     t0, t1 = to_epoch_seconds(b.time_start), to_epoch_seconds(b.time_end)
     bad_t = (t < t0) | (t > t1)
@@ -228,11 +228,17 @@ def predict(
     f_alt = _array(float_altitude, "float_altitude")
     f_dur = _array(float_duration, "float_duration")
     f_until = to_epoch_array(float_until, "float_until")
-    member = None if atmosphere_member is None else np.atleast_1d(
-        np.asarray(atmosphere_member, dtype=np.intp))
+    member = (
+        None
+        if atmosphere_member is None
+        else np.atleast_1d(np.asarray(atmosphere_member, dtype=np.intp))
+    )
 
-    given = [a for a in (t_launch, lat, lon, alt, ascent, burst, descent, f_alt, f_dur, f_until,
-                         member) if a is not None]
+    given = [
+        a
+        for a in (t_launch, lat, lon, alt, ascent, burst, descent, f_alt, f_dur, f_until, member)
+        if a is not None
+    ]
     try:
         n = int(np.broadcast_shapes(*(a.shape for a in given))[0])
     except ValueError as exc:
@@ -327,26 +333,54 @@ def predict(
 
     out = None
     if compiled:
-        out = _solve_compiled(atmosphere, profile, physics, n, t_launch, lat, lon, alt, ascent,
-                              burst, f_alt, f_dur, f_until, descent, step, event_tolerance,
-                              record_trajectory, member, max_flight_duration)
+        out = _solve_compiled(
+            atmosphere,
+            profile,
+            physics,
+            n,
+            t_launch,
+            lat,
+            lon,
+            alt,
+            ascent,
+            burst,
+            f_alt,
+            f_dur,
+            f_until,
+            descent,
+            step,
+            event_tolerance,
+            record_trajectory,
+            member,
+            max_flight_duration,
+        )
     solver_name = "rk4-compiled-grid" if out is not None else "rk4-generic"
     if out is None:
         out = solve(
-            atmosphere, stages, t_launch, lat, lon, alt,
-            step=step, event_tolerance=event_tolerance, record_trajectory=record_trajectory,
-            atmosphere_member=member, max_flight_duration=max_flight_duration,
+            atmosphere,
+            stages,
+            t_launch,
+            lat,
+            lon,
+            alt,
+            step=step,
+            event_tolerance=event_tolerance,
+            record_trajectory=record_trajectory,
+            atmosphere_member=member,
+            max_flight_duration=max_flight_duration,
         )
 
     landed = out.status == "landed"
     nan = np.where(landed, 1.0, np.nan)
-    landing = FlightPoints(out.time * nan, out.latitude * nan, out.longitude * nan,
-                           out.altitude * nan)
+    landing = FlightPoints(
+        out.time * nan, out.latitude * nan, out.longitude * nan, out.altitude * nan
+    )
     surface = np.full(n, "unknown", dtype=object)
     if atmosphere.has_surface and landed.any():
         frac = np.asarray(atmosphere.land_fraction(out.latitude[landed], out.longitude[landed]))
         surface[np.flatnonzero(landed)] = np.where(
-            np.isfinite(frac), np.where(frac >= 0.5, "land", "sea"), "unknown")
+            np.isfinite(frac), np.where(frac >= 0.5, "land", "sea"), "unknown"
+        )
     descent_stage = out.stages[-1]
 
     warnings = _warnings(atmosphere, out, model, n)
@@ -368,6 +402,7 @@ def predict(
         "sea_level_density_kg_m3": physics["sea_level_density_kg_m3"],
         "termination": physics["termination"],
         "atmosphere_member": None if member is None else _setting(member.astype(float)),
+        **atmosphere_settings(atmosphere),
     }
     settings = {k: v for k, v in settings.items() if v is not None}
     return PredictionResult(
@@ -384,30 +419,80 @@ def predict(
     )
 
 
-def _solve_compiled(atmosphere, profile, physics, n, t_launch, lat, lon, alt, ascent, burst,
-                    f_alt, f_dur, f_until, descent, step, event_tolerance, record_trajectory,
-                    member, max_flight_duration):
+def atmosphere_settings(atmosphere: Atmosphere) -> dict[str, Any]:
+    """Name the wind data for the settings: ``atmosphere_source``, ``data_source``, ``model_run``.
+
+    ``data_source`` is the product (e.g. "GFS", "ERA5") and ``model_run`` the forecast run
+    (YYYYMMDDHH, comma-separated if several) when the atmosphere says so (GFS files do);
+    ``atmosphere_time_margin_s`` is the time [s] answered beyond the data's first/last time
+    when that is not zero. Unknown entries are left out.
+    """
+    out: dict[str, Any] = {"atmosphere_source": str(atmosphere.source)}
+    for key in ("data_source", "model_run"):
+        value = getattr(atmosphere, key, None)
+        if value:
+            out[key] = str(value)
+    margin = float(getattr(atmosphere, "time_margin", 0.0) or 0.0)
+    if margin > 0.0:
+        out["atmosphere_time_margin_s"] = margin
+    return out
+
+
+def _solve_compiled(
+    atmosphere,
+    profile,
+    physics,
+    n,
+    t_launch,
+    lat,
+    lon,
+    alt,
+    ascent,
+    burst,
+    f_alt,
+    f_dur,
+    f_until,
+    descent,
+    step,
+    event_tolerance,
+    record_trajectory,
+    member,
+    max_flight_duration,
+):
     """Run the built-in profile through :func:`predictor.fast_grid.solve_grid` (or None)."""
     from predictor.fast_grid import grid_arrays, solve_grid
 
     if grid_arrays(atmosphere) is None:
         return None
-    kinds = {"standard": ["ascent", "descent"], "float": ["ascent", "float", "descent"],
-             "descent": ["descent"]}[profile]
+    kinds = {
+        "standard": ["ascent", "descent"],
+        "float": ["ascent", "float", "descent"],
+        "descent": ["descent"],
+    }[profile]
 
     def full(a, default):
         return np.full(n, default) if a is None else np.broadcast_to(a, (n,)).astype(float)
 
     top = burst if profile == "standard" else (f_alt if profile == "float" else None)
     return solve_grid(
-        atmosphere, kinds, t_launch, lat, lon, alt,
-        ascent_rate=full(ascent, 0.0), top_altitude=full(top, 0.0),
-        float_duration=full(f_dur, np.inf), float_until=full(f_until, np.inf),
+        atmosphere,
+        kinds,
+        t_launch,
+        lat,
+        lon,
+        alt,
+        ascent_rate=full(ascent, 0.0),
+        top_altitude=full(top, 0.0),
+        float_duration=full(f_dur, np.inf),
+        float_until=full(f_until, np.inf),
         descent_constant=full(descent, 0.0) * np.sqrt(physics["sea_level_density_kg_m3"]),
         nasa_density=physics["density_source"] == "nasa3layer",
-        sea_level=physics["termination"] == "sea_level", step=step,
-        event_tolerance=event_tolerance, earth_radius=physics["earth_radius_m"],
-        record_trajectory=record_trajectory, atmosphere_member=member,
+        sea_level=physics["termination"] == "sea_level",
+        step=step,
+        event_tolerance=event_tolerance,
+        earth_radius=physics["earth_radius_m"],
+        record_trajectory=record_trajectory,
+        atmosphere_member=member,
         max_flight_duration=max_flight_duration,
     )
 
@@ -418,43 +503,65 @@ def _warnings(atmosphere: Atmosphere, out: Any, model: str, n: int) -> dict[str,
     found = [
         PredictionWarning(
             "above_top_level",
-            "time spent above the data's top level; winds there are held at the top "
-            "level's values",
-            out.seconds_above_top > 0, out.seconds_above_top,
+            "time spent above the data's top level; winds there are held at the top level's values",
+            out.seconds_above_top > 0,
+            out.seconds_above_top,
         ),
         PredictionWarning(
             "below_lowest_level",
             "time spent below the data's lowest level; winds there are held at the lowest "
             "level's values",
-            out.seconds_below_bottom > 0, out.seconds_below_bottom,
+            out.seconds_below_bottom > 0,
+            out.seconds_below_bottom,
         ),
         PredictionWarning(
             "left_data",
             "the flight left the data's area or time range (or ran too long) before landing; "
             "no landing is predicted: load data covering the whole flight",
-            out.status != "landed", nan,
+            out.status != "landed",
+            nan,
         ),
     ]
     if model == "cusf":
-        found.append(PredictionWarning(
-            "sea_level_termination",
-            "model 'cusf' ends the flight at sea level like the classic CUSF predictor, "
-            "ignoring terrain", every, nan))
+        found.append(
+            PredictionWarning(
+                "sea_level_termination",
+                "model 'cusf' ends the flight at sea level like the classic CUSF predictor, "
+                "ignoring terrain",
+                every,
+                nan,
+            )
+        )
     elif not atmosphere.has_surface:
-        found.append(PredictionWarning(
-            "no_surface_data",
-            "the atmosphere has no ground elevation or land-sea mask: landing assumed at sea "
-            "level and land/sea is unknown", every, nan))
+        found.append(
+            PredictionWarning(
+                "no_surface_data",
+                "the atmosphere has no ground elevation or land-sea mask: landing assumed at sea "
+                "level and land/sea is unknown",
+                every,
+                nan,
+            )
+        )
     if atmosphere.synthetic:
-        found.append(PredictionWarning(
-            "synthetic_atmosphere",
-            "the atmosphere is SYNTHETIC (made-up winds): this is not a forecast", every, nan))
+        found.append(
+            PredictionWarning(
+                "synthetic_atmosphere",
+                "the atmosphere is SYNTHETIC (made-up winds): this is not a forecast",
+                every,
+                nan,
+            )
+        )
     return {w.code: w for w in found if w.fired.any()}
 
 
-def predict_landings(atmosphere: Atmosphere, launch_time: TimeLike, latitude: npt.ArrayLike,
-                     longitude: npt.ArrayLike, altitude: npt.ArrayLike | None = None,
-                     **kwargs: Any) -> PredictionResult:
+def predict_landings(
+    atmosphere: Atmosphere,
+    launch_time: TimeLike,
+    latitude: npt.ArrayLike,
+    longitude: npt.ArrayLike,
+    altitude: npt.ArrayLike | None = None,
+    **kwargs: Any,
+) -> PredictionResult:
     """:func:`predict` without trajectory recording: the cheap way to many landings.
 
     Same arguments as :func:`predict` (``record_trajectory`` is forced False). Each stage

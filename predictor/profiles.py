@@ -97,8 +97,10 @@ def standard_profile(
     ``descent_rate`` is the sea-level descent rate v0 [m s-1]. Arrays are per member.
     """
     _check_model(model)
-    return [_ascent_stage(ascent_rate, burst_altitude), _descent_stage(atmosphere, descent_rate,
-                                                                       model)]
+    return [
+        _ascent_stage(ascent_rate, burst_altitude),
+        _descent_stage(atmosphere, descent_rate, model),
+    ]
 
 
 def float_profile(
@@ -124,7 +126,8 @@ def float_profile(
     if not ends:
         raise ValueError("a float profile needs float_duration or float_until (or both)")
     float_stage = Stage(
-        "float", make_linear_model(make_float(), make_wind_drift(EARTH_RADIUS)),
+        "float",
+        make_linear_model(make_float(), make_wind_drift(EARTH_RADIUS)),
         make_any_terminator(*ends),
     )
     return [

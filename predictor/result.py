@@ -122,8 +122,12 @@ class FlightPoints:
         ``datetime`` is ISO 8601 UTC; latitude/longitude [deg] and altitude [m] keep full
         float64 precision.
         """
-        values = (self.time[member], self.latitude[member], self.longitude[member],
-                  self.altitude[member])
+        values = (
+            self.time[member],
+            self.latitude[member],
+            self.longitude[member],
+            self.altitude[member],
+        )
         if not all(np.isfinite(v) for v in values):  # no such point (e.g. did not land)
             return {"datetime": None, "latitude": None, "longitude": None, "altitude": None}
         return {
@@ -394,7 +398,11 @@ class PredictionResult:
             [degree_east], ``altitude`` [m] (float64 arrays) and ``stage`` (str array).
         """
         cols: dict[str, list[np.ndarray]] = {
-            "time": [], "latitude": [], "longitude": [], "altitude": [], "stage": []
+            "time": [],
+            "latitude": [],
+            "longitude": [],
+            "altitude": [],
+            "stage": [],
         }
         for i, s in enumerate(self.stages):
             t, la, lo, al = s.member_arrays(member)

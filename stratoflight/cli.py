@@ -29,7 +29,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Stratoflight: plan, log and analyse stratospheric balloon flights."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,6 +61,16 @@ def _regular_step(values: np.ndarray, name: str, where: str) -> float:
     return step
 
 
+def _seconds(value: float | timedelta, name: str) -> float:
+    """Convert a duration given as seconds or a timedelta to seconds [s]."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be seconds or a timedelta, got {value!r}") from exc
+
+
 class GridAtmosphere:
     """:class:`weather.protocol.Atmosphere` over a canonical dataset (see ``weather.canonical``).
 
@@ -70,11 +81,12 @@ class GridAtmosphere:
         float32 grids, ``(member, time, lat, lon, level)`` of altitudes and
         ``(member, time, lat, lon, level, [u, v, t])``; geopotential
         is converted to geometric altitude at that moment, once.
-    time_margin : float, optional
+    time_margin : float or timedelta, optional
         How far [s] before the first or after the last time queries are still answered
         (with the nearest time's fields). 0 by default: outside the time range is an error.
-        Useful for a single-time file (an analysis valid at one hour).
-    max_time_gap : float, optional
+        Useful for a single-time file (an analysis valid at one hour). ``bounds`` include
+        the margin (``times`` keep the data's own times).
+    max_time_gap : float or timedelta, optional
         Longest interval [s] between consecutive data times that is interpolated across;
         a query strictly inside a longer gap (e.g. a file holding 10-17 UTC of several
         days) raises :class:`OutsideAtmosphereError`. 12 h by default (GFS is 12-hourly at
@@ -95,18 +107,25 @@ class GridAtmosphere:
     """
 
     def __init__(
-        self, ds: xr.Dataset, time_margin: float = 0.0, max_time_gap: float = 12 * 3600.0
+        self,
+        ds: xr.Dataset,
+        time_margin: float | timedelta = 0.0,
+        max_time_gap: float | timedelta = 12 * 3600.0,
     ) -> None:
         validate_canonical(ds, check_nan=False)  # NaN checked block by block below
         where = ds.attrs.get("source", "atmosphere dataset")
         self.source: str = str(ds.attrs.get("source", "gridded atmosphere"))
         self.synthetic: bool = ds.attrs.get("synthetic") == "yes"
+        #: Product the data come from (e.g. "GFS", "ERA5"), or None when the file does not say.
+        self.data_source: str | None = ds.attrs.get("data_source") or None
+        #: Forecast model run(s) as YYYYMMDDHH (comma-separated), or None (reanalysis, sample).
+        self.model_run: str | None = ds.attrs.get("model_run") or None
         if self.synthetic and "SYNTHETIC" not in self.source:
             self.source = f"SYNTHETIC {self.source}"
-        self.time_margin = float(time_margin)
+        self.time_margin = _seconds(time_margin, "time_margin")
         if not self.time_margin >= 0.0:
             raise ValueError(f"time_margin must be >= 0 s, got {time_margin}")
-        self.max_time_gap = float(max_time_gap)
+        self.max_time_gap = _seconds(max_time_gap, "max_time_gap")
         if not self.max_time_gap > 0.0:
             raise ValueError(f"max_time_gap must be > 0 s, got {max_time_gap}")
 
@@ -165,9 +184,10 @@ class GridAtmosphere:
             lon_min, lon_max = float(wrap_longitude(lon[0])), float(wrap_longitude(lon[-1]))
             if lon[-1] == 180.0:
                 lon_max = 180.0
+        # the margin is answered (held at the nearest time), so it is inside the bounds
         self.bounds = AtmosphereBounds(
-            time_start=from_epoch_seconds(times[0]),
-            time_end=from_epoch_seconds(times[-1]),
+            time_start=from_epoch_seconds(times[0] - self.time_margin),
+            time_end=from_epoch_seconds(times[-1] + self.time_margin),
             lat_min=float(lat[0]),
             lat_max=float(lat[-1]),
             lon_min=lon_min,
@@ -402,6 +422,21 @@ class GridAtmosphere:
         :func:`weather.interpolation_kernels.sample_grid` inside their own numba loops.
         """
         return (self._alt_grid, self._field_grid, self._shape, self._times, self._axes, self._lnp)
+
+    def surface_kernel_inputs(self) -> tuple[np.ndarray | None, np.ndarray]:
+        """Ground grid for compiled callers of ``interpolation_kernels.bilinear_surface``.
+
+        Returns
+        -------
+        ground : ndarray or None
+            Ground elevation above mean sea level [m], ``(lat, lon)`` float64 (the first
+            column repeated after the last on a global grid); None without orography.
+        axes : ndarray
+            ``(lat0, dlat, lon0, dlon)`` [deg], the ``grid`` argument of ``bilinear_surface``.
+
+        Read-only by convention.
+        """
+        return self._ground, self._surface_axes
 
     @property
     def nbytes(self) -> int:

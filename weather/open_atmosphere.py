@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from weather.canonical import SURFACE_VARIABLES, validate_canonical
 from weather.file_sniffing import sniff_format
+from weather.protocol import to_epoch_seconds
 from weather.sample_atmosphere import open_sample_atmosphere
 
 if TYPE_CHECKING:
@@ -185,11 +187,58 @@ def _attach_surface(levels: xr.Dataset, surfaces: list[xr.Dataset]) -> xr.Datase
     return levels
 
 
-def load_canonical(paths: str | Path | Iterable[str | Path], load: bool = False) -> xr.Dataset:
+def _read_all(paths: list[Path], load: bool) -> list[xr.Dataset]:
+    """Read every file; all GFS GRIB files together (one dataset, one short ``source``)."""
+    from weather.read_gfs import is_gfs_grib, read_gfs_grib
+
+    gfs = [p for p in paths if p.is_file() and is_gfs_grib(p)]
+    datasets = [read_gfs_grib(gfs)] if gfs else []
+    for path in paths:
+        if path not in gfs:
+            datasets.extend(read_any(path, load=load))
+    return datasets
+
+
+def _seconds(ds: xr.Dataset) -> np.ndarray:
+    return ds["time"].values.astype("datetime64[ns]").astype(np.int64) / 1e9
+
+
+def _epoch(value: float | datetime) -> float:
+    if isinstance(value, datetime):
+        return to_epoch_seconds(value)
+    return float(value)
+
+
+def _in_window(levels: list[xr.Dataset], window: tuple[float, float]) -> list[xr.Dataset]:
+    """Slice each pressure-level dataset to the times needed for ``window`` and load them.
+
+    The data times bracketing the window are kept, so interpolation inside it is exact.
+    """
+    start, end = window
+    if not end >= start:
+        raise ValueError(f"time_window ends ({end}) before it starts ({start})")
+    times = np.unique(np.concatenate([_seconds(ds) for ds in levels]))
+    lo = times[max(int(np.searchsorted(times, start, side="right")) - 1, 0)]
+    hi = times[min(int(np.searchsorted(times, end, side="left")), times.size - 1)]
+    parts = []
+    for ds in levels:
+        seconds = _seconds(ds)
+        keep = np.flatnonzero((seconds >= lo) & (seconds <= hi))
+        if keep.size:
+            parts.append(ds.isel(time=slice(int(keep[0]), int(keep[-1]) + 1)).load())
+    return parts
+
+
+def load_canonical(
+    paths: str | Path | Iterable[str | Path],
+    load: bool = False,
+    time_window: tuple[float | datetime, float | datetime] | None = None,
+) -> xr.Dataset:
     """Read files and combine them into one canonical dataset (validated).
 
     Pressure-level files covering consecutive times are concatenated; single-level files
-    (orography, land-sea mask) are merged onto the pressure-level grid.
+    (orography, land-sea mask) are merged onto the pressure-level grid. GFS GRIB files
+    (one per forecast hour) are read together by :func:`weather.read_gfs.read_gfs_grib`.
 
     Parameters
     ----------
@@ -197,6 +246,10 @@ def load_canonical(paths: str | Path | Iterable[str | Path], load: bool = False)
         Files in any supported format (chosen by content).
     load : bool
         Load all values into memory (else NetCDF values stay on disk until used).
+    time_window : (start, end), optional
+        Keep only the data times needed to answer [start, end] (UTC datetimes or seconds
+        since the epoch [s]): the times inside and the two bracketing it. Each file is
+        sliced *before* the files are joined, so only the window's values are read.
 
     Returns
     -------
@@ -208,24 +261,32 @@ def load_canonical(paths: str | Path | Iterable[str | Path], load: bool = False)
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValueError("no atmosphere files given")
-    datasets: list[xr.Dataset] = []
-    for path in paths:
-        datasets.extend(read_any(path, load=load))
-    level_parts = [d for d in datasets if "level" in d.dims]
-    surface_parts = [d for d in datasets if "level" not in d.dims]
-    if not level_parts:
-        raise ValueError(
-            f"{', '.join(p.name for p in paths)}: only single-level fields; an atmosphere also "
-            "needs the pressure-level file (u, v, z, t)"
-        )
-    combined = _attach_surface(_concat_levels(level_parts), surface_parts)
-    return validate_canonical(combined, check_nan=False)
+    datasets = _read_all(paths, load=load and time_window is None)
+    try:
+        level_parts = [d for d in datasets if "level" in d.dims]
+        surface_parts = [d for d in datasets if "level" not in d.dims]
+        if not level_parts:
+            raise ValueError(
+                f"{', '.join(p.name for p in paths)}: only single-level fields; an atmosphere "
+                "also needs the pressure-level file (u, v, z, t)"
+            )
+        if time_window is not None:
+            window = (_epoch(time_window[0]), _epoch(time_window[1]))
+            level_parts = _in_window(level_parts, window)
+            surface_parts = [s.load() for s in surface_parts]
+        combined = _attach_surface(_concat_levels(level_parts), surface_parts)
+        return validate_canonical(combined, check_nan=False)
+    finally:
+        if time_window is not None:  # everything needed is loaded: close the files
+            for ds in datasets:
+                ds.close()
 
 
 def open_atmosphere(
     paths: str | Path | Iterable[str | Path],
-    time_margin: float = 0.0,
-    max_time_gap: float = 12 * 3600.0,
+    time_margin: float | timedelta = 0.0,
+    max_time_gap: float | timedelta = 12 * 3600.0,
+    time_window: tuple[float | datetime, float | datetime] | None = None,
 ) -> GridAtmosphere:
     """Open ERA5/GFS files as one :class:`~weather.grid_atmosphere.GridAtmosphere`.
 
@@ -235,11 +296,15 @@ def open_atmosphere(
         ERA5 NetCDF (new or legacy CDS), ERA5 GRIB, GFS GRIB (NCEP), zips of them; several
         files covering consecutive times, plus optional single-level files with orography
         (``z``) and land-sea mask (``lsm``). The format is found from each file's content.
-    time_margin : float
+    time_margin : float or timedelta
         Seconds before the first / after the last time still answered with the nearest
-        time's fields (see :class:`~weather.grid_atmosphere.GridAtmosphere`).
-    max_time_gap : float
+        time's fields (see :class:`~weather.grid_atmosphere.GridAtmosphere`); the
+        atmosphere's ``bounds`` include it.
+    max_time_gap : float or timedelta
         Longest interval [s] between data times interpolated across (12 h by default).
+    time_window : (start, end), optional
+        Load only the data times needed for [start, end] (datetimes or [s since epoch]);
+        see :func:`load_canonical`. For studies that split a long archive into tasks.
 
     Returns
     -------
@@ -256,7 +321,7 @@ def open_atmosphere(
     """
     from weather.grid_atmosphere import GridAtmosphere
 
-    ds = load_canonical(paths, load=False)
+    ds = load_canonical(paths, load=False, time_window=time_window)
     try:
         return GridAtmosphere(
             ds, time_margin=time_margin, max_time_gap=max_time_gap

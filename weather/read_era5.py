@@ -333,7 +333,7 @@ def era5_to_canonical(raw: xr.Dataset, source: str) -> xr.Dataset:
     for name in ds.data_vars:
         ds[name].attrs = {"units": _canonical_unit(str(name))}
     expver = ds.attrs.get("expver")
-    ds.attrs = {"source": source, "synthetic": "no"}
+    ds.attrs = {"source": source, "data_source": "ERA5", "synthetic": "no"}
     if expver:
         ds.attrs["expver"] = expver
     return ds

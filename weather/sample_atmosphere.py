@@ -237,6 +237,7 @@ def build_sample_dataset() -> xr.Dataset:
         },
         attrs={
             "source": SAMPLE_SOURCE,
+            "data_source": "SYNTHETIC sample",
             "synthetic": "yes",
             "title": "Stratoflight SYNTHETIC sample atmosphere",
             "launch_site": f"{SAMPLE_LAUNCH_SITE.latitude} N {SAMPLE_LAUNCH_SITE.longitude} E",

@@ -11,8 +11,7 @@ from predictor.result import PredictionResult, iso_utc
 __all__ = ["CSV_COLUMNS", "to_csv_string", "write_csv"]
 
 #: Columns: ISO UTC time, seconds since the epoch, stage, position (full precision).
-CSV_COLUMNS = ("time_utc", "time_unix_s", "stage", "latitude_deg", "longitude_deg",
-               "altitude_m")
+CSV_COLUMNS = ("time_utc", "time_unix_s", "stage", "latitude_deg", "longitude_deg", "altitude_m")
 
 
 def to_csv_string(result: PredictionResult, member: int = 0) -> str:
@@ -21,10 +20,24 @@ def to_csv_string(result: PredictionResult, member: int = 0) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for t, stage, lat, lon, alt in zip(cols["time"], cols["stage"], cols["latitude"],
-                                       cols["longitude"], cols["altitude"], strict=True):
-        writer.writerow([iso_utc(t), repr(float(t)), str(stage), repr(float(lat)),
-                         repr(float(lon)), repr(float(alt))])
+    for t, stage, lat, lon, alt in zip(
+        cols["time"],
+        cols["stage"],
+        cols["latitude"],
+        cols["longitude"],
+        cols["altitude"],
+        strict=True,
+    ):
+        writer.writerow(
+            [
+                iso_utc(t),
+                repr(float(t)),
+                str(stage),
+                repr(float(lat)),
+                repr(float(lon)),
+                repr(float(alt)),
+            ]
+        )
     return buf.getvalue()
 
 

@@ -15,8 +15,15 @@ __all__ = ["GPX_NAMESPACE", "to_gpx_string", "write_gpx"]
 GPX_NAMESPACE = "http://www.topografix.com/GPX/1/1"
 
 
-def _point(parent: ET.Element, tag: str, lat: float, lon: float, alt: float, t: float,
-           name: str | None = None) -> None:
+def _point(
+    parent: ET.Element,
+    tag: str,
+    lat: float,
+    lon: float,
+    alt: float,
+    t: float,
+    name: str | None = None,
+) -> None:
     el = ET.SubElement(parent, tag, lat=repr(float(lat)), lon=repr(float(lon)))
     ET.SubElement(el, "ele").text = repr(float(alt))
     ET.SubElement(el, "time").text = iso_utc(t)
@@ -30,19 +37,31 @@ def to_gpx_string(result: PredictionResult, member: int = 0) -> str:
     gpx = ET.Element("gpx", version="1.1", creator="Stratoflight", xmlns=GPX_NAMESPACE)
     meta = ET.SubElement(gpx, "metadata")
     ET.SubElement(meta, "desc").text = describe(result, member)
-    for name, fp in (("Launch", result.launch), ("Burst", result.burst),
-                     ("Landing", result.landing)):
+    for name, fp in (
+        ("Launch", result.launch),
+        ("Burst", result.burst),
+        ("Landing", result.landing),
+    ):
         if not np.isfinite(fp.latitude[member]):
             continue  # e.g. no landing: the flight left the data
-        _point(gpx, "wpt", fp.latitude[member], fp.longitude[member], fp.altitude[member],
-               fp.time[member], name)
+        _point(
+            gpx,
+            "wpt",
+            fp.latitude[member],
+            fp.longitude[member],
+            fp.altitude[member],
+            fp.time[member],
+            name,
+        )
     trk = ET.SubElement(gpx, "trk")
     ET.SubElement(trk, "name").text = "Predicted flight" + (
-        " (SYNTHETIC atmosphere)" if result.synthetic else "")
+        " (SYNTHETIC atmosphere)" if result.synthetic else ""
+    )
     seg = ET.SubElement(trk, "trkseg")
     cols = result.trajectory(member)
-    for t, la, lo, al in zip(cols["time"], cols["latitude"], cols["longitude"],
-                             cols["altitude"], strict=True):
+    for t, la, lo, al in zip(
+        cols["time"], cols["latitude"], cols["longitude"], cols["altitude"], strict=True
+    ):
         _point(seg, "trkpt", la, lo, al, t)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(gpx, encoding="unicode")
 

@@ -50,9 +50,16 @@ def to_kml_string(result: PredictionResult, member: int = 0) -> str:
     _sub(track, "styleUrl", "#track")
     ls = _sub(track, "LineString")
     _sub(ls, "altitudeMode", "absolute")
-    _sub(ls, "coordinates", " ".join(
-        _coord(lo, la, al) for la, lo, al in zip(cols["latitude"], cols["longitude"],
-                                                 cols["altitude"], strict=True)))
+    _sub(
+        ls,
+        "coordinates",
+        " ".join(
+            _coord(lo, la, al)
+            for la, lo, al in zip(
+                cols["latitude"], cols["longitude"], cols["altitude"], strict=True
+            )
+        ),
+    )
 
     points = [("Launch", result.launch), ("Burst", result.burst), ("Landing", result.landing)]
     for name, fp in points:
@@ -63,14 +70,16 @@ def to_kml_string(result: PredictionResult, member: int = 0) -> str:
         if name == "Landing":
             label = f"Landing ({result.surface[member]})"
         _sub(pm, "name", label)
-        _sub(pm, "description",
-             f"{iso_utc(fp.time[member])}, altitude {fp.altitude[member]:.1f} m")
+        _sub(pm, "description", f"{iso_utc(fp.time[member])}, altitude {fp.altitude[member]:.1f} m")
         ts = _sub(pm, "TimeStamp")
         _sub(ts, "when", iso_utc(fp.time[member]))
         pt = _sub(pm, "Point")
         _sub(pt, "altitudeMode", "absolute")
-        _sub(pt, "coordinates", _coord(fp.longitude[member], fp.latitude[member],
-                                       fp.altitude[member]))
+        _sub(
+            pt,
+            "coordinates",
+            _coord(fp.longitude[member], fp.latitude[member], fp.altitude[member]),
+        )
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode")
 
 

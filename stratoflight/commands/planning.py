@@ -1,12 +1,12 @@
-"""``strato burst`` and ``strato plan``, and the ensemble/balloon options of ``strato predict``.
+"""``strato burst`` and ``strato plan``, and the printed summary of ``strato predict --ensemble``.
 
-A thin layer over ``predictor.burst``, ``predictor.ensemble``, ``predictor.planner`` and
-``predictor.planner_dask``; heavy modules are imported inside the functions.
+A thin layer: the options are checked with :mod:`stratoflight.options`, the work is done by
+``predictor.burst``, ``predictor.planner``, ``predictor.planner_dask`` and
+``predictor.plan_outputs``; heavy modules are imported inside the functions.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -14,164 +14,36 @@ from typing import Any
 import typer
 
 from stratoflight.errors import UserError, user_errors
+from stratoflight.options import (
+    SAMPLE_NOTICE,
+    check_positive,
+    check_wind_files,
+    flight_spec_from_options,
+    open_winds,
+    parse_utc,
+    read_zones,
+)
 
-__all__ = ["apply_balloon", "read_zones", "register", "run_ensemble"]
-
-_ENSEMBLE_OUTPUTS = (".png", ".kml", ".json", ".csv")
-
-
-def read_zones(path: Path | None) -> tuple[Any, ...]:
-    """Zones from a GeoJSON file (``--avoid``), or none."""
-    if path is None:
-        return ()
-    if not path.is_file():
-        raise UserError(f"--avoid {path}: no such file (give a GeoJSON file of polygons)")
-    from predictor.zones import parse_zones_geojson
-
-    try:
-        return tuple(parse_zones_geojson(path.read_text(encoding="utf-8")))
-    except ValueError as exc:
-        raise UserError(f"--avoid {path}: {exc}") from exc
+__all__ = ["balloon_notes", "print_ensemble", "register"]
 
 
-def apply_balloon(
-    kwargs: dict[str, Any],
-    notes: list[str],
-    balloon: str,
-    payload: float | None,
-    gas: str,
-    neck_lift: float | None,
-    ascent_rate: float,
-    burst_altitude_given: bool,
-) -> Any:
-    """Replace ascent rate and burst altitude in ``predict`` kwargs by the burst calculator's.
-
-    Returns the :class:`predictor.ensemble.FlightSpec` (it carries the balloon for the
-    burst-diameter spread of ensembles).
-    """
-    from predictor.ensemble import FlightSpec
-
-    if kwargs.get("profile", "standard") != "standard":
-        raise UserError("--balloon works with the standard profile (ascent, burst, descent)")
-    if payload is None:
-        raise UserError("--balloon needs --payload KG (payload, parachute and train mass)")
-    if burst_altitude_given:
-        raise UserError(
-            "give either --balloon (burst altitude computed) or --burst-altitude, not both"
-        )
-    launch_alt = kwargs.get("altitude") or 0.0
-    flight = FlightSpec.from_balloon(
-        balloon,
-        payload,
-        kwargs["descent_rate"],
-        gas,
-        ascent_rate=None if neck_lift is not None else ascent_rate,
-        neck_lift=neck_lift,
-        launch_altitude=launch_alt,
-    )
-    kwargs["ascent_rate"] = flight.ascent_rate
-    kwargs["burst_altitude"] = flight.burst_altitude
+def balloon_notes(flight: Any) -> list[str]:
+    """Describe what the burst calculator made of the balloon options, for the user."""
     b = flight.burst
-    notes.append(
+    return [
         f"{b.balloon.name} with {b.payload_mass:g} kg payload, {b.gas}: neck lift "
         f"{b.neck_lift:.3f} kg, {b.gas_volume:.2f} m3 gas, ascent {b.ascent_rate:.2f} m/s, "
-        f"burst {b.burst_altitude:.0f} m (burst calculator, USSA 1976)"
-    )
-    notes.extend(b.warnings)
-    return flight
+        f"burst {b.burst_altitude:.0f} m (burst calculator, USSA 1976)",
+        *b.warnings,
+    ]
 
 
-def run_ensemble(
-    atmosphere: Any,
-    kwargs: dict[str, Any],
-    notes: list[str],
-    out: list[Path],
-    as_json: bool,
-    n_members: int,
-    seed: int | None,
-    flight: Any = None,
-    avoid: Path | None = None,
-    recovery: tuple[float, float] | None = None,
-) -> None:
-    """``strato predict --ensemble N``: fly the ensemble, write outputs, print a summary."""
-    from predictor.ensemble import FlightSpec, predict_ensemble
-
-    if n_members < 2:
-        raise UserError(f"--ensemble needs at least 2 members, got {n_members}")
-    if kwargs.get("profile", "standard") != "standard":
-        raise UserError("--ensemble works with the standard profile (ascent, burst, descent)")
-    bad = [str(p) for p in out if p.suffix.lower() not in _ENSEMBLE_OUTPUTS]
-    if bad:
-        raise UserError(
-            f"for an ensemble, --out takes {', '.join(_ENSEMBLE_OUTPUTS)}; "
-            f"cannot write {', '.join(bad)}"
-        )
-    zones = read_zones(avoid)
-    if flight is None:
-        flight = FlightSpec(kwargs["ascent_rate"], kwargs["burst_altitude"], kwargs["descent_rate"])
-    want_tracks = any(p.suffix.lower() in (".png", ".kml") for p in out)
-    ens = predict_ensemble(
-        atmosphere,
-        kwargs["launch_time"],
-        kwargs["latitude"],
-        kwargs["longitude"],
-        flight,
-        n_members,
-        altitude=kwargs.get("altitude"),
-        seed=seed,
-        zones=zones,
-        recovery_point=recovery,
-        step=kwargs.get("step", 60.0),
-        model=kwargs.get("model", "stratoflight"),
-        record_trajectory=want_tracks,
-    )
-    document = ens.to_dict()
-    document["ensemble"]["notes"] = notes
-    for path in out:
-        _write_ensemble(ens, path, atmosphere, zones, document)
-    if as_json:
-        typer.echo(json.dumps(document, indent=2, allow_nan=False, default=_json_default))
-    else:
-        _print_ensemble(ens, notes)
-        for path in out:
-            typer.echo(f"wrote {path}")
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def _write_ensemble(ens: Any, path: Path, atmosphere: Any, zones: Any, document: dict) -> None:
-    from predictor.plots import plot_ensemble_map, write_ensemble_kml
-
-    suffix = path.suffix.lower()
-    if suffix == ".png":
-        plot_ensemble_map(ens, path, atmosphere, zones)
-    elif suffix == ".kml":
-        write_ensemble_kml(ens, path)
-    elif suffix == ".json":
-        path.write_text(json.dumps(document, indent=2, default=_json_default), encoding="utf-8")
-    else:
-        import pandas as pd
-
-        rows = [
-            {
-                "member": m["member"],
-                **{f"landing_{k}": v for k, v in m["landing"].items()},
-                **{k: v for k, v in m.items() if k not in ("member", "landing")},
-            }
-            for m in document["ensemble"]["members"]
-        ]
-        pd.DataFrame(rows).to_csv(path, index=False)
-
-
-def _print_ensemble(ens: Any, notes: list[str]) -> None:
+def print_ensemble(ens: Any, notes: list[str]) -> None:
+    """Print the summary of an ensemble prediction (mean landing, ellipses, P(sea)...)."""
     from rich.console import Console
     from rich.markup import escape
 
-    from predictor.landing_statistics import great_circle_distance
+    from predictor.geodesy import great_circle_distance
 
     console = Console()
     p, s = ens.prediction, ens.statistics
@@ -252,13 +124,6 @@ def _print_burst(estimate: Any) -> None:
     console.print(f"balloon data: {e.balloon.source}", highlight=False)
 
 
-def _parse_time(text: str, option: str):
-    from stratoflight.commands.predict import parse_utc
-
-    when, _ = parse_utc(text, option)
-    return when
-
-
 def register(app: typer.Typer) -> None:
     """Add ``strato burst`` and ``strato plan`` to the ``strato`` app."""
 
@@ -266,17 +131,17 @@ def register(app: typer.Typer) -> None:
     def burst(
         balloon: str = typer.Option(None, "--balloon", help="Balloon model, e.g. TA800, HW1000."),
         payload: float = typer.Option(
-            None, "--payload", help="Payload mass (kg) (with parachute and train)."
+            None, "--payload", help="Payload mass [kg] (with parachute and train)."
         ),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
         ascent_rate: float | None = typer.Option(
-            None, "--ascent-rate", help="Target ascent rate (m/s)."
+            None, "--ascent-rate", help="Target ascent rate [m/s]."
         ),
         neck_lift: float | None = typer.Option(
-            None, "--neck-lift", help="Measured neck lift (kg)."
+            None, "--neck-lift", help="Measured neck lift [kg]."
         ),
         launch_altitude: float = typer.Option(
-            0.0, "--launch-altitude", help="Launch altitude (m) (standard method)."
+            0.0, "--launch-altitude", help="Launch altitude [m] (standard method)."
         ),
         method: str = typer.Option(
             "standard", "--method", help="standard (USSA 1976) | cusf (CUSF burst-calc constants)."
@@ -288,11 +153,11 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             from predictor.balloons import BALLOONS
             from predictor.burst import estimate_burst
+            from predictor.ensemble_outputs import to_json_text
 
             if list_balloons:
-                rows = [b.as_dict() for b in BALLOONS.values()]
                 if as_json:
-                    typer.echo(json.dumps({"balloons": rows}, indent=2))
+                    typer.echo(to_json_text({"balloons": [b.as_dict() for b in BALLOONS.values()]}))
                 else:
                     for b in BALLOONS.values():
                         typer.echo(
@@ -314,7 +179,7 @@ def register(app: typer.Typer) -> None:
                 method=method,
             )
             if as_json:
-                typer.echo(json.dumps(estimate.as_dict(), indent=2))
+                typer.echo(to_json_text(estimate.as_dict()))
             else:
                 _print_burst(estimate)
 
@@ -326,27 +191,27 @@ def register(app: typer.Typer) -> None:
             help="ERA5 files (repeat); years of files give a climatology. "
             "Without it the built-in SYNTHETIC sample is used.",
         ),
-        lat: float = typer.Option(..., "--lat", help="Launch latitude (deg N)."),
-        lon: float = typer.Option(..., "--lon", help="Launch longitude (deg E)."),
+        lat: float = typer.Option(..., "--lat", help="Launch latitude [deg N]."),
+        lon: float = typer.Option(..., "--lon", help="Launch longitude [deg E]."),
         alt: float | None = typer.Option(
-            None, "--alt", help="Launch altitude (m); default the ground."
+            None, "--alt", help="Launch altitude [m]; default the ground."
         ),
         start: str = typer.Option(..., "--from", help="First launch, ISO 8601 UTC."),
         end: str = typer.Option(..., "--to", help="Last launch, ISO 8601 UTC."),
-        every: float = typer.Option(6.0, "--every", help="Hours between launches."),
+        every: float = typer.Option(6.0, "--every", help="Hours between launches [h]."),
         ascent_rate: float = typer.Option(
-            5.0, "--ascent-rate", help="Ascent rate (m/s) (with --balloon: the target)."
+            5.0, "--ascent-rate", help="Ascent rate [m/s] (with --balloon: the target)."
         ),
         burst_altitude: float | None = typer.Option(
-            None, "--burst-altitude", help="Burst altitude (m) (default 30000)."
+            None, "--burst-altitude", help="Burst altitude [m] (default 30000)."
         ),
         descent_rate: float = typer.Option(
-            5.0, "--descent-rate", help="Sea-level descent rate (m/s)."
+            5.0, "--descent-rate", help="Sea-level descent rate [m/s]."
         ),
         balloon: str | None = typer.Option(None, "--balloon", help="Balloon model (TA800...)."),
-        payload: float | None = typer.Option(None, "--payload", help="Payload mass (kg)."),
+        payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
-        neck_lift: float | None = typer.Option(None, "--neck-lift", help="Neck lift (kg)."),
+        neck_lift: float | None = typer.Option(None, "--neck-lift", help="Neck lift [kg]."),
         ensemble: int = typer.Option(
             1, "--ensemble", help="Members per launch (1 = deterministic)."
         ),
@@ -355,7 +220,7 @@ def register(app: typer.Typer) -> None:
             None, "--avoid", help="GeoJSON polygons to avoid."
         ),
         max_distance: float | None = typer.Option(
-            None, "--max-distance", help="Largest landing distance (km)."
+            None, "--max-distance", help="Largest landing distance from launch [km]."
         ),
         climatology: bool = typer.Option(
             False,
@@ -375,153 +240,82 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Launch-window study: a launch every few hours, ranked by safe-landing probability."""
         with user_errors():
-            _plan(
-                winds,
+            from predictor.ensemble_outputs import to_json_text
+            from predictor.plan_outputs import plan_document, uses_climatology, write_plan_outputs
+            from predictor.planner import PlanSettings, launch_slots, plan_slots
+
+            check_positive("--max-distance", max_distance, "km")
+            if workers < 0:
+                raise UserError(f"--workers must be 0 (in this process) or more, not {workers}")
+            slots = launch_slots(parse_utc(start, "--from")[0], parse_utc(end, "--to")[0], every)
+            flight = flight_spec_from_options(
+                ascent_rate=ascent_rate,
+                burst_altitude=burst_altitude,
+                descent_rate=descent_rate,
+                balloon=balloon,
+                payload=payload,
+                gas=gas,
+                neck_lift=neck_lift,
+                launch_altitude=alt,
+            )
+            settings = PlanSettings(
                 lat,
                 lon,
-                alt,
-                start,
-                end,
-                every,
-                ascent_rate,
-                burst_altitude,
-                descent_rate,
-                balloon,
-                payload,
-                gas,
-                neck_lift,
-                ensemble,
-                seed,
-                avoid,
-                max_distance,
-                climatology,
-                workers,
-                scheduler,
-                out,
-                as_json,
+                flight,
+                altitude=alt,
+                n_members=ensemble,
+                seed=seed,
+                zones=read_zones(avoid),
+                max_distance=None if max_distance is None else max_distance * 1000.0,
             )
+            files = check_wind_files(winds)
+            atmosphere = None
+            if files:
+                result = _run_study(files, slots, settings, workers, scheduler, quiet=as_json)
+            else:
+                atmosphere = open_winds(None)
+                typer.echo(SAMPLE_NOTICE, err=True)
+                result = plan_slots(atmosphere, slots, settings)
+            synthetic = atmosphere is not None
+            climatology = uses_climatology(result, climatology)
+            document = plan_document(result, climatology=climatology, synthetic=synthetic)
+            if out is not None:
+                write_plan_outputs(
+                    result,
+                    out,
+                    document,
+                    atmosphere=atmosphere,
+                    synthetic=synthetic,
+                    climatology=climatology,
+                )
+            if as_json:
+                typer.echo(to_json_text(document))
+            else:
+                _print_plan(result, climatology, synthetic)
+                if out is not None:
+                    typer.echo(f"wrote plan.csv, landings.csv, plan.json and plots to {out}")
 
 
-def _plan(
-    winds,
-    lat,
-    lon,
-    alt,
-    start,
-    end,
-    every,
-    ascent_rate,
-    burst_altitude,
-    descent_rate,
-    balloon,
-    payload,
-    gas,
-    neck_lift,
-    ensemble,
-    seed,
-    avoid,
-    max_distance,
-    climatology,
-    workers,
-    scheduler,
-    out,
-    as_json,
-) -> None:
-    from predictor.ensemble import FlightSpec
-    from predictor.planner import PlanSettings, launch_slots, plan_slots
+def _run_study(
+    files: list[Path], slots: Any, settings: Any, workers: int, scheduler: str | None, quiet: bool
+) -> Any:
+    """Fly the study over the given files, in this process or on Dask.
+
+    Each task loads only the files its launches need; one task runs in this process.
+    """
     from predictor.planner_dask import describe_tasks, launch_time_margin, run_study, split_by_files
 
-    t0, t1 = _parse_time(start, "--from"), _parse_time(end, "--to")
-    slots = launch_slots(t0, t1, every)
-    if balloon is not None:
-        if payload is None:
-            raise UserError("--balloon needs --payload KG")
-        if burst_altitude is not None:
-            raise UserError("give either --balloon or --burst-altitude, not both")
-        flight = FlightSpec.from_balloon(
-            balloon,
-            payload,
-            descent_rate,
-            gas,
-            ascent_rate=None if neck_lift is not None else ascent_rate,
-            neck_lift=neck_lift,
-            launch_altitude=alt or 0.0,
+    tasks = split_by_files(files, slots, launch_time_margin(settings))
+    if scheduler is None and workers > 0 and len(tasks) <= 1:
+        workers = 0  # one task: starting a cluster would only cost time
+    if not quiet:
+        where = (
+            " (in this process)"
+            if workers == 0 and scheduler is None
+            else f" on Dask ({scheduler or f'local cluster, {workers} worker processes'})"
         )
-    else:
-        flight = FlightSpec(
-            ascent_rate, 30000.0 if burst_altitude is None else burst_altitude, descent_rate
-        )
-    settings = PlanSettings(
-        lat,
-        lon,
-        flight,
-        altitude=alt,
-        n_members=ensemble,
-        seed=seed,
-        zones=read_zones(avoid),
-        max_distance=None if max_distance is None else max_distance * 1000.0,
-    )
-    atmosphere = None
-    if winds:
-        missing = [str(p) for p in winds if not p.is_file()]
-        if missing:
-            raise UserError(f"wind file(s) not found: {', '.join(missing)}")
-        tasks = split_by_files(winds, slots, launch_time_margin(settings))
-        if scheduler is None and workers > 0 and len(tasks) <= 1:
-            workers = 0  # one task: starting a cluster would only cost time
-        if not as_json:
-            typer.echo(
-                describe_tasks(tasks)
-                + (
-                    " (in this process)"
-                    if workers == 0 and scheduler is None
-                    else f" on Dask ({scheduler or f'local cluster, {workers} worker processes'})"
-                ),
-                err=True,
-            )
-        result = run_study(tasks, settings, workers=workers, scheduler=scheduler)
-        synthetic = False
-    else:
-        from weather.sample_atmosphere import open_sample_atmosphere
-
-        atmosphere = open_sample_atmosphere()
-        typer.echo("no --winds: using the built-in SYNTHETIC sample atmosphere", err=True)
-        result = plan_slots(atmosphere, slots, settings)
-        synthetic = True
-    years = result.slots["launch_time"].dt.year.nunique() if len(result.slots) else 0
-    climatology = climatology or years >= 2
-    document = result.to_dict(climatology=climatology)
-    document["plan"]["synthetic_atmosphere"] = synthetic
-    if out is not None:
-        _write_plan(result, out, document, atmosphere, synthetic, climatology)
-    if as_json:
-        typer.echo(json.dumps(document, indent=2, default=_json_default))
-    else:
-        _print_plan(result, climatology, synthetic)
-        if out is not None:
-            typer.echo(f"wrote plan.csv, landings.csv, plan.json and plots to {out}")
-
-
-def _write_plan(result, out: Path, document, atmosphere, synthetic, climatology) -> None:
-    from predictor.planner import climatology_table
-    from predictor.plots import plot_climatology, plot_plan_heatmap, plot_plan_landings
-
-    out.mkdir(parents=True, exist_ok=True)
-    slots = result.slots.copy()
-    slots["launch_time"] = slots["launch_time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    slots.to_csv(out / "plan.csv", index=False)
-    landings = result.landings.copy()
-    landings["launch_time"] = landings["launch_time"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    landings.to_csv(out / "landings.csv", index=False)
-    (out / "plan.json").write_text(
-        json.dumps(document, indent=2, default=_json_default), encoding="utf-8"
-    )
-    if len(result.slots):
-        plot_plan_landings(result, out / "landings.png", atmosphere, synthetic)
-        plot_plan_heatmap(result, out / "safe_probability_by_day_hour.png", synthetic)
-        if climatology:
-            plot_climatology(result, out / "climatology_month_hour.png", synthetic)
-            climatology_table(result.slots).to_csv(out / "climatology_month_hour.csv")
+        typer.echo(describe_tasks(tasks) + where, err=True)
+    return run_study(tasks, settings, workers=workers, scheduler=scheduler)
 
 
 def _print_plan(result, climatology: bool, synthetic: bool) -> None:

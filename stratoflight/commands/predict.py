@@ -2,56 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from stratoflight.errors import UserError, user_errors
+from stratoflight.options import (
+    flight_spec_from_options,
+    open_winds,
+    parse_recovery,
+    parse_utc,
+    read_zones,
+)
 
-__all__ = ["build_predict_kwargs", "parse_utc", "register"]
+__all__ = ["build_predict_kwargs", "register"]
 
 _PROFILES = ("standard", "float", "descent")  # mirrors predictor.constants.PROFILES
 _MODELS = ("stratoflight", "cusf")  # mirrors predictor.constants.MODELS
-
-
-def parse_utc(text: str, option: str) -> tuple[datetime, bool]:
-    """Parse an ISO 8601 time; naive times are taken as UTC.
-
-    Returns
-    -------
-    (datetime, bool)
-        The aware UTC datetime and whether it was naive (so the output can say "taken as
-        UTC").
-    """
-    raw = text.strip()
-    if raw.endswith(("Z", "z")):
-        raw = raw[:-1] + "+00:00"
-    try:
-        when = datetime.fromisoformat(raw)
-    except ValueError as exc:
-        raise UserError(
-            f"{option} {text!r} is not an ISO 8601 time; write e.g. 2025-06-21T06:00:00Z"
-        ) from exc
-    naive = when.tzinfo is None
-    if naive:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC), naive
-
-
-def _open_atmosphere(winds: list[Path] | None) -> Any:
-    """Open the atmosphere of the given files, or the built-in SYNTHETIC sample."""
-    if winds:
-        missing = [str(p) for p in winds if not p.is_file()]
-        if missing:
-            raise UserError(f"wind file(s) not found: {', '.join(missing)}")
-        from weather.open_atmosphere import open_atmosphere
-
-        return open_atmosphere([Path(p) for p in winds])
-    from weather.sample_atmosphere import open_sample_atmosphere
-
-    return open_sample_atmosphere()
 
 
 def build_predict_kwargs(
@@ -90,12 +58,14 @@ def build_predict_kwargs(
 
         lat = SAMPLE_LAUNCH_SITE.latitude if lat is None else lat
         lon = SAMPLE_LAUNCH_SITE.longitude if lon is None else lon
-        notes.append(f"launch position from the sample: {lat:g} N, {lon:g} E "
-                     f"({SAMPLE_LAUNCH_SITE.name})")
+        notes.append(
+            f"launch position from the sample: {lat:g} N, {lon:g} E ({SAMPLE_LAUNCH_SITE.name})"
+        )
     if time is None:
         if not sample:
-            raise UserError("--time is required (the launch time, ISO 8601 UTC, e.g. "
-                            "2025-06-21T06:00:00Z)")
+            raise UserError(
+                "--time is required (the launch time, ISO 8601 UTC, e.g. 2025-06-21T06:00:00Z)"
+            )
         b = atmosphere.bounds
         when = b.time_start.replace(hour=6)
         notes.append(f"launch time defaulted to {when.isoformat()} (inside the sample)")
@@ -149,38 +119,55 @@ def _print_summary(result: Any, notes: list[str]) -> None:
         console.print(f"note: {escape(note)}", highlight=False)
     console.print("[bold]Predicted flight[/]")
     launch = result.launch
-    rows = [("launch", launch), ("burst" if result.settings.get("profile") != "float"
-                                 else "cut-down", result.burst), ("landing", result.landing)]
+    rows = [
+        ("launch", launch),
+        ("burst" if result.settings.get("profile") != "float" else "cut-down", result.burst),
+        ("landing", result.landing),
+    ]
     for name, p in rows:
         if p.latitude[0] != p.latitude[0]:  # NaN: not reached (the flight left the data)
             console.print(f"  {name:<8} not reached", highlight=False)
             continue
-        dist = great_circle_distance(launch.latitude[0], launch.longitude[0], p.latitude[0],
-                                     p.longitude[0])
-        brg = initial_bearing(launch.latitude[0], launch.longitude[0], p.latitude[0],
-                              p.longitude[0])
-        where = "" if name == "launch" else f"  {dist / 1000:.2f} km from launch, bearing " \
-            f"{brg:.0f} deg"
+        dist = great_circle_distance(
+            launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
+        )
+        brg = initial_bearing(
+            launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
+        )
+        where = (
+            "" if name == "launch" else f"  {dist / 1000:.2f} km from launch, bearing {brg:.0f} deg"
+        )
         when = iso_utc(p.time[0]).replace("T", " ")[:19]
-        console.print(f"  {name:<8} {when}Z  {p.latitude[0]:.5f} N {p.longitude[0]:.5f} E  "
-                      f"{int(round(p.altitude[0]))} m{where}", highlight=False)
+        console.print(
+            f"  {name:<8} {when}Z  {p.latitude[0]:.5f} N {p.longitude[0]:.5f} E  "
+            f"{int(round(p.altitude[0]))} m{where}",
+            highlight=False,
+        )
     if result.status[0] == "landed":
         flight = result.flight_time_s[0]
         surface = result.surface[0]
-        on = "land or sea unknown (no land-sea mask)" if surface == "unknown" else (
-            f"on [bold]{surface}[/]")
+        on = (
+            "land or sea unknown (no land-sea mask)"
+            if surface == "unknown"
+            else (f"on [bold]{surface}[/]")
+        )
         console.print(f"landing {on}, flight time {flight / 3600:.2f} h ({flight:.0f} s)")
     else:
         track = result.trajectory(0)
-        last = (f" at {track['latitude'][-1]:.4f} N {track['longitude'][-1]:.4f} E, "
-                f"{track['altitude'][-1]:.0f} m, {iso_utc(track['time'][-1])}"
-                if track["time"].size else "")
-        console.print(f"[bold red]no landing[/]: the flight stopped ({result.status[0]}){last}; "
-                      "load data covering the whole flight", highlight=False)
+        last = (
+            f" at {track['latitude'][-1]:.4f} N {track['longitude'][-1]:.4f} E, "
+            f"{track['altitude'][-1]:.0f} m, {iso_utc(track['time'][-1])}"
+            if track["time"].size
+            else ""
+        )
+        console.print(
+            f"[bold red]no landing[/]: the flight stopped ({result.status[0]}){last}; "
+            "load data covering the whole flight",
+            highlight=False,
+        )
     for code, w in result.warnings.items():
         extra = f" ({w.seconds[0]:.0f} s)" if w.seconds[0] == w.seconds[0] else ""
-        console.print(f"[yellow]warning[/] {code}{extra}: {escape(w.description)}",
-                      highlight=False)
+        console.print(f"[yellow]warning[/] {code}{extra}: {escape(w.description)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -189,94 +176,209 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def predict(
         winds: list[Path] | None = typer.Option(  # noqa: B008
-            None, "--winds", help="Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for "
-            "several. Without it the built-in SYNTHETIC sample is used."),
+            None,
+            "--winds",
+            help="Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for "
+            "several. Without it the built-in SYNTHETIC sample is used.",
+        ),
         lat: float | None = typer.Option(None, "--lat", help="Launch latitude [deg N]."),
         lon: float | None = typer.Option(None, "--lon", help="Launch longitude [deg E]."),
         alt: float | None = typer.Option(
-            None, "--alt", help="Launch (or descent start) altitude [m above sea level]; "
-            "default: the ground."),
+            None,
+            "--alt",
+            help="Launch (or descent start) altitude [m above sea level]; default: the ground.",
+        ),
         time: str | None = typer.Option(
-            None, "--time", help="Launch time, ISO 8601 UTC (e.g. 2025-06-21T06:00:00Z)."),
+            None, "--time", help="Launch time, ISO 8601 UTC (e.g. 2025-06-21T06:00:00Z)."
+        ),
         ascent_rate: float = typer.Option(5.0, "--ascent-rate", help="Ascent rate [m/s]."),
         burst_altitude: float | None = typer.Option(
-            None, "--burst-altitude", help="Burst altitude [m] (standard: default 30000)."),
+            None, "--burst-altitude", help="Burst altitude [m] (standard: default 30000)."
+        ),
         descent_rate: float = typer.Option(
-            5.0, "--descent-rate", help="Descent rate at sea level [m/s]."),
-        profile: str = typer.Option(
-            "standard", "--profile", help="standard | float | descent."),
+            5.0, "--descent-rate", help="Descent rate at sea level [m/s]."
+        ),
+        profile: str = typer.Option("standard", "--profile", help="standard | float | descent."),
         float_altitude: float | None = typer.Option(
-            None, "--float-altitude", help="Float altitude [m] (float profile)."),
+            None, "--float-altitude", help="Float altitude [m] (float profile)."
+        ),
         float_duration: float | None = typer.Option(
-            None, "--float-duration", help="Float duration [hours] (float profile)."),
+            None, "--float-duration", help="Float duration [hours] (float profile)."
+        ),
         float_until: str | None = typer.Option(
-            None, "--float-until", help="End of the float, ISO 8601 UTC (float profile)."),
+            None, "--float-until", help="End of the float, ISO 8601 UTC (float profile)."
+        ),
         step: float = typer.Option(60.0, "--step", help="Solver step [s]."),
         model: str = typer.Option(
-            "stratoflight", "--model",
-            help="stratoflight | cusf (NASA 3-layer density, CUSF constants, sea-level end)."),
+            "stratoflight",
+            "--model",
+            help="stratoflight | cusf (NASA 3-layer density, CUSF constants, sea-level end).",
+        ),
         out: list[Path] | None = typer.Option(  # noqa: B008
-            None, "--out", help="Write the result; format by extension: .json .csv .kml "
-            ".geojson .gpx. Repeat for several."),
+            None,
+            "--out",
+            help="Write the result; format by extension: .json .csv .kml "
+            ".geojson .gpx. Repeat for several.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
         # --- balloon and ensemble options (planning area: stratoflight/commands/planning.py)
         balloon: str | None = typer.Option(
-            None, "--balloon", help="Balloon model (TA800, HW1000...): ascent rate and burst "
-            "altitude from the burst calculator (--ascent-rate is then the target)."),
-        payload: float | None = typer.Option(None, "--payload", help="Payload mass (kg)."),
+            None,
+            "--balloon",
+            help="Balloon model (TA800, HW1000...): ascent rate and burst "
+            "altitude from the burst calculator (--ascent-rate is then the target).",
+        ),
+        payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen (with --balloon)."),
         neck_lift: float | None = typer.Option(
-            None, "--neck-lift", help="Measured neck lift (kg) (with --balloon)."),
+            None, "--neck-lift", help="Measured neck lift [kg] (with --balloon)."
+        ),
         ensemble: int | None = typer.Option(
-            None, "--ensemble", help="Fly N members drawn from stated uncertainties."),
+            None, "--ensemble", help="Fly N members drawn from stated uncertainties."
+        ),
         seed: int | None = typer.Option(None, "--seed", help="Ensemble random seed."),
         avoid: Path | None = typer.Option(  # noqa: B008
-            None, "--avoid", help="GeoJSON polygons: probability of landing inside each."),
+            None, "--avoid", help="GeoJSON polygons: probability of landing inside each."
+        ),
         recovery_lat: float | None = typer.Option(
-            None, "--recovery-lat", help="Recovery point latitude (deg N) (ensembles)."),
+            None, "--recovery-lat", help="Recovery point latitude [deg N] (ensembles)."
+        ),
         recovery_lon: float | None = typer.Option(
-            None, "--recovery-lon", help="Recovery point longitude (deg E) (ensembles)."),
+            None, "--recovery-lon", help="Recovery point longitude [deg E] (ensembles)."
+        ),
     ) -> None:
         """Predict a flight: trajectory, burst and landing (land or sea)."""
         with user_errors():
-            atmosphere = _open_atmosphere(winds)
+            atmosphere = open_winds(winds)
             kwargs, notes = build_predict_kwargs(
-                atmosphere=atmosphere, lat=lat, lon=lon, alt=alt, time=time,
-                ascent_rate=ascent_rate, burst_altitude=burst_altitude,
-                descent_rate=descent_rate, profile=profile, float_altitude=float_altitude,
-                float_duration=float_duration, float_until=float_until, step=step,
-                model=model, sample=not winds,
+                atmosphere=atmosphere,
+                lat=lat,
+                lon=lon,
+                alt=alt,
+                time=time,
+                ascent_rate=ascent_rate,
+                burst_altitude=burst_altitude,
+                descent_rate=descent_rate,
+                profile=profile,
+                float_altitude=float_altitude,
+                float_duration=float_duration,
+                float_until=float_until,
+                step=step,
+                model=model,
+                sample=not winds,
             )
             flight = None
             if balloon is not None:
-                from stratoflight.commands.planning import apply_balloon
+                if profile != "standard":
+                    raise UserError(
+                        "--balloon works with the standard profile (ascent, burst, descent)"
+                    )
+                flight = flight_spec_from_options(
+                    ascent_rate=ascent_rate,
+                    burst_altitude=burst_altitude,
+                    descent_rate=descent_rate,
+                    balloon=balloon,
+                    payload=payload,
+                    gas=gas,
+                    neck_lift=neck_lift,
+                    launch_altitude=alt,
+                )
+                kwargs["ascent_rate"] = flight.ascent_rate
+                kwargs["burst_altitude"] = flight.burst_altitude
+                from stratoflight.commands.planning import balloon_notes
 
-                flight = apply_balloon(kwargs, notes, balloon, payload, gas, neck_lift,
-                                       ascent_rate, burst_altitude is not None)
+                notes.extend(balloon_notes(flight))
             if ensemble is not None:
-                from stratoflight.commands.planning import run_ensemble
-
-                recovery = None
-                if (recovery_lat is None) != (recovery_lon is None):
-                    raise UserError("give both --recovery-lat and --recovery-lon")
-                if recovery_lat is not None:
-                    recovery = (recovery_lat, recovery_lon)
-                run_ensemble(atmosphere, kwargs, notes, out or [], as_json, ensemble, seed,
-                             flight, avoid, recovery)
+                _run_ensemble(
+                    atmosphere,
+                    kwargs,
+                    notes,
+                    out or [],
+                    as_json,
+                    ensemble,
+                    seed,
+                    flight,
+                    read_zones(avoid),
+                    parse_recovery(recovery_lat, recovery_lon),
+                )
                 return
             _run(atmosphere, kwargs, notes, out or [], as_json)
 
 
-def _run(atmosphere: Any, kwargs: dict[str, Any], notes: list[str], out: list[Path],
-         as_json: bool) -> None:
+def _run_ensemble(
+    atmosphere: Any,
+    kwargs: dict[str, Any],
+    notes: list[str],
+    out: list[Path],
+    as_json: bool,
+    n_members: int,
+    seed: int | None,
+    flight: Any,
+    zones: tuple[Any, ...],
+    recovery: tuple[float, float] | None,
+) -> None:
+    """``--ensemble N``: fly the members, write the products, print JSON or a summary."""
+    from predictor.ensemble import FlightSpec, predict_ensemble
+    from predictor.ensemble_outputs import (
+        ENSEMBLE_OUTPUT_SUFFIXES,
+        ensemble_document,
+        needs_trajectories,
+        to_json_text,
+        unsupported_ensemble_outputs,
+        write_ensemble_outputs,
+    )
+    from stratoflight.commands.planning import print_ensemble
+
+    if n_members < 2:
+        raise UserError(f"--ensemble needs at least 2 members, got {n_members}")
+    if kwargs["profile"] != "standard":
+        raise UserError("--ensemble works with the standard profile (ascent, burst, descent)")
+    bad = unsupported_ensemble_outputs(out)
+    if bad:
+        raise UserError(
+            f"for an ensemble, --out takes {', '.join(ENSEMBLE_OUTPUT_SUFFIXES)}; "
+            f"cannot write {', '.join(map(str, bad))}"
+        )
+    if flight is None:
+        flight = FlightSpec(kwargs["ascent_rate"], kwargs["burst_altitude"], kwargs["descent_rate"])
+    ens = predict_ensemble(
+        atmosphere,
+        kwargs["launch_time"],
+        kwargs["latitude"],
+        kwargs["longitude"],
+        flight,
+        n_members,
+        altitude=kwargs["altitude"],
+        seed=seed,
+        zones=zones,
+        recovery_point=recovery,
+        step=kwargs["step"],
+        model=kwargs["model"],
+        record_trajectory=needs_trajectories(out),
+    )
+    document = ensemble_document(ens, notes)
+    write_ensemble_outputs(ens, out, document, atmosphere, zones)
+    if as_json:
+        typer.echo(to_json_text(document, allow_nan=False))
+    else:
+        print_ensemble(ens, notes)
+        for path in out:
+            typer.echo(f"wrote {path}")
+
+
+def _run(
+    atmosphere: Any, kwargs: dict[str, Any], notes: list[str], out: list[Path], as_json: bool
+) -> None:
     """Predict, write the requested files and print JSON or the summary."""
     from predictor import predict as run_prediction
     from predictor.writers import WRITERS, to_json_string, write_result
 
     bad = [str(p) for p in out if p.suffix.lower() not in WRITERS]
     if bad:
-        raise UserError(f"cannot tell the format of {', '.join(bad)}: use one of the "
-                        f"extensions {', '.join(WRITERS)}")
+        raise UserError(
+            f"cannot tell the format of {', '.join(bad)}: use one of the "
+            f"extensions {', '.join(WRITERS)}"
+        )
     result = run_prediction(atmosphere, **kwargs)
     for path in out:
         write_result(result, path)

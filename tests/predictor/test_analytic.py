@@ -43,8 +43,9 @@ def test_descent_time_matches_integral_of_inverse_speed():
     v0 = 5.0
     atm = AnalyticAtmosphere(uniform_wind(0.0, 0.0))
     r = predict(atm, T0, 45.0, 5.0, 30000.0, profile="descent", descent_rate=v0)
-    expected, err = quad(lambda h: 1.0 / descent_speed(h, v0), 0.0, 30000.0, points=KINKS,
-                         epsabs=1e-9, limit=200)
+    expected, err = quad(
+        lambda h: 1.0 / descent_speed(h, v0), 0.0, 30000.0, points=KINKS, epsabs=1e-9, limit=200
+    )
     assert err < 1e-6
     # Tolerance 0.05 s: bisection to 0.01 s plus RK4 error at 60 s (both far smaller than
     # the ~2700 s flight; a wrong rho0 of 1.22 instead of 1.225 would move it by ~6 s).
@@ -56,13 +57,21 @@ def test_uniform_wind_along_great_circle():
     """A northward wind moves along the meridian (a great circle) by v * int dt / (R + h)."""
     v, w, v0, burst = 10.0, 5.0, 5.0, 30000.0
     atm = AnalyticAtmosphere(uniform_wind(0.0, v))
-    r = predict(atm, T0, 10.0, 20.0, 0.0, ascent_rate=w, burst_altitude=burst,
-                descent_rate=v0)
+    r = predict(atm, T0, 10.0, 20.0, 0.0, ascent_rate=w, burst_altitude=burst, descent_rate=v0)
     # Ascent h = w t: int_0^T dt / (R + w t) = ln((R + burst) / R) / w.
     ascent_angle = v * math.log((R + burst) / R) / w
     # Descent: dt = dh / v(h), so the angle is v * int dh / (v(h) (R + h)).
-    descent_angle = v * quad(lambda h: 1.0 / (descent_speed(h, v0) * (R + h)), 0.0, burst,
-                             points=KINKS, epsabs=1e-14, limit=200)[0]
+    descent_angle = (
+        v
+        * quad(
+            lambda h: 1.0 / (descent_speed(h, v0) * (R + h)),
+            0.0,
+            burst,
+            points=KINKS,
+            epsabs=1e-14,
+            limit=200,
+        )[0]
+    )
     expected_lat = 10.0 + math.degrees(ascent_angle + descent_angle)
     assert r.landing.longitude[0] == pytest.approx(20.0, abs=1e-12)
     # 1e-6 deg = 0.1 m: the landing is located to 0.01 s, i.e. 0.1 m at 10 m s-1.
@@ -81,7 +90,8 @@ def test_linear_shear_matches_closed_form_at_burst():
     # dlon/dt = u(h) / ((R + h) cos lat), dh = w dt, lat constant (v = 0):
     # dlon = 1 / (w cos lat) * [s (hb - h0) + (u0 - s R) ln((R + hb) / (R + h0))]  [rad]
     dlon = (s * (hb - h0) + (u0 - s * R) * math.log((R + hb) / (R + h0))) / (
-        w * math.cos(math.radians(lat0)))
+        w * math.cos(math.radians(lat0))
+    )
     assert r.burst.latitude[0] == pytest.approx(lat0, abs=1e-12)
     # 1e-9 deg (0.1 mm): RK4 on a smooth function of time only is Simpson's rule.
     assert r.burst.longitude[0] == pytest.approx(math.degrees(dlon), abs=1e-9)
@@ -116,12 +126,13 @@ def _landing_xy(r) -> np.ndarray:
 def test_convergence_is_fourth_order():
     """Landing error vs a 4 s reference falls ~ step^4 (observed order 3.5..4.5)."""
     atm = _wavy_atmosphere()
-    kw = dict(ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0,
-              event_tolerance=1e-7)
+    kw = dict(ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0, event_tolerance=1e-7)
     # Reference at 4 s: its own error is (4/30)^4 ~ 3e-4 of the 30 s error, negligible.
     ref = _landing_xy(predict(atm, T0, 45.0, 5.0, 0.0, step=4.0, **kw))
-    errors = [np.hypot(*(_landing_xy(predict(atm, T0, 45.0, 5.0, 0.0, step=h, **kw)) - ref))
-              for h in (120.0, 60.0, 30.0)]
+    errors = [
+        np.hypot(*(_landing_xy(predict(atm, T0, 45.0, 5.0, 0.0, step=h, **kw)) - ref))
+        for h in (120.0, 60.0, 30.0)
+    ]
     orders = [math.log2(errors[0] / errors[1]), math.log2(errors[1] / errors[2])]
     for order in orders:
         assert 3.5 < order < 4.5, (errors, orders)
@@ -145,8 +156,11 @@ def test_float_profile_durations_and_until():
 
 def test_ground_landing_terrain_and_land():
     """With orography the flight ends on the ground, and the land mask says land."""
-    atm = AnalyticAtmosphere(uniform_wind(3.0, 1.0), ground_elevation=lambda la, lo:
-                             1500.0 + 0.0 * la, land_fraction=lambda la, lo: 1.0 + 0.0 * la)
+    atm = AnalyticAtmosphere(
+        uniform_wind(3.0, 1.0),
+        ground_elevation=lambda la, lo: 1500.0 + 0.0 * la,
+        land_fraction=lambda la, lo: 1.0 + 0.0 * la,
+    )
     r = predict(atm, T0, 45.0, 5.0, ascent_rate=5.0, burst_altitude=20000.0, descent_rate=5.0)
     assert r.launch.altitude[0] == 1500.0  # launch altitude defaults to the ground
     assert r.landing.altitude[0] == pytest.approx(1500.0, abs=0.2)
@@ -157,8 +171,7 @@ def test_ground_landing_terrain_and_land():
 def test_longitude_wraps_across_antimeridian():
     """An eastward drift across 180 E comes out as a longitude near -180."""
     atm = AnalyticAtmosphere(uniform_wind(30.0, 0.0))
-    r = predict(atm, T0, 0.0, 179.9, 0.0, ascent_rate=5.0, burst_altitude=20000.0,
-                descent_rate=5.0)
+    r = predict(atm, T0, 0.0, 179.9, 0.0, ascent_rate=5.0, burst_altitude=20000.0, descent_rate=5.0)
     assert -180.0 <= r.landing.longitude[0] < -170.0
     lon = r.trajectory()["longitude"]
     assert np.all((lon >= -180.0) & (lon < 180.0))
@@ -167,8 +180,7 @@ def test_longitude_wraps_across_antimeridian():
 def test_above_top_seconds_counted():
     """Seconds above the data's top level are reported, to within a step each way."""
     atm = AnalyticAtmosphere(uniform_wind(0.0, 0.0), top_altitude=20000.0)
-    r = predict(atm, T0, 45.0, 5.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0,
-                descent_rate=5.0)
+    r = predict(atm, T0, 45.0, 5.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0)
     # Ascent 20 -> 30 km at 5 m s-1 is 2000 s; descent 30 -> 20 km is int 1/v(h) dh.
     descent = quad(lambda h: 1.0 / descent_speed(h, 5.0), 20000.0, 30000.0, points=KINKS)[0]
     w = r.warnings["above_top_level"]

@@ -32,12 +32,12 @@ def _assert_same(a, b):
         np.testing.assert_allclose(sa.latitude, sb.latitude, atol=1e-9, equal_nan=True)
         np.testing.assert_allclose(sa.longitude, sb.longitude, atol=1e-9, equal_nan=True)
         np.testing.assert_allclose(sa.altitude, sb.altitude, atol=1e-6, equal_nan=True)
-    np.testing.assert_allclose(a.landing.latitude, b.landing.latitude, atol=1e-9,
-                               equal_nan=True)
+    np.testing.assert_allclose(a.landing.latitude, b.landing.latitude, atol=1e-9, equal_nan=True)
     assert set(a.warnings) == set(b.warnings)
     for code in a.warnings:
-        np.testing.assert_allclose(a.warnings[code].seconds, b.warnings[code].seconds,
-                                   atol=1e-6, equal_nan=True)
+        np.testing.assert_allclose(
+            a.warnings[code].seconds, b.warnings[code].seconds, atol=1e-6, equal_nan=True
+        )
 
 
 @pytest.mark.parametrize(
@@ -45,8 +45,15 @@ def _assert_same(a, b):
     [
         dict(ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0),
         dict(ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0, model="cusf"),
-        dict(ascent_rate=4.0, descent_rate=6.0, profile="float", float_altitude=18000.0,
-             float_duration=5400.0, float_until=T0.timestamp() + 9000.0, step=30.0),
+        dict(
+            ascent_rate=4.0,
+            descent_rate=6.0,
+            profile="float",
+            float_altitude=18000.0,
+            float_duration=5400.0,
+            float_until=T0.timestamp() + 9000.0,
+            step=30.0,
+        ),
         dict(altitude=25000.0, descent_rate=7.0, profile="descent"),
     ],
     ids=["standard", "cusf", "float", "descent"],
@@ -67,8 +74,11 @@ def test_compiled_ensemble_with_stops(sample):
     lat = rng.uniform(39.0, 45.0, n)
     lon = rng.uniform(-3.0, 11.0, n)
     lon[0], lat[0] = 11.95, 45.9  # near the north-east corner: leaves the data
-    kw = dict(ascent_rate=rng.uniform(4, 6, n), burst_altitude=rng.uniform(15000, 32000, n),
-              descent_rate=rng.uniform(4, 8, n))
+    kw = dict(
+        ascent_rate=rng.uniform(4, 6, n),
+        burst_altitude=rng.uniform(15000, 32000, n),
+        descent_rate=rng.uniform(4, 8, n),
+    )
     for record in (True, False):
         a = predict(sample, T0, lat, lon, record_trajectory=record, **kw)
         b = predict(sample, T0, lat, lon, record_trajectory=record, compiled=False, **kw)
@@ -80,6 +90,13 @@ def test_other_atmospheres_use_generic_solver():
     """Analytic (or wrapped) atmospheres run the generic solver."""
     from weather.analytic_atmosphere import AnalyticAtmosphere, uniform_wind
 
-    r = predict(AnalyticAtmosphere(uniform_wind(1.0, 1.0)), T0, 42.0, 4.0, ascent_rate=5.0,
-                burst_altitude=10000.0, descent_rate=5.0)
+    r = predict(
+        AnalyticAtmosphere(uniform_wind(1.0, 1.0)),
+        T0,
+        42.0,
+        4.0,
+        ascent_rate=5.0,
+        burst_altitude=10000.0,
+        descent_rate=5.0,
+    )
     assert r.settings["solver"] == "rk4-generic"

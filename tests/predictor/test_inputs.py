@@ -12,8 +12,14 @@ from weather.analytic_atmosphere import AnalyticAtmosphere, uniform_wind
 from weather.protocol import AtmosphereBounds
 
 T0 = datetime(2025, 6, 21, 6, tzinfo=UTC)
-BOX = AtmosphereBounds(datetime(2025, 6, 21, tzinfo=UTC), datetime(2025, 6, 22, tzinfo=UTC),
-                       lat_min=40.0, lat_max=50.0, lon_min=0.0, lon_max=10.0)
+BOX = AtmosphereBounds(
+    datetime(2025, 6, 21, tzinfo=UTC),
+    datetime(2025, 6, 22, tzinfo=UTC),
+    lat_min=40.0,
+    lat_max=50.0,
+    lon_min=0.0,
+    lon_max=10.0,
+)
 STD = dict(ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0)
 
 
@@ -42,8 +48,11 @@ def test_bad_values(boxed, kwargs, message):
 
 def test_launch_outside_area_names_bounds(boxed):
     """A launch outside the data's box names the box."""
-    with pytest.raises(ValueError, match=r"outside the atmosphere data \(latitude 40..50, "
-                                         r"longitude 0..10"):
+    with pytest.raises(
+        ValueError,
+        match=r"outside the atmosphere data \(latitude 40..50, "
+        r"longitude 0..10",
+    ):
         predict(boxed, T0, 52.0, 5.0, **STD)
 
 
@@ -63,8 +72,16 @@ def test_float_checks(boxed):
     """Float above burst, missing float end, float end before launch are refused."""
     kw = dict(ascent_rate=5.0, descent_rate=5.0, profile="float")
     with pytest.raises(ValueError, match="float altitude 31000 m is not below the burst"):
-        predict(boxed, T0, 45.0, 5.0, float_altitude=31000.0, burst_altitude=30000.0,
-                float_duration=60.0, **kw)
+        predict(
+            boxed,
+            T0,
+            45.0,
+            5.0,
+            float_altitude=31000.0,
+            burst_altitude=30000.0,
+            float_duration=60.0,
+            **kw,
+        )
     with pytest.raises(ValueError, match="float_duration"):
         predict(boxed, T0, 45.0, 5.0, float_altitude=20000.0, **kw)
     with pytest.raises(ValueError, match="is not after the launch"):

@@ -20,8 +20,9 @@ def test_nasa_density_matches_note_table():
 
 def _air(n, density):
     z = np.zeros(n)
-    return AtmosphereSample(z + 3.0, z + 4.0, z, z, np.asarray(density, dtype=float),
-                            z.astype(bool), z.astype(bool))
+    return AtmosphereSample(
+        z + 3.0, z + 4.0, z, z, np.asarray(density, dtype=float), z.astype(bool), z.astype(bool)
+    )
 
 
 def test_descent_speed_at_sea_level_density_is_v0():
@@ -55,4 +56,6 @@ def test_terminator_thresholds():
     assert burst(z, z, z, np.array([1000.0, 1999.999]), idx, z).tolist() == [True, False]
     dur = make_duration_terminator(60.0)
     assert dur(np.array([160.0, 159.9]), z, z, z, idx, np.array([100.0, 100.0])).tolist() == [
-        True, False]
+        True,
+        False,
+    ]

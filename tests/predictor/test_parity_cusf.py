@@ -62,8 +62,9 @@ def reference_landing(lat0, lon0, h0, t0, ascent, burst, v0):
     burst_event.terminal = True
     ground_event.terminal = True
     opts = dict(method="DOP853", rtol=1e-11, atol=[1e-12, 1e-12, 1e-7], max_step=20.0)
-    up = solve_ivp(rhs, (t0, t0 + 1e5), [lat0, lon0, h0], args=("ascent",),
-                   events=burst_event, **opts)
+    up = solve_ivp(
+        rhs, (t0, t0 + 1e5), [lat0, lon0, h0], args=("ascent",), events=burst_event, **opts
+    )
     tb, yb = up.t_events[0][0], up.y_events[0][0]
     down = solve_ivp(rhs, (tb, tb + 1e5), yb, args=("descent",), events=ground_event, **opts)
     return down.t_events[0][0], down.y_events[0][0]
@@ -73,12 +74,22 @@ def test_cusf_mode_matches_independent_integration():
     """Landing within 100 m (the brief's bound) of the reference; in practice far closer."""
     atm = AnalyticAtmosphere(jet_wind, name="jet test wind")
     lat0, lon0, h0, ascent, burst, v0 = 52.0, 0.0, 0.0, 5.0, 30000.0, 5.0
-    r = predict(atm, T0, lat0, lon0, h0, ascent_rate=ascent, burst_altitude=burst,
-                descent_rate=v0, model="cusf")
+    r = predict(
+        atm,
+        T0,
+        lat0,
+        lon0,
+        h0,
+        ascent_rate=ascent,
+        burst_altitude=burst,
+        descent_rate=v0,
+        model="cusf",
+    )
     t_ref, y_ref = reference_landing(lat0, lon0, h0, T0.timestamp(), ascent, burst, v0)
     dlat = math.radians(r.landing.latitude[0] - y_ref[0]) * R_CUSF
-    dlon = math.radians(r.landing.longitude[0] - y_ref[1]) * R_CUSF * math.cos(
-        math.radians(y_ref[0]))
+    dlon = (
+        math.radians(r.landing.longitude[0] - y_ref[1]) * R_CUSF * math.cos(math.radians(y_ref[0]))
+    )
     miss = math.hypot(dlat, dlon)
     drift = math.radians(y_ref[1] - lon0) * R_CUSF * math.cos(math.radians(lat0))
     assert drift > 50e3  # a real test: the flight drifts tens of kilometres

@@ -18,9 +18,23 @@ def _run(args):
 
 def test_json_on_sample_says_synthetic():
     """--json prints one JSON document; the sample is labelled SYNTHETIC."""
-    res = _run(["--lat", "42.0", "--lon", "4.0", "--time", "2025-06-21T06:00:00Z",
-                "--ascent-rate", "5", "--burst-altitude", "30000", "--descent-rate", "5",
-                "--json"])
+    res = _run(
+        [
+            "--lat",
+            "42.0",
+            "--lon",
+            "4.0",
+            "--time",
+            "2025-06-21T06:00:00Z",
+            "--ascent-rate",
+            "5",
+            "--burst-altitude",
+            "30000",
+            "--descent-rate",
+            "5",
+            "--json",
+        ]
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["atmosphere"]["synthetic"] is True
@@ -48,8 +62,9 @@ def test_summary_and_outputs(tmp_path):
 
 def test_float_profile_hours():
     """--float-duration is in hours."""
-    res = _run(["--profile", "float", "--float-altitude", "20000", "--float-duration", "1.5",
-                "--json"])
+    res = _run(
+        ["--profile", "float", "--float-altitude", "20000", "--float-duration", "1.5", "--json"]
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert [s["stage"] for s in doc["stages"]] == ["ascent", "float", "descent"]
@@ -92,8 +107,23 @@ def test_winds_from_real_era5_file(realdata, tmp_path):
     """--winds with a real ERA5 file: not synthetic, no sample defaults, files written."""
     era5 = realdata / "flight_with_era5" / "hedy_euroc2025" / "hedy_euroc_2025_weather_data.nc"
     out = tmp_path / "hedy.kml"
-    res = _run(["--winds", str(era5), "--lat", "39.39", "--lon", "-8.29", "--time",
-                "2025-10-12T16:00:00Z", "--burst-altitude", "6000", "--json", "--out", str(out)])
+    res = _run(
+        [
+            "--winds",
+            str(era5),
+            "--lat",
+            "39.39",
+            "--lon",
+            "-8.29",
+            "--time",
+            "2025-10-12T16:00:00Z",
+            "--burst-altitude",
+            "6000",
+            "--json",
+            "--out",
+            str(out),
+        ]
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["atmosphere"]["synthetic"] is False

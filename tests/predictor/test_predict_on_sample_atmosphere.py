@@ -23,9 +23,15 @@ def test_landings_on_ground_and_surface_from_mask(sample):
     n = 40
     lat = rng.uniform(39.0, 45.0, n)
     lon = rng.uniform(-3.0, 8.0, n)
-    r = predict_landings(sample, datetime(2025, 6, 21, 6, tzinfo=UTC), lat, lon,
-                         ascent_rate=5.0, burst_altitude=rng.uniform(8000, 25000, n),
-                         descent_rate=6.0)
+    r = predict_landings(
+        sample,
+        datetime(2025, 6, 21, 6, tzinfo=UTC),
+        lat,
+        lon,
+        ascent_rate=5.0,
+        burst_altitude=rng.uniform(8000, 25000, n),
+        descent_rate=6.0,
+    )
     ok = r.status == "landed"
     assert ok.sum() > n // 2
     ground = sample.ground_elevation(r.landing.latitude[ok], r.landing.longitude[ok])

@@ -43,8 +43,7 @@ def test_descent_drift_direction_matches_observed(realdata):
     h_mid = GROUND_M + 0.5 * (alt_start + alt_end)
     v0 = v_mean * float(np.sqrt(ussa1976_density(h_mid) / SEA_LEVEL_DENSITY))
     start_time = datetime(2025, 10, 12, 16, tzinfo=UTC) + timedelta(seconds=TS_START)
-    r = predict(atm, start_time, *START, GROUND_M + alt_start, profile="descent",
-                descent_rate=v0)
+    r = predict(atm, start_time, *START, GROUND_M + alt_start, profile="descent", descent_rate=v0)
     # The file has no orography, so the prediction runs to sea level; compare where it
     # passes the altitude of the last observed point (35.2 m AGL).
     cols = r.trajectory()

@@ -23,12 +23,28 @@ def test_ensemble_members_equal_single_predictions(atm):
     """Member i of one vectorised solve equals the single prediction with member i's inputs."""
     lats = np.array([44.0, 45.0, 46.0])
     bursts = np.array([20000.0, 25000.0, 30000.0])
-    ens = predict(atm, T0, lats, 5.0, 0.0, ascent_rate=5.0, burst_altitude=bursts,
-                  descent_rate=[4.0, 5.0, 6.0])
+    ens = predict(
+        atm,
+        T0,
+        lats,
+        5.0,
+        0.0,
+        ascent_rate=5.0,
+        burst_altitude=bursts,
+        descent_rate=[4.0, 5.0, 6.0],
+    )
     assert isinstance(ens, PredictionResult) and ens.n_members == 3
     for i in range(3):
-        one = predict(atm, T0, lats[i], 5.0, 0.0, ascent_rate=5.0, burst_altitude=bursts[i],
-                      descent_rate=[4.0, 5.0, 6.0][i])
+        one = predict(
+            atm,
+            T0,
+            lats[i],
+            5.0,
+            0.0,
+            ascent_rate=5.0,
+            burst_altitude=bursts[i],
+            descent_rate=[4.0, 5.0, 6.0][i],
+        )
         m = ens.member(i)
         assert m.n_members == 1
         # Identical arithmetic per member; 1e-12 deg allows for summation order only.
@@ -57,8 +73,9 @@ def test_json_document_schema(atm):
     """to_dict gives the issue's --json schema, JSON-serialisable, full precision."""
     r = predict(atm, T0, 45.0, 5.0, ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0)
     doc = json.loads(json.dumps(r.to_dict()))
-    assert {"launch", "burst", "landing", "stages", "flight_time_s", "warnings",
-            "settings"} <= set(doc)
+    assert {"launch", "burst", "landing", "stages", "flight_time_s", "warnings", "settings"} <= set(
+        doc
+    )
     for key in ("launch", "burst", "landing"):
         assert set(doc[key]) >= {"datetime", "latitude", "longitude", "altitude"}
     assert doc["landing"]["surface"] in ("land", "sea", "unknown")
@@ -79,8 +96,9 @@ def test_json_document_schema(atm):
 
 def test_ensemble_to_dict_needs_a_member(atm):
     """An ensemble has no single JSON document unless a member is named."""
-    r = predict(atm, T0, [44.0, 45.0], 5.0, ascent_rate=5.0, burst_altitude=30000.0,
-                descent_rate=5.0)
+    r = predict(
+        atm, T0, [44.0, 45.0], 5.0, ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0
+    )
     with pytest.raises(ValueError, match="has 2 members"):
         r.to_dict()
     assert r.to_dict(member=1)["launch"]["latitude"] == 45.0

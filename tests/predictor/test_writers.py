@@ -22,8 +22,15 @@ GPX = "{http://www.topografix.com/GPX/1/1}"
 @pytest.fixture(scope="module")
 def result():
     atm = AnalyticAtmosphere(linear_shear_wind(4.0, 0.001, -1.0, 0.0003))
-    return predict(atm, T0, 45.123456789012, 5.987654321098, ascent_rate=5.0,
-                   burst_altitude=30000.0, descent_rate=5.0)
+    return predict(
+        atm,
+        T0,
+        45.123456789012,
+        5.987654321098,
+        ascent_rate=5.0,
+        burst_altitude=30000.0,
+        descent_rate=5.0,
+    )
 
 
 def test_json_file(result, tmp_path):
@@ -38,8 +45,14 @@ def test_csv_file(result, tmp_path):
     with path.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     cols = result.trajectory()
-    assert list(rows[0]) == ["time_utc", "time_unix_s", "stage", "latitude_deg",
-                             "longitude_deg", "altitude_m"]
+    assert list(rows[0]) == [
+        "time_utc",
+        "time_unix_s",
+        "stage",
+        "latitude_deg",
+        "longitude_deg",
+        "altitude_m",
+    ]
     assert len(rows) == cols["time"].size
     assert float(rows[-1]["latitude_deg"]) == result.landing.latitude[0]  # full precision
     assert rows[0]["time_utc"] == "2025-06-21T06:00:00.000Z"
@@ -52,12 +65,14 @@ def test_kml_file(result, tmp_path):
     assert root.tag == f"{KML}kml"
     line = root.find(f".//{KML}LineString")
     assert line.find(f"{KML}altitudeMode").text == "absolute"
-    coords = [tuple(map(float, c.split(","))) for c in
-              line.find(f"{KML}coordinates").text.split()]
+    coords = [tuple(map(float, c.split(","))) for c in line.find(f"{KML}coordinates").text.split()]
     cols = result.trajectory()
     assert len(coords) == cols["time"].size
-    assert coords[-1] == (result.landing.longitude[0], result.landing.latitude[0],
-                          result.landing.altitude[0])
+    assert coords[-1] == (
+        result.landing.longitude[0],
+        result.landing.latitude[0],
+        result.landing.altitude[0],
+    )
     names = [pm.find(f"{KML}name").text for pm in root.iter(f"{KML}Placemark")]
     assert names[0] == "Flight path" and "Burst" in names
     assert any(n.startswith("Landing") for n in names)
@@ -106,11 +121,16 @@ def test_member_without_landing_writes_cleanly(tmp_path):
     from weather.analytic_atmosphere import AnalyticAtmosphere, uniform_wind
     from weather.protocol import AtmosphereBounds
 
-    box = AtmosphereBounds(datetime(2025, 6, 21, tzinfo=UTC), datetime(2025, 6, 22, tzinfo=UTC),
-                           lat_min=40.0, lat_max=50.0, lon_min=0.0, lon_max=10.0)
+    box = AtmosphereBounds(
+        datetime(2025, 6, 21, tzinfo=UTC),
+        datetime(2025, 6, 22, tzinfo=UTC),
+        lat_min=40.0,
+        lat_max=50.0,
+        lon_min=0.0,
+        lon_max=10.0,
+    )
     atm = AnalyticAtmosphere(uniform_wind(0.0, 40.0), bounds=box)
-    r = predict(atm, T0, 49.9, 5.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0,
-                descent_rate=5.0)
+    r = predict(atm, T0, 49.9, 5.0, 0.0, ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0)
     assert r.status[0] == "left_data_area"
     doc = json.loads((write_result(r, tmp_path / "f.json")).read_text())
     assert doc["landing"]["latitude"] is None and doc["landing"]["status"] == "left_data_area"

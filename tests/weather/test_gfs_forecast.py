@@ -327,19 +327,49 @@ def test_latest_run_all_hours_from_nomads(gfs, tmp_path):
 
 @pytest.mark.network_local
 def test_downloaded_forecast_answers_as_an_atmosphere(gfs, tmp_path):
-    from weather.grid_atmosphere import GridAtmosphere
+    from predictor import predict
+    from weather import open_atmosphere
 
-    gfs.publish("2024010112", [0, 3])
-    result = download(gfs, tmp_path, hours=[0, 3])
-    atmosphere = GridAtmosphere(read_gfs_grib(result.files))
-    assert "GFS 0.25 run 2024010112" in atmosphere.source and not atmosphere.synthetic
+    gfs.publish("2024010112", [0, 3, 6])
+    result = download(gfs, tmp_path, hours=[0, 3, 6])
+    atmosphere = open_atmosphere(result.files)  # one file per forecast hour, one atmosphere
+    # all hours read together: one short description, not one per file
+    assert atmosphere.source == "GFS 0.25 run 2024010112, forecast hours 0-6 (NCEP)"
+    assert not atmosphere.synthetic
     assert atmosphere.bounds.time_start == datetime(2024, 1, 1, 12, tzinfo=UTC)
-    assert atmosphere.bounds.time_end == datetime(2024, 1, 1, 15, tzinfo=UTC)
-    assert atmosphere.has_surface
+    assert atmosphere.bounds.time_end == datetime(2024, 1, 1, 18, tzinfo=UTC)
+    assert atmosphere.has_surface  # the surface fields kept their (lat, lon) shape
     # v = -2 + 0.1 * lon at every level and hour (stand-in formula): 7.5 E -> -1.25 m/s
     when = np.array([datetime(2024, 1, 1, 13, 30, tzinfo=UTC).timestamp()])
     _, v = atmosphere.wind(when, np.array([46.5]), np.array([7.5]), np.array([12000.0]))
     np.testing.assert_allclose(v, -1.25, atol=1e-4)  # 24-bit packing of values near 1
+
+    # a prediction on the forecast across forecast hours 0-3 and 3-6: 5 m/s to 6 km, 6 m/s
+    # down (~20 + ~15 min) from 46.5 N 7.25 E at 14:40 UTC, landing after 15 UTC
+    prediction = predict(
+        atmosphere,
+        datetime(2024, 1, 1, 14, 40, tzinfo=UTC),
+        46.5,
+        7.25,
+        ascent_rate=5.0,
+        burst_altitude=6000.0,
+        descent_rate=6.0,
+    )
+    assert prediction.status[0] == "landed"
+    assert prediction.settings["solver"] == "rk4-compiled-grid"
+    assert prediction.landing.time[0] > datetime(2024, 1, 1, 15, tzinfo=UTC).timestamp()
+    # stand-in winds: u = 10 + 0.5 h + 0.001 z lies in 11.3..17.6 m/s for this flight, so
+    # over its ~1980 s it drifts 22..35 km east = 0.29..0.46 deg at 46.5 N (76.6 km/deg);
+    # v = -2 + 0.1 lon ~ -1.27 m/s: ~2.5 km south = 0.0226 deg (1 deg lat = 111.2 km)
+    assert 7.25 + 0.29 < prediction.landing.longitude[0] < 7.25 + 0.46
+    assert prediction.landing.latitude[0] == pytest.approx(46.5 - 0.0226, abs=0.003)
+    # land only east of 10 E in the stand-in's mask: this landing is at sea
+    assert prediction.surface[0] == "sea"
+    # issue 8: the settings name the data source and the model run
+    settings = prediction.to_dict()["settings"]
+    assert settings["data_source"] == "GFS"
+    assert settings["model_run"] == "2024010112"
+    assert settings["atmosphere_source"] == atmosphere.source
 
 
 @pytest.mark.network_local

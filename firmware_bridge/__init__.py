@@ -10,6 +10,7 @@ from firmware_bridge.binary_frame import encode_binary_frame, parse_frame
 from firmware_bridge.bridge import Bridge
 from firmware_bridge.detect import detect_protocol, detect_stream_protocol
 from firmware_bridge.encode import ENCODABLE_PROTOCOLS, encode_telemetry
+from firmware_bridge.field_specs import field_spec_for, read_field_spec
 from firmware_bridge.frame import Frame, LinkEvent, RawChunk
 from firmware_bridge.horus import encode_horus, parse_horus
 from firmware_bridge.jsonl import encode_jsonl, parse_jsonl
@@ -41,10 +42,12 @@ __all__ = [
     "encode_nmea",
     "encode_telemetry",
     "encode_ukhas",
+    "field_spec_for",
     "is_plausible",
     "parse_frame",
     "parse_horus",
     "parse_jsonl",
     "parse_nmea",
     "parse_ukhas",
+    "read_field_spec",
 ]

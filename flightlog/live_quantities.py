@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from predictor.geodesy import great_circle_distance, initial_bearing
+
 __all__ = ["EARTH_RADIUS", "great_circle", "vertical_rate"]
 
 #: Mean Earth radius (IUGG) [m].
@@ -50,15 +52,8 @@ def vertical_rate(times: Sequence[float], altitudes: Sequence[float]) -> float:
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
     """Distance [m] and initial bearing [degree, clockwise from north] from point 1 to 2.
 
-    Haversine distance and the forward azimuth on a sphere of radius :data:`EARTH_RADIUS`;
-    inputs in degrees.
+    Haversine distance and the forward azimuth (:mod:`predictor.geodesy`) on a sphere of
+    radius :data:`EARTH_RADIUS`; inputs in degrees.
     """
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlam = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
-    distance = 2 * EARTH_RADIUS * math.asin(min(1.0, math.sqrt(a)))
-    y = math.sin(dlam) * math.cos(phi2)
-    x = math.cos(phi1) * math.sin(phi2) - math.sin(phi1) * math.cos(phi2) * math.cos(dlam)
-    bearing = (math.degrees(math.atan2(y, x)) + 360.0) % 360.0
-    return distance, bearing
+    distance = great_circle_distance(lat1, lon1, lat2, lon2, radius=EARTH_RADIUS)
+    return float(distance), float(initial_bearing(lat1, lon1, lat2, lon2))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -363,27 +364,13 @@ def estimate_burst(
 
 
 def rates_from_balloon(
-    balloon: Balloon | str,
-    payload_mass: float,
-    gas: str = "helium",
-    *,
-    ascent_rate: float | None = None,
-    neck_lift: float | None = None,
-    launch_altitude: float = 0.0,
-    method: str = "standard",
+    balloon: Balloon | str, payload_mass: float, gas: str = "helium", **options: Any
 ) -> tuple[float, float]:
     """Ascent rate [m s-1] and burst altitude [m] for the predictor, from a balloon spec.
 
     The adapter that lets ``predictor.predict`` take a balloon in place of an ascent rate
-    and burst altitude; arguments as :func:`estimate_burst`.
+    and burst altitude. ``options`` are the keyword arguments of :func:`estimate_burst`
+    (``ascent_rate`` or ``neck_lift``, ``launch_altitude``, ``method``, ...).
     """
-    estimate = estimate_burst(
-        balloon,
-        payload_mass,
-        gas,
-        ascent_rate=ascent_rate,
-        neck_lift=neck_lift,
-        launch_altitude=launch_altitude,
-        method=method,
-    )
+    estimate = estimate_burst(balloon, payload_mass, gas, **options)
     return estimate.ascent_rate, estimate.burst_altitude

@@ -99,7 +99,7 @@ _ASCENT, _TOP, _FLOAT_DURATION, _FLOAT_UNTIL, _K_DESCENT = 0, 1, 2, 3, 4
  _MAX_DURATION, _RECORD, _MAX_PTS) = range(11)  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _scratch(member):
     """Make one-point query buffers for ``sample_grid``.
 
@@ -122,7 +122,7 @@ def _scratch(member):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _rates(kind, i, t, y, k, grid, bounds, flight, cfg, scratch):
     """Right-hand side d(lat, lon, alt)/dt [deg s-1, deg s-1, m s-1] at (t, y) into ``k``.
 
@@ -161,7 +161,7 @@ def _rates(kind, i, t, y, k, grid, bounds, flight, cfg, scratch):
     return int(of[0])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _stage_over(kind, i, t, t_start, y, flight, surface, cfg, scratch):
     """Tell whether the stage is over at (t, y): top reached, float over, or ground reached."""
     if kind == 0:
@@ -178,13 +178,13 @@ def _stage_over(kind, i, t, t_start, y, flight, surface, cfg, scratch):
     return y[2] <= g
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _advance(y, h, k, out):
     for j in range(3):
         out[j] = y[j] + h * k[j]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _put(traj, i, s, c, t, y):
     traj[i, s, c, 0] = t
     traj[i, s, c, 1] = y[0]
@@ -192,7 +192,7 @@ def _put(traj, i, s, c, t, y):
     traj[i, s, c, 3] = y[2]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _left_data(t1, y1, bounds, global_lon):
     """0 inside the data, 1 outside the area, 2 outside the time range."""
     lat_lo, lat_hi, lon_lo, lon_hi = bounds[2], bounds[3], bounds[4], bounds[5]
@@ -239,18 +239,20 @@ def _one_member(i, grid, surface, member, start, kinds, flight, bounds, cfg, out
         done = _stage_over(kind, i, t, t_start, y, flight, surface, cfg, scratch)
         while not done:
             # ---- one RK4 step
-            flag0 = _rates(kind, i, t, y, k1, grid, bounds, flight, cfg, scratch)
-            if flag0 < 0:
-                return _ERR_NAN
-            _advance(y, 0.5 * h, k1, ya)
-            if _rates(kind, i, t + 0.5 * h, ya, k2, grid, bounds, flight, cfg, scratch) < 0:
-                return _ERR_NAN
-            _advance(y, 0.5 * h, k2, ya)
-            if _rates(kind, i, t + 0.5 * h, ya, k3, grid, bounds, flight, cfg, scratch) < 0:
-                return _ERR_NAN
-            _advance(y, h, k3, ya)
-            if _rates(kind, i, t + h, ya, k4, grid, bounds, flight, cfg, scratch) < 0:
-                return _ERR_NAN
+            flag0 = 0
+            for e in range(4):
+                # classic RK4 stages: k1 at t, k2 and k3 at t + h/2, k4 at t + h
+                frac = 0.0 if e == 0 else (1.0 if e == 3 else 0.5)
+                if e == 0:
+                    _advance(y, 0.0, y, ya)  # ya = y (+ 0 * y, exact)
+                else:
+                    _advance(y, frac * h, k1 if e == 1 else (k2 if e == 2 else k3), ya)
+                kk = k1 if e == 0 else (k2 if e == 1 else (k3 if e == 2 else k4))
+                flag = _rates(kind, i, t + frac * h, ya, kk, grid, bounds, flight, cfg, scratch)
+                if flag < 0:
+                    return _ERR_NAN
+                if e == 0:
+                    flag0 = flag
             for j in range(3):
                 y1[j] = y[j] + (h / 6.0) * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
             t1 = t + h

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from predictor import geodesy
 from predictor.zones import Zone, points_in_zones
 
 __all__ = [
@@ -38,12 +39,11 @@ LAND_THRESHOLD = 0.5
 
 
 def great_circle_distance(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance [m] between points [deg] (haversine, spherical Earth)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlam = np.radians(np.asarray(lon2, dtype=np.float64) - np.asarray(lon1, dtype=np.float64))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlam / 2) ** 2
-    return 2.0 * EARTH_RADIUS * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    """Great-circle distance [m] between points [deg] on the IUGG sphere :data:`EARTH_RADIUS`.
+
+    :func:`predictor.geodesy.great_circle_distance` (haversine) with this module's radius.
+    """
+    return geodesy.great_circle_distance(lat1, lon1, lat2, lon2, radius=EARTH_RADIUS)
 
 
 def mean_position(latitude: npt.ArrayLike, longitude: npt.ArrayLike) -> tuple[float, float]:

@@ -331,44 +331,21 @@ def predict(
             "there: use complete data"
         )
 
+    start = (t_launch, lat, lon, alt)
+    options = dict(
+        step=step,
+        event_tolerance=event_tolerance,
+        record_trajectory=record_trajectory,
+        atmosphere_member=member,
+        max_flight_duration=max_flight_duration,
+    )
+    rates = dict(ascent=ascent, burst=burst, f_alt=f_alt, f_dur=f_dur, f_until=f_until)
     out = None
     if compiled:
-        out = _solve_compiled(
-            atmosphere,
-            profile,
-            physics,
-            n,
-            t_launch,
-            lat,
-            lon,
-            alt,
-            ascent,
-            burst,
-            f_alt,
-            f_dur,
-            f_until,
-            descent,
-            step,
-            event_tolerance,
-            record_trajectory,
-            member,
-            max_flight_duration,
-        )
+        out = _solve_compiled(atmosphere, profile, physics, start, rates, descent, options)
     solver_name = "rk4-compiled-grid" if out is not None else "rk4-generic"
     if out is None:
-        out = solve(
-            atmosphere,
-            stages,
-            t_launch,
-            lat,
-            lon,
-            alt,
-            step=step,
-            event_tolerance=event_tolerance,
-            record_trajectory=record_trajectory,
-            atmosphere_member=member,
-            max_flight_duration=max_flight_duration,
-        )
+        out = solve(atmosphere, stages, *start, **options)
 
     landed = out.status == "landed"
     nan = np.where(landed, 1.0, np.nan)
@@ -438,28 +415,13 @@ def atmosphere_settings(atmosphere: Atmosphere) -> dict[str, Any]:
     return out
 
 
-def _solve_compiled(
-    atmosphere,
-    profile,
-    physics,
-    n,
-    t_launch,
-    lat,
-    lon,
-    alt,
-    ascent,
-    burst,
-    f_alt,
-    f_dur,
-    f_until,
-    descent,
-    step,
-    event_tolerance,
-    record_trajectory,
-    member,
-    max_flight_duration,
-):
-    """Run the built-in profile through :func:`predictor.fast_grid.solve_grid` (or None)."""
+def _solve_compiled(atmosphere, profile, physics, start, rates, descent, options):
+    """Run the built-in profile through :func:`predictor.fast_grid.solve_grid` (or None).
+
+    ``start`` is (time, lat, lon, alt) per member, ``rates`` the profile's per-member
+    arrays (``ascent``, ``burst``, ``f_alt``, ``f_dur``, ``f_until``; None when unused),
+    ``options`` the solver keywords shared with :func:`predictor.solver.solve`.
+    """
     from predictor.fast_grid import grid_arrays, solve_grid
 
     if grid_arrays(atmosphere) is None:
@@ -469,31 +431,25 @@ def _solve_compiled(
         "float": ["ascent", "float", "descent"],
         "descent": ["descent"],
     }[profile]
+    n = start[0].shape[0]
 
     def full(a, default):
         return np.full(n, default) if a is None else np.broadcast_to(a, (n,)).astype(float)
 
-    top = burst if profile == "standard" else (f_alt if profile == "float" else None)
+    top = {"standard": rates["burst"], "float": rates["f_alt"]}.get(profile)
     return solve_grid(
         atmosphere,
         kinds,
-        t_launch,
-        lat,
-        lon,
-        alt,
-        ascent_rate=full(ascent, 0.0),
+        *start,
+        ascent_rate=full(rates["ascent"], 0.0),
         top_altitude=full(top, 0.0),
-        float_duration=full(f_dur, np.inf),
-        float_until=full(f_until, np.inf),
+        float_duration=full(rates["f_dur"], np.inf),
+        float_until=full(rates["f_until"], np.inf),
         descent_constant=full(descent, 0.0) * np.sqrt(physics["sea_level_density_kg_m3"]),
         nasa_density=physics["density_source"] == "nasa3layer",
         sea_level=physics["termination"] == "sea_level",
-        step=step,
-        event_tolerance=event_tolerance,
         earth_radius=physics["earth_radius_m"],
-        record_trajectory=record_trajectory,
-        atmosphere_member=member,
-        max_flight_duration=max_flight_duration,
+        **options,
     )
 
 

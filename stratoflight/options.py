@@ -18,6 +18,7 @@ from stratoflight.errors import UserError
 
 __all__ = [
     "SAMPLE_NOTICE",
+    "check_output_folders",
     "check_positive",
     "check_wind_files",
     "flight_spec_from_options",
@@ -184,3 +185,11 @@ def parse_recovery(lat: float | None, lon: float | None) -> tuple[float, float] 
     if (lat is None) != (lon is None):
         raise UserError("give both --recovery-lat and --recovery-lon")
     return None if lat is None or lon is None else (lat, lon)
+
+
+def check_output_folders(paths: Sequence[Path], option: str = "--out") -> None:
+    """Fail before any work when a file's folder does not exist (rather than after it)."""
+    for path in paths:
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise UserError(f"{option} {path}: the folder {folder} does not exist; create it first")

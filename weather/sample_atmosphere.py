@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from weather.geopotential import STANDARD_GRAVITY
 from weather.standard_atmosphere import ussa1976
@@ -43,6 +44,7 @@ __all__ = [
     "SampleSite",
     "build_sample_dataset",
     "open_sample_atmosphere",
+    "standard_level_altitude",
 ]
 
 
@@ -117,12 +119,21 @@ _R_DRY = 287.05287  # [J kg-1 K-1]
 _GRID_STEP = 0.25  # [deg]
 
 
-def _standard_level_temperature(p_pa: np.ndarray) -> np.ndarray:
-    """USSA 1976 temperature [K] at the standard altitude of each pressure [Pa]."""
+def standard_level_altitude(pressure: npt.ArrayLike) -> np.ndarray:
+    """USSA 1976 geometric altitude [m] of pressures [Pa] (p(h) inverted on a 5 m grid).
+
+    For building synthetic fields on pressure levels (the sample here, generated test
+    archives): e.g. ``standard_level_altitude(np.array(ERA5_PRESSURE_LEVELS_HPA) * 100)``.
+    Valid from -500 m to 80 km (about 1080 hPa to 0.01 hPa); log-linear between grid points.
+    """
     alt = np.arange(-500.0, 80000.0, 5.0)
     _, pres, _ = ussa1976(alt)
-    level_alt = np.interp(-np.log(p_pa), -np.log(pres), alt)
-    return ussa1976(level_alt)[0]
+    return np.interp(-np.log(np.asarray(pressure, dtype=np.float64)), -np.log(pres), alt)
+
+
+def _standard_level_temperature(p_pa: np.ndarray) -> np.ndarray:
+    """USSA 1976 temperature [K] at the standard altitude of each pressure [Pa]."""
+    return ussa1976(standard_level_altitude(p_pa))[0]
 
 
 def coastline_fields(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -6,19 +6,23 @@ import math
 import signal
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from stratoflight.errors import UserError, user_errors
+from stratoflight.options import check_output_folders, open_winds, parse_utc
 
-__all__ = ["parse_speedup", "parse_utc_time", "register"]
+__all__ = ["parse_speedup", "register"]
 
 SIM_PROTOCOLS = ("ukhas", "nmea", "horus", "frame", "jsonl")
 TO_HELP = "pty | DEVICE | tcp://HOST:PORT (served) | udp://HOST:PORT | file://PATH[?format=capture]"
 FAULTS_HELP = "Comma list of noise,badcrc,drop,disconnect (NAME=P sets the probability per frame)."
+FIELDS_HELP = (
+    "Names of the UKHAS extras: none (extra_1, extra_2...), strato (the virtual payload's) "
+    "or a FILE with one 'NAME [UNIT]' line per extra."
+)
 WINDS_HELP = "ERA5/GFS files (default: the SYNTHETIC sample atmosphere)."
 
 
@@ -39,28 +43,18 @@ def parse_speedup(text: str) -> float:
     return value
 
 
-def parse_utc_time(text: str) -> tuple[datetime, bool]:
-    """Parse an ISO 8601 time; return (UTC datetime, True when it was naive and taken as UTC)."""
-    cleaned = text.strip()
-    if cleaned.endswith(("Z", "z")):
-        cleaned = cleaned[:-1] + "+00:00"
-    try:
-        when = datetime.fromisoformat(cleaned)
-    except ValueError as exc:
-        raise UserError(
-            f"--time {text!r} is not an ISO 8601 time; write e.g. 2025-06-21T12:00:00Z"
-        ) from exc
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC), True
-    return when.astimezone(UTC), False
+def _check_target(to: str) -> None:
+    """Reject a malformed ``--to`` before the flight is computed (opening comes later)."""
+    if to == "pty":
+        return
+    if to.startswith("file://"):
+        from urllib.parse import urlsplit
 
+        check_output_folders([Path(urlsplit(to).path)], "--to")
+        return
+    from firmware_bridge.transports import parse_source
 
-def _open_atmosphere(winds: list[Path] | None):
-    import weather
-
-    if winds:
-        return weather.open_atmosphere(winds)
-    return weather.open_sample_atmosphere()
+    parse_source(to)
 
 
 def _defaults(atmosphere, winds, lat, lon, when):
@@ -86,68 +80,52 @@ def _defaults(atmosphere, winds, lat, lon, when):
 def simulate(
     to: Annotated[str, typer.Option(help=TO_HELP)] = "pty",
     protocol: Annotated[str, typer.Option(help="ukhas|nmea|horus|frame|jsonl")] = "ukhas",
-    rate: Annotated[float, typer.Option(help="Telemetry rate (Hz).")] = 1.0,
+    rate: Annotated[float, typer.Option(help="Telemetry rate [Hz].")] = 1.0,
     speedup: Annotated[str, typer.Option(help="Times real time, or 'max'.")] = "1",
     seed: Annotated[int, typer.Option(help="Seed of sensor noise and faults.")] = 0,
     faults: Annotated[str, typer.Option(help=FAULTS_HELP)] = "",
     winds: Annotated[list[Path] | None, typer.Option(help=WINDS_HELP)] = None,
-    lat: Annotated[float | None, typer.Option(help="Launch latitude (degrees north).")] = None,
-    lon: Annotated[float | None, typer.Option(help="Launch longitude (degrees east).")] = None,
+    lat: Annotated[float | None, typer.Option(help="Launch latitude [deg N].")] = None,
+    lon: Annotated[float | None, typer.Option(help="Launch longitude [deg E].")] = None,
     time: Annotated[str | None, typer.Option(help="Launch time, ISO 8601 UTC.")] = None,
-    ascent_rate: Annotated[float, typer.Option(help="Ascent rate (m/s).")] = 5.0,
-    burst_altitude: Annotated[float, typer.Option(help="Burst altitude (m).")] = 30000.0,
-    descent_rate: Annotated[float, typer.Option(help="Descent rate at sea level (m/s).")] = 5.0,
-    duration: Annotated[float | None, typer.Option(help="Send only the first S seconds.")] = None,
+    ascent_rate: Annotated[float, typer.Option(help="Ascent rate [m/s].")] = 5.0,
+    burst_altitude: Annotated[float, typer.Option(help="Burst altitude [m].")] = 30000.0,
+    descent_rate: Annotated[float, typer.Option(help="Descent rate at sea level [m/s].")] = 5.0,
+    duration: Annotated[
+        float | None, typer.Option(help="Send only the first S seconds [s].")
+    ] = None,
     callsign: Annotated[str, typer.Option(help="Payload callsign.")] = "STRATOSIM",
-    baud: Annotated[int, typer.Option(help="Baud rate for a DEVICE target.")] = 9600,
+    baud: Annotated[int, typer.Option(help="Baud rate for a DEVICE target [bit/s].")] = 9600,
     link: Annotated[Path | None, typer.Option(help="Stable symlink path for --to pty.")] = None,
     start_delay: Annotated[
-        float, typer.Option(help="Seconds to wait after printing the target, for a logger.")
+        float, typer.Option(help="Wait after printing the target, for a logger [s].")
     ] = 0.0,
 ) -> None:
     """Fly a SIMULATED payload and send its telemetry (first stdout line: where to listen)."""
     with user_errors():
-        _simulate(
-            to,
-            protocol,
-            rate,
-            speedup,
-            seed,
-            faults,
-            winds,
-            lat,
-            lon,
-            time,
-            ascent_rate,
-            burst_altitude,
-            descent_rate,
-            duration,
-            callsign,
-            baud,
-            link,
-            start_delay,
-        )
+        _simulate(**locals())
 
 
 def _simulate(
-    to,
-    protocol,
-    rate,
-    speedup,
-    seed,
-    faults,
-    winds,
-    lat,
-    lon,
-    time,
-    ascent_rate,
-    burst_altitude,
-    descent_rate,
-    duration,
-    callsign,
-    baud,
-    link,
-    start_delay,
+    *,
+    to: str,
+    protocol: str,
+    rate: float,
+    speedup: str,
+    seed: int,
+    faults: str,
+    winds: list[Path] | None,
+    lat: float | None,
+    lon: float | None,
+    time: str | None,
+    ascent_rate: float,
+    burst_altitude: float,
+    descent_rate: float,
+    duration: float | None,
+    callsign: str,
+    baud: int,
+    link: Path | None,
+    start_delay: float,
 ) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -161,13 +139,14 @@ def _simulate(
         raise UserError(f"--protocol {protocol!r} unknown; choose {', '.join(SIM_PROTOCOLS)}")
     factor = parse_speedup(speedup)
     fault_settings = parse_faults(faults)
-    when, naive = (None, False) if time is None else parse_utc_time(time)
+    when, naive = (None, False) if time is None else parse_utc(time, "--time")
     if rate <= 0 or not math.isfinite(rate):
         raise UserError(f"--rate must be a positive number of Hz, not {rate}")
     if start_delay < 0 or not math.isfinite(start_delay):
         raise UserError(f"--start-delay must be a number of seconds >= 0, not {start_delay}")
 
-    atmosphere = _open_atmosphere(winds)
+    _check_target(to)
+    atmosphere = open_winds(winds)
     lat, lon, when = _defaults(atmosphere, winds, lat, lon, when)
     track_arrays = simulated_flight_track(
         atmosphere,
@@ -236,19 +215,20 @@ def _simulate(
 def listen(
     source: Annotated[str, typer.Argument(help="Device path, tcp://, udp://, file:// or URL.")],
     protocol: Annotated[str, typer.Option(help="auto|ukhas|nmea|horus|frame|jsonl")] = "auto",
-    baud: Annotated[int, typer.Option(help="Serial speed (bit/s).")] = 9600,
+    baud: Annotated[int, typer.Option(help="Serial speed [bit/s].")] = 9600,
+    fields: Annotated[str, typer.Option(help=FIELDS_HELP)] = "none",
     strato_fields: Annotated[
-        bool, typer.Option(help="Name UKHAS extras as the virtual payload sends them.")
+        bool, typer.Option(help="Same as --fields strato (kept for old scripts).")
     ] = False,
     raw: Annotated[bool, typer.Option(help="Also print the raw chunks.")] = False,
 ) -> None:
     """Print decoded frames and link events from a source (to test a cable or radio)."""
     with user_errors():
         from firmware_bridge.bridge import Bridge
+        from firmware_bridge.field_specs import field_spec_for
         from firmware_bridge.frame import Frame, LinkEvent, RawChunk
-        from firmware_bridge.ukhas import STRATO_UKHAS_FIELD_SPEC
 
-        spec = STRATO_UKHAS_FIELD_SPEC if strato_fields else None
+        spec = field_spec_for("strato" if strato_fields else fields)
         bridge = Bridge(source, protocol, baud, field_spec=spec)
         counts = {"ok": 0, "bad_checksum": 0, "malformed": 0}
         stop = threading.Event()

@@ -12,6 +12,11 @@ from stratoflight.errors import UserError, user_errors
 __all__ = ["register"]
 
 EXPORT_FORMATS = ("csv", "netcdf", "kml", "gpx", "sondehub")
+FIELDS_HELP = (
+    "Names of the UKHAS extras after the altitude: none (kept as extra_1, extra_2...), "
+    "strato (the 'strato simulate' payload: pressure, temperature... in SI units) or a "
+    "FILE with one 'NAME [UNIT]' line per extra (see docs/telemetry.md)"
+)
 
 
 def _db(db: Path | None) -> Path:
@@ -43,23 +48,27 @@ def _prediction(path: Path | None) -> dict | None:
         return None
     import json
 
+    if not path.is_file():
+        raise UserError(
+            f"--prediction {path}: no such file; give the file written by "
+            "'strato predict --out prediction.json'"
+        )
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserError(
             f"--prediction {path} is not JSON ({exc}); give the file written by "
             "'strato predict --out prediction.json'"
         ) from exc
 
 
-def _atmosphere(winds: list[str] | None):  # weather is imported lazily
+def _atmosphere(winds: list[str] | None):
+    """Open the atmosphere for in-flight predictions: files, 'sample', or none."""
     if not winds:
         return None
-    import weather
+    from stratoflight.options import open_winds
 
-    if winds == ["sample"]:
-        return weather.open_sample_atmosphere()
-    return weather.open_atmosphere([Path(w) for w in winds])
+    return open_winds(None if winds == ["sample"] else [Path(w) for w in winds])
 
 
 def log(
@@ -72,8 +81,11 @@ def log(
         str | None, typer.Option(help="Flight name; an existing one is resumed")
     ] = None,
     baud: Annotated[int, typer.Option(help="Serial speed [bit/s]")] = 9600,
+    fields: Annotated[str, typer.Option(help=FIELDS_HELP)] = "none",
     callsign: Annotated[str | None, typer.Option(help="Payload callsign")] = None,
-    launch_site: Annotated[str | None, typer.Option(help="LAT,LON[,ALT_M] of the launch")] = None,
+    launch_site: Annotated[
+        str | None, typer.Option(help="Launch site LAT,LON[,ALT] [deg, deg, m]")
+    ] = None,
     balloon: Annotated[str | None, typer.Option(help="Balloon, e.g. 'Totex TA-1200'")] = None,
     prediction: Annotated[
         Path | None, typer.Option(help="Pre-launch prediction JSON ('strato predict --out')")
@@ -87,16 +99,16 @@ def log(
     burst_altitude: Annotated[float | None, typer.Option(help="Planned burst altitude [m]")] = None,
     descent_rate: Annotated[float, typer.Option(help="Planned sea-level descent rate [m/s]")] = 5.0,
     prediction_interval: Annotated[
-        float, typer.Option(help="Seconds between in-flight predictions")
+        float, typer.Option(help="Time between in-flight predictions [s]")
     ] = 30.0,
     chase: Annotated[
-        str | None, typer.Option(help="Chase position LAT,LON for distance/bearing")
+        str | None, typer.Option(help="Chase position LAT,LON [deg] for distance/bearing")
     ] = None,
     no_live: Annotated[
         bool, typer.Option("--no-live", help="Plain log lines instead of the dashboard")
     ] = False,
     max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames")] = None,
-    duration: Annotated[float | None, typer.Option(help="Stop after this many seconds")] = None,
+    duration: Annotated[float | None, typer.Option(help="Stop after this long [s]")] = None,
     until_landed: Annotated[
         bool, typer.Option("--until-landed", help="Stop once landing is detected and recorded")
     ] = False,
@@ -141,8 +153,13 @@ def _run_log(**options) -> None:
         )
     atmosphere = _atmosphere(options["winds"])
     flight = options["flight"] or f"flight-{datetime.now(UTC):%Y-%m-%d}"
-    bridge = Bridge(options["source"], options["protocol"], options["baud"])
-    settings = {k: options[k] for k in ("protocol", "baud", "burst_altitude", "descent_rate")}
+    from firmware_bridge.field_specs import field_spec_for
+
+    field_spec = field_spec_for(options["fields"])
+    bridge = Bridge(options["source"], options["protocol"], options["baud"], field_spec=field_spec)
+    settings = {
+        k: options[k] for k in ("protocol", "baud", "fields", "burst_altitude", "descent_rate")
+    }
     settings["source"] = options["source"]
     from flightlog.store import StoreWriteError
 

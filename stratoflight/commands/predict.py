@@ -9,6 +9,7 @@ import typer
 
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
+    check_output_folders,
     flight_spec_from_options,
     open_winds,
     parse_recovery,
@@ -249,6 +250,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Predict a flight: trajectory, burst and landing (land or sea)."""
         with user_errors():
+            check_output_folders(out or [])
             atmosphere = open_winds(winds)
             kwargs, notes = build_predict_kwargs(
                 atmosphere=atmosphere,

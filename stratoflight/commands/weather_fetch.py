@@ -16,6 +16,23 @@ from stratoflight.errors import UserError, user_errors
 
 __all__ = ["register"]
 
+#: Options shared by ``fetch`` and ``forecast``.
+AreaOption = Annotated[
+    tuple[float, float, float, float],
+    typer.Option(
+        help="Area N W S E [deg], e.g. --area 48 5 45 11 (W > E crosses 180).",
+        show_default=False,
+    ),
+]
+OutDirOption = Annotated[
+    Path | None, typer.Option(help="Directory for the files; default: the cache directory.")
+]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(help="Download cache; default the user cache (e.g. ~/.cache/stratoflight)."),
+]
+TimeoutOption = Annotated[float, typer.Option(help="Timeout of each HTTP call [s].")]
+
 
 def _levels(text: str | None) -> list[float] | None:
     if text is None or text.strip().lower() in ("", "all"):
@@ -30,32 +47,24 @@ def _levels(text: str | None) -> list[float] | None:
 
 
 def fetch(
-    area: Annotated[
-        tuple[float, float, float, float],
-        typer.Option(
-            help="Area N W S E in degrees, e.g. --area 48 5 45 11 (W > E crosses 180).",
-            show_default=False,
-        ),
-    ],
+    area: AreaOption,
     start: Annotated[str, typer.Option(help="First time, ISO 8601 UTC, e.g. 2024-05-01T00Z.")],
     end: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC, e.g. 2024-05-02T00Z.")],
     levels: Annotated[
         str | None,
-        typer.Option(help="Pressure levels in hPa, comma separated; default all 37 (1-1000)."),
+        typer.Option(help="Pressure levels [hPa], comma separated; default all 37 (1-1000)."),
     ] = None,
-    step: Annotated[int, typer.Option(help="Time step in hours; must divide 24.")] = 1,
-    out: Annotated[
-        Path | None, typer.Option(help="Directory for the files; default: the cache directory.")
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(help="Download cache; default the user cache (e.g. ~/.cache/stratoflight)."),
-    ] = None,
+    step: Annotated[int, typer.Option(help="Time step [h]; must divide 24.")] = 1,
+    out: OutDirOption = None,
+    cache_dir: CacheDirOption = None,
     no_single_levels: Annotated[
-        bool, typer.Option(help="Skip orography and land-sea mask (needed for landing).")
+        bool,
+        typer.Option(
+            "--no-single-levels", help="Skip orography and land-sea mask (needed for landing)."
+        ),
     ] = False,
     data_format: Annotated[str, typer.Option(help="netcdf or grib.")] = "netcdf",
-    timeout: Annotated[float, typer.Option(help="Timeout of each HTTP call in seconds.")] = 60.0,
+    timeout: TimeoutOption = 60.0,
     retries: Annotated[int, typer.Option(help="Tries per HTTP call.")] = 5,
 ) -> None:
     """Download ERA5 winds, temperature and geopotential (and ground) from the CDS."""
@@ -100,27 +109,16 @@ def fetch(
 
 
 def forecast(
-    area: Annotated[
-        tuple[float, float, float, float],
-        typer.Option(
-            help="Area N W S E in degrees, e.g. --area 48 5 45 11 (W > E crosses 180).",
-            show_default=False,
-        ),
-    ],
+    area: AreaOption,
     run: Annotated[str, typer.Option(help="Model run: latest or YYYYMMDDHH.")] = "latest",
     hours: Annotated[
-        str, typer.Option(help="Forecast hours: 0-72 (every 3 h), 0-24:1 or 0,6,12.")
+        str, typer.Option(help="Forecast hours [h]: 0-72 (every 3 h), 0-24:1 or 0,6,12.")
     ] = "0-72",
-    out: Annotated[
-        Path | None, typer.Option(help="Directory for the files; default: the cache directory.")
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(help="Download cache; default the user cache (e.g. ~/.cache/stratoflight)."),
-    ] = None,
+    out: OutDirOption = None,
+    cache_dir: CacheDirOption = None,
     levels: Annotated[
         str | None,
-        typer.Option(help="Isobaric levels in hPa, comma separated; default all 1000..1 hPa."),
+        typer.Option(help="Isobaric levels [hPa], comma separated; default all 1000..1 hPa."),
     ] = None,
     base_url: Annotated[
         str | None,
@@ -130,7 +128,7 @@ def forecast(
         str | None,
         typer.Option(help="Cloud mirror root (default $STRATO_GFS_MIRROR_URL or NOAA on AWS)."),
     ] = None,
-    timeout: Annotated[float, typer.Option(help="Timeout of each HTTP call in seconds.")] = 60.0,
+    timeout: TimeoutOption = 60.0,
     retries: Annotated[int, typer.Option(help="Tries per HTTP call and file.")] = 3,
 ) -> None:
     """Download GFS 0.25-degree forecasts (GRIB2) for the coming days."""

@@ -166,3 +166,25 @@ def test_simulate_to_pty_prints_the_path_first_and_a_logger_can_read_it(tmp_path
 def test_bridge_listen_rejects_an_unknown_protocol(capsys):
     code, _, err = run_cli(capsys, "bridge", "listen", "loop://", "--protocol", "morse")
     assert code == 2 and "unknown protocol" in err
+
+
+@pytest.mark.parametrize(("fields", "named"), [("strato", True), ("none", False)])
+def test_bridge_listen_names_ukhas_extras_with_fields(tmp_path, capsys, fields, named):
+    sentences = tmp_path / "sim.txt"
+    code, _, err = run_cli(
+        capsys, "simulate", "--to", f"file://{sentences}", "--speedup", "max", "--duration", "2"
+    )
+    assert code == 0, err
+    code, out, err = run_cli(
+        capsys, "bridge", "listen", f"file://{sentences}?speed=max", "--fields", fields
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 3  # 2 s at 1 Hz, both ends included
+    # with the strato spec the pressure is printed in Pa (near the ground: ~1000 hPa)
+    for line in lines:
+        if not named:
+            assert " p " not in line
+        else:
+            pressure = float(line.split(" p ")[1].split()[0])
+            assert 90_000 < pressure < 102_000

@@ -20,59 +20,19 @@ import netCDF4
 import numpy as np
 import pytest
 
+from weather.sample_atmosphere import ERA5_PRESSURE_LEVELS_HPA, standard_level_altitude
 from weather.standard_atmosphere import (
     G0,
     geometric_to_geopotential,
-    ussa1976_pressure,
     ussa1976_temperature,
 )
 
-LEVELS_HPA = (
-    1000,
-    975,
-    950,
-    925,
-    900,
-    875,
-    850,
-    825,
-    800,
-    775,
-    750,
-    700,
-    650,
-    600,
-    550,
-    500,
-    450,
-    400,
-    350,
-    300,
-    250,
-    225,
-    200,
-    175,
-    150,
-    125,
-    100,
-    70,
-    50,
-    30,
-    20,
-    10,
-    7,
-    5,
-    3,
-    2,
-    1,
-)
+LEVELS_HPA = ERA5_PRESSURE_LEVELS_HPA  # all 37 ERA5 levels, 1000 to 1 hPa
 
 
 def level_altitudes(levels_hpa) -> np.ndarray:
     """USSA 1976 geometric altitude [m] of pressure levels [hPa] (by inverting p(h))."""
-    h = np.arange(-500.0, 80000.0, 5.0)
-    logp = np.log(ussa1976_pressure(h))
-    return np.interp(-np.log(np.asarray(levels_hpa, float) * 100.0), -logp, h)
+    return standard_level_altitude(np.asarray(levels_hpa, float) * 100.0)
 
 
 def synthetic_wind(times_s: np.ndarray, altitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,6 +8,7 @@ functions with them. Heavy packages are imported inside the functions so that
 
 from __future__ import annotations
 
+import glob
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -86,16 +87,45 @@ def check_positive(option: str, value: float | None, unit: str = "") -> None:
         raise UserError(f"{option} must be a positive number, not {shown}")
 
 
-def check_wind_files(winds: Sequence[Path] | None) -> list[Path]:
-    """Return the ``--winds`` files as paths; a :class:`UserError` names missing ones."""
-    paths = [Path(p) for p in winds or ()]
-    missing = [str(p) for p in paths if not p.is_file()]
+def check_wind_files(winds: Sequence[Path | str] | None) -> list[Path]:
+    """Expand the ``--winds`` values into data files; a :class:`UserError` names missing ones.
+
+    Each value may be a file, a directory (every data file in it, GRIB index files and
+    hidden files skipped), a quoted glob pattern (``'gfs/*.grib2'``) or a comma-separated
+    list of these. Files come back sorted within each value, duplicates removed.
+    """
+    paths: list[Path] = []
+    missing: list[str] = []
+    for value in winds or ():
+        for part in (piece.strip() for piece in str(value).split(",")):
+            if not part:
+                continue
+            found = _expand_wind_value(part)
+            if found:
+                paths.extend(p for p in found if p not in paths)
+            else:
+                missing.append(part)
     if missing:
         raise UserError(
-            f"wind file(s) not found: {', '.join(missing)}; give ERA5/GFS files "
-            "('strato weather fetch' or 'strato weather forecast' downloads them)"
+            f"wind file(s) not found: {', '.join(missing)}; give ERA5/GFS files, a folder "
+            "of them or a quoted pattern ('strato weather fetch' or 'strato weather "
+            "forecast' downloads them)"
         )
     return paths
+
+
+def _expand_wind_value(text: str) -> list[Path]:
+    """Files named by one ``--winds`` value (file, folder or glob); empty when none."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        return sorted(
+            f
+            for f in path.iterdir()
+            if f.is_file() and not f.name.startswith(".") and f.suffix != ".idx"
+        )
+    if any(char in text for char in "*?["):
+        return sorted(Path(p) for p in glob.glob(str(path)) if Path(p).is_file())
+    return [path] if path.is_file() else []
 
 
 def open_winds(winds: Sequence[Path] | None) -> Any:

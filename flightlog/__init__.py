@@ -1,8 +1,9 @@
 """The flight record: a durable SQLite log, the recorder, a live view and exports.
 
 Public API: :func:`read_flight` and :func:`list_flights` (for analysis),
-:class:`FlightStore` (recording), :func:`default_db_path`. ``import flightlog`` stays light:
-pandas loads only when a reader is first used.
+:class:`FlightStore` and :func:`run_logging_session` (recording), :func:`default_db_path`.
+``import flightlog`` stays light: pandas (and the session's link and recorder) load only
+when first used.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ __all__ = [
     "FlightEvent",
     "FlightStore",
     "RecordResult",
+    "SessionSummary",
     "StoreWriteError",
     "default_db_path",
     "list_flights",
     "read_events",
     "read_flight",
     "read_frames",
+    "run_logging_session",
 ]
 
 _LAZY = {
@@ -29,6 +32,8 @@ _LAZY = {
     "read_events": "flightlog.reading",
     "read_flight": "flightlog.reading",
     "read_frames": "flightlog.reading",
+    "SessionSummary": "flightlog.session",
+    "run_logging_session": "flightlog.session",
 }
 
 

@@ -503,7 +503,11 @@ class EnsembleResult:
                     "descent_rate_m_s": self.flight.descent_rate,
                     "balloon": None if self.flight.burst is None else self.flight.burst.as_dict(),
                 },
-                "atmosphere": {"source": p.atmosphere_source, "synthetic": bool(p.synthetic)},
+                "atmosphere": {
+                    "source": p.atmosphere_source,
+                    "synthetic": bool(p.synthetic),
+                    **{k: p.settings[k] for k in ("data_source", "model_run") if k in p.settings},
+                },
                 "members": members,
                 **self.extra,
             }

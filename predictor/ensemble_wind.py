@@ -216,6 +216,10 @@ class PerturbedAtmosphere:
         self.has_surface = base.has_surface
         self.synthetic = bool(base.synthetic) or perturbation is not None
         self.ensemble_size = self.n_members
+        # what the data are (issue 8: results name the data source and model run)
+        self.data_source = getattr(base, "data_source", None)
+        self.model_run = getattr(base, "model_run", None)
+        self.time_margin = getattr(base, "time_margin", 0.0)
         parts = [base.source]
         if self.data_members is not None:
             parts.append(f"data ensemble members ({base.ensemble_size})")

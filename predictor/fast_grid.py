@@ -92,96 +92,35 @@ def _hermite(theta, y0, f0, y1, f1, h):
     )
 
 
-#: Columns of the per-member flight parameter array passed to the kernel.
-_ASCENT, _TOP, _FLOAT_DURATION, _FLOAT_UNTIL, _K_DESCENT = 0, 1, 2, 3, 4
 #: Entries of the kernel's settings tuple (see :func:`solve_grid`).
 (_NASA, _SEA_LEVEL, _USE_GROUND, _R_DRY, _STEP, _N_BISECT, _RADIUS, _GLOBAL_LON,
  _MAX_DURATION, _RECORD, _MAX_PTS) = range(11)  # fmt: skip
 
 
 @njit(cache=True, inline="always")
-def _scratch(member):
-    """Make one-point query buffers for ``sample_grid``.
+def _stage_over(kind, t, t_start, alt, ground, flight):
+    """Tell whether the stage is over: top reached, float over, or ground reached.
 
-    ``(qt, qlat, qlon, qalt, qmember, order, u, v, t, p, flag)``.
+    ``flight`` is the member's (ascent rate, top altitude, float duration, float end,
+    descent constant); ``ground`` the ground altitude [m] under the point (descent only).
+    Scalars only: the kernel's hot loop passes no arrays here.
     """
-    qm = np.empty(1, dtype=np.int64)
-    qm[0] = member
-    return (
-        np.empty(1),
-        np.empty(1),
-        np.empty(1),
-        np.empty(1),
-        qm,
-        np.empty(0, dtype=np.int64),
-        np.empty(1),
-        np.empty(1),
-        np.empty(1),
-        np.empty(1),
-        np.empty(1, dtype=np.int8),
-    )
-
-
-@njit(cache=True, inline="always")
-def _rates(kind, i, t, y, k, grid, bounds, flight, cfg, scratch):
-    """Right-hand side d(lat, lon, alt)/dt [deg s-1, deg s-1, m s-1] at (t, y) into ``k``.
-
-    Returns the atmosphere's level flag of the point (0 inside, 1 above the top level,
-    2 below the lowest), or -1 for missing data (NaN wind or density).
-    """
-    qt, qla, qlo, qal, qm, order, ou, ov, ot, op, of = scratch
-    nasa = cfg[_NASA]
-    # the solver itself stops members leaving the data; the query is clamped so that the
-    # last step's stages (which may poke out) are answered at the edge, as the generic
-    # solver does
-    qt[0] = min(max(t, bounds[0]), bounds[1])
-    qla[0] = min(max(y[0], bounds[2]), bounds[3])
-    lq = _wrap(y[1])
-    if (not cfg[_GLOBAL_LON]) and bounds[4] <= bounds[5]:
-        lq = min(max(lq, bounds[4]), bounds[5])
-    qlo[0] = lq
-    qal[0] = y[2]
-    thermo = kind == 2 and not nasa
-    st = sample_grid(*grid, qt, qla, qlo, qal, qm, order, thermo, ou, ov, ot, op, of)
-    if st >= 0 or not (math.isfinite(ou[0]) and math.isfinite(ov[0])):
-        return -1
-    r = cfg[_RADIUS] + y[2]
-    coslat = max(math.cos(math.radians(y[0])), 1e-9)
-    k[0] = _DEG * ov[0] / r
-    k[1] = _DEG * ou[0] / (r * coslat)
     if kind == 0:
-        k[2] = flight[i, _ASCENT]
-    elif kind == 1:
-        k[2] = 0.0
-    else:
-        rho = _nasa_density(y[2]) if nasa else op[0] / (cfg[_R_DRY] * ot[0])
-        if not (math.isfinite(rho) and rho > 0.0):
-            return -1
-        k[2] = -flight[i, _K_DESCENT] / math.sqrt(rho)
-    return int(of[0])
-
-
-@njit(cache=True, inline="always")
-def _stage_over(kind, i, t, t_start, y, flight, surface, cfg, scratch):
-    """Tell whether the stage is over at (t, y): top reached, float over, or ground reached."""
-    if kind == 0:
-        return y[2] >= flight[i, _TOP]
+        return alt >= flight[1]
     if kind == 1:
-        return (t - t_start >= flight[i, _FLOAT_DURATION]) or (t >= flight[i, _FLOAT_UNTIL])
-    g = 0.0
-    if cfg[_USE_GROUND] and not cfg[_SEA_LEVEL]:
-        qla, qlo, out = scratch[1], scratch[2], scratch[8]
-        qla[0] = y[0]
-        qlo[0] = y[1]
-        bilinear_surface(surface[0], surface[1], qla, qlo, out)
-        g = out[0]
-    return y[2] <= g
+        return (t - t_start >= flight[2]) or (t >= flight[3])
+    return alt <= ground
 
 
 @njit(cache=True, inline="always")
-def _advance(y, h, k, out):
-    for j in range(3):
-        out[j] = y[j] + h * k[j]
+def _ground_at(kind, y, surface, cfg, qla, qlo, out):
+    """Ground altitude [m] under ``y`` for a descent on orography; 0 otherwise."""
+    if kind != 2 or not cfg[_USE_GROUND] or cfg[_SEA_LEVEL]:
+        return 0.0
+    qla[0] = y[0]
+    qlo[0] = y[1]
+    bilinear_surface(surface[0], surface[1], qla, qlo, out)
+    return out[0]
 
 
 @njit(cache=True, inline="always")
@@ -211,21 +150,38 @@ def _left_data(t1, y1, bounds, global_lon):
 
 
 @njit(cache=True)
-def _one_member(i, grid, surface, member, start, kinds, flight, bounds, cfg, out):
-    """Fly member ``i`` through every stage; 0, or an error code (generic solver then)."""
+def _one_member(i, grid, surface, member, start, kinds, flights, bounds, cfg, out):
+    """Fly member ``i`` through every stage; 0, or an error code (generic solver then).
+
+    The hot loop is written out in this one function on purpose: moving the atmosphere
+    query into a helper (even an inlined one) costs ~20 % on ensembles (measured), as
+    numba then manages the ~20 arrays it touches on every call.
+    """
     traj, npts, final, status, above, below = out
+    nasa, r_dry, radius = cfg[_NASA], cfg[_R_DRY], cfg[_RADIUS]
     h = cfg[_STEP]
     record = cfg[_RECORD]
-    scratch = _scratch(member[i])
+    t_lo, t_hi = bounds[0], bounds[1]
+    lat_lo, lat_hi, lon_lo, lon_hi = bounds[2], bounds[3], bounds[4], bounds[5]
+    clamp_lon = (not cfg[_GLOBAL_LON]) and lon_lo <= lon_hi
+    row = flights[i]
+    flight = (row[0], row[1], row[2], row[3], row[4])  # scalars: no array in the helpers
+    qt = np.empty(1)
+    qla = np.empty(1)
+    qlo = np.empty(1)
+    qal = np.empty(1)
+    qm = np.full(1, member[i], dtype=np.int64)
+    order = np.empty(0, dtype=np.int64)
+    ou = np.empty(1)
+    ov = np.empty(1)
+    ot = np.empty(1)
+    op = np.empty(1)
+    of = np.empty(1, dtype=np.int8)
     y = np.empty(3)
-    ya = np.empty(3)
-    k1 = np.empty(3)
-    k2 = np.empty(3)
-    k3 = np.empty(3)
-    k4 = np.empty(3)
-    ke = np.empty(3)
     y1 = np.empty(3)
+    ya = np.empty(3)
     ym = np.empty(3)
+    k = np.empty((5, 3))  # RK4 stages k1..k4, then the derivative at the step's end
 
     t = start[i, 0]
     for j in range(3):
@@ -233,48 +189,82 @@ def _one_member(i, grid, surface, member, start, kinds, flight, bounds, cfg, out
     status[i] = 0
     for s in range(kinds.shape[0]):
         kind = kinds[s]
+        thermo = kind == 2 and not nasa
         t_start = t
         _put(traj, i, s, 0, t, y)
         c = 1
-        done = _stage_over(kind, i, t, t_start, y, flight, surface, cfg, scratch)
+        g = _ground_at(kind, y, surface, cfg, qla, qlo, ot)
+        done = _stage_over(kind, t, t_start, y[2], g, flight)
         while not done:
-            # ---- one RK4 step
-            flag0 = 0
-            for e in range(4):
-                # classic RK4 stages: k1 at t, k2 and k3 at t + h/2, k4 at t + h
-                frac = 0.0 if e == 0 else (1.0 if e == 3 else 0.5)
-                if e == 0:
-                    _advance(y, 0.0, y, ya)  # ya = y (+ 0 * y, exact)
-                else:
-                    _advance(y, frac * h, k1 if e == 1 else (k2 if e == 2 else k3), ya)
-                kk = k1 if e == 0 else (k2 if e == 1 else (k3 if e == 2 else k4))
-                flag = _rates(kind, i, t + frac * h, ya, kk, grid, bounds, flight, cfg, scratch)
-                if flag < 0:
-                    return _ERR_NAN
-                if e == 0:
-                    flag0 = flag
-            for j in range(3):
-                y1[j] = y[j] + (h / 6.0) * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
+            # ---- evaluations 0-3: the RK4 stages; 4: the derivative at the step's end,
+            # only when the step ended the stage (for the Hermite bisection)
             t1 = t + h
-            fired = _stage_over(kind, i, t1, t_start, y1, flight, surface, cfg, scratch)
+            fired = False
+            flag0 = 0
+            n_eval = 4
+            e = 0
+            while e < n_eval:
+                if e == 4:
+                    te = t1
+                    for j in range(3):
+                        ya[j] = y1[j]
+                else:
+                    frac = 0.0 if e == 0 else (1.0 if e == 3 else 0.5)
+                    te = t + frac * h
+                    for j in range(3):
+                        ya[j] = y[j] + (frac * h) * k[e - 1, j] if e > 0 else y[j]
+                # the solver itself stops members leaving the data; the query is clamped
+                # so that a step's stages poking out are answered at the edge
+                qt[0] = min(max(te, t_lo), t_hi)
+                qla[0] = min(max(ya[0], lat_lo), lat_hi)
+                lq = _wrap(ya[1])
+                if clamp_lon:
+                    lq = min(max(lq, lon_lo), lon_hi)
+                qlo[0] = lq
+                qal[0] = ya[2]
+                st = sample_grid(*grid, qt, qla, qlo, qal, qm, order, thermo, ou, ov, ot, op, of)
+                if st >= 0 or not (math.isfinite(ou[0]) and math.isfinite(ov[0])):
+                    return _ERR_NAN
+                r = radius + ya[2]
+                coslat = max(math.cos(math.radians(ya[0])), 1e-9)
+                k[e, 0] = _DEG * ov[0] / r
+                k[e, 1] = _DEG * ou[0] / (r * coslat)
+                if kind == 0:
+                    k[e, 2] = flight[0]
+                elif kind == 1:
+                    k[e, 2] = 0.0
+                else:
+                    rho = _nasa_density(ya[2]) if nasa else op[0] / (r_dry * ot[0])
+                    if not (math.isfinite(rho) and rho > 0.0):
+                        return _ERR_NAN
+                    k[e, 2] = -flight[4] / math.sqrt(rho)
+                if e == 0:
+                    flag0 = of[0]
+                elif e == 3:
+                    for j in range(3):
+                        weighted = k[0, j] + 2.0 * k[1, j] + 2.0 * k[2, j] + k[3, j]
+                        y1[j] = y[j] + (h / 6.0) * weighted
+                    g = _ground_at(kind, y1, surface, cfg, qla, qlo, ot)
+                    fired = _stage_over(kind, t1, t_start, y1[2], g, flight)
+                    if fired:
+                        n_eval = 5
+                e += 1
             dt_used = h
             if fired:
-                # bisect on the cubic Hermite interpolant of the step (end derivative ke)
-                if _rates(kind, i, t1, y1, ke, grid, bounds, flight, cfg, scratch) < 0:
-                    return _ERR_NAN
+                # bisect on the cubic Hermite interpolant of the step
                 lo = 0.0
                 hi = 1.0
                 for _b in range(cfg[_N_BISECT]):
                     mid = 0.5 * (lo + hi)
                     for j in range(3):
-                        ym[j] = _hermite(mid, y[j], k1[j], y1[j], ke[j], h)
-                    tm = t + mid * h
-                    if _stage_over(kind, i, tm, t_start, ym, flight, surface, cfg, scratch):
+                        ym[j] = _hermite(mid, y[j], k[0, j], y1[j], k[4, j], h)
+                    g = _ground_at(kind, ym, surface, cfg, qla, qlo, ot)
+                    if _stage_over(kind, t + mid * h, t_start, ym[2], g, flight):
                         hi = mid
                     else:
                         lo = mid
                 for j in range(3):
-                    y1[j] = _hermite(hi, y[j], k1[j], y1[j], ke[j], h)
+                    y1[j] = _hermite(hi, y[j], k[0, j], y1[j], k[4, j], h)
                 t1 = t + hi * h
                 dt_used = hi * h
             if flag0 == 1:

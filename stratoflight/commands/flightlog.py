@@ -125,17 +125,12 @@ def _run_log(**options) -> None:
     import signal
     import sys
     import threading
-    from datetime import UTC, datetime
 
     from rich.console import Console
 
-    from firmware_bridge.bridge import Bridge
-    from flightlog.events import read_events
-    from flightlog.live_view import LiveView, commit_line, parse_chase
-    from flightlog.phase_detection import PhaseDetector
-    from flightlog.phase_observer import PhaseObserver, phase_after_events
-    from flightlog.recorder import Recorder
-    from flightlog.store import FlightStore
+    from flightlog.live_view import parse_chase
+    from flightlog.session import run_logging_session
+    from flightlog.store import StoreWriteError
 
     for name in ("max_frames", "duration", "burst_altitude", "descent_rate"):
         value = options[name]
@@ -151,120 +146,49 @@ def _run_log(**options) -> None:
             "in-flight prediction needs the planned burst altitude: add "
             "--burst-altitude METRES (or leave out --winds)"
         )
+    launch_site = _launch_site(options["launch_site"])
+    prediction = _prediction(options["prediction"])
     atmosphere = _atmosphere(options["winds"])
-    flight = options["flight"] or f"flight-{datetime.now(UTC):%Y-%m-%d}"
-    from firmware_bridge.field_specs import field_spec_for
-
-    field_spec = field_spec_for(options["fields"])
-    bridge = Bridge(options["source"], options["protocol"], options["baud"], field_spec=field_spec)
-    settings = {
-        k: options[k] for k in ("protocol", "baud", "fields", "burst_altitude", "descent_rate")
-    }
-    settings["source"] = options["source"]
-    from flightlog.store import StoreWriteError
-
-    try:
-        store = FlightStore(
-            _db(options["db"]),
-            flight,
-            callsign=options["callsign"],
-            launch_site=_launch_site(options["launch_site"]),
-            balloon=options["balloon"],
-            prediction=_prediction(options["prediction"]),
-            settings=settings,
-        )
-    except StoreWriteError as exc:
-        raise UserError(f"{exc}; or give another --db PATH") from exc
     err = Console(stderr=True, highlight=False)
-    out = Console(highlight=False, soft_wrap=True)
     stop = threading.Event()
+
+    def request_stop(signum, frame) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        phase, burst = phase_after_events(read_events(store.connection, store.flight_id))
-        phases = PhaseObserver(PhaseDetector(phase), burst_altitude=burst)
-        observers: list = [phases]
-        predictor = None
-        if atmosphere is not None:
-            from flightlog.inflight_prediction import InflightPredictor
-
-            predictor = InflightPredictor(
-                atmosphere,
-                phases,
-                burst_altitude=options["burst_altitude"],
-                descent_rate=options["descent_rate"],
-                interval=options["prediction_interval"],
-            )
-            observers.append(predictor)
-        live = not options["no_live"]
-
-        def on_commit(result, stats) -> None:
-            if options["until_landed"] and any(
-                event.kind == "landing" for event in result.events_written
-            ):
-                stop.set()
-            line = None if live else commit_line(result, stats, phases)
-            if line:
-                print(line, flush=True)
-
-        def on_write_error(error, stats) -> None:
-            err.print(
-                f"[bold red]WRITE ERROR[/] {error} (pending in memory: {stats.pending}, "
-                f"spilled: {stats.spilled}, lost: {stats.dropped}); retrying"
-            )
-
-        recorder = Recorder(
-            store,
-            observers=observers,
-            on_commit=on_commit,
-            on_write_error=on_write_error,
+        summary = run_logging_session(
+            options["source"],
+            protocol=options["protocol"],
+            db_path=_db(options["db"]),
+            flight=options["flight"],
+            baud=options["baud"],
+            fields=options["fields"],
+            callsign=options["callsign"],
+            launch_site=launch_site,
+            balloon=options["balloon"],
+            prediction=prediction,
+            atmosphere=atmosphere,
+            burst_altitude=options["burst_altitude"],
+            descent_rate=options["descent_rate"],
+            prediction_interval=options["prediction_interval"],
+            chase=chase,
+            max_frames=options["max_frames"],
+            duration=options["duration"],
+            until_landed=options["until_landed"],
             spill_path=options["spill"],
+            live=not options["no_live"],
+            on_notice=err.print,
+            stop=stop,
         )
-        view = LiveView(flight, recorder.stats, phases, predictor, chase)
-
-        def request_stop(signum, frame) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGINT, request_stop)
-        signal.signal(signal.SIGTERM, request_stop)
-        verb = "resuming" if store.resumed else "recording"
-        err.print(
-            f"{verb} flight {flight!r} from {bridge.label} into {store.path} "
-            "(WAL, synchronous=FULL)"
-        )
-        run = dict(max_frames=options["max_frames"], duration=options["duration"])
-        if live:
-            from rich.live import Live
-
-            with Live(view, console=out, refresh_per_second=2, transient=False):
-                stats = recorder.run(bridge.items(stop), stop, **run)
-        else:
-            stats = recorder.run(bridge.items(stop), stop, **run)
-        try:
-            if predictor is not None:
-                tail = predictor.close(wait=True)  # at most one prediction still running
-                if tail:
-                    store.record(tail)
-            store.set_status("landed" if phases.phase == "landed" else "stopped")
-        except StoreWriteError as exc:
-            err.print(f"[bold red]WRITE ERROR[/] at the end (flight status not updated): {exc}")
+    except StoreWriteError as exc:  # only opening the database raises it
+        raise UserError(f"{exc}; or give another --db PATH") from exc
     finally:
-        store.close()
-    summary = (
-        f"stopped: {stats.frames_ok} good and {stats.frames_bad} bad frames recorded in "
-        f"{stats.commits} commits ({stats.duplicates} duplicates)"
-    )
-    if stats.spilled or stats.dropped:
-        summary += (
-            f"; {stats.spilled} items spilled to {recorder.pending.spill_path}, "
-            f"{stats.dropped} lost"
-        )
-    err.print(summary)
-    if stats.spilled:
-        err.print(
-            f"[bold red]{stats.spilled} items are not in the database[/]: replay them "
-            f'with strato log "file://{recorder.pending.spill_path}?speed=max" '
-            f"--flight {flight!r} once the disk is writable"
-        )
-    if stats.pending or stats.dropped or stats.spilled:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    for line in summary.report():
+        err.print(line)
+    if not summary.complete:
         sys.exit(1)
 
 

@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from stratoflight.cli import app
 
+#: 19 of the 37 ERA5 levels [hPa], up to 1 hPa (a smaller archive, still reaching 48 km)
+LEVELS_HPA = (1000, 925, 850, 700, 500, 400, 300, 250, 200, 150, 100, 70, 50, 30, 20, 10, 5, 2, 1)
+
 runner = CliRunner()
 
 
@@ -29,27 +32,7 @@ def test_plan_on_archive_writes_table_json_and_plots(tmp_path):
         period="year",
         grid_step=1.0,
         half_width=3.0,
-        levels_hpa=(
-            1000,
-            925,
-            850,
-            700,
-            500,
-            400,
-            300,
-            250,
-            200,
-            150,
-            100,
-            70,
-            50,
-            30,
-            20,
-            10,
-            5,
-            2,
-            1,
-        ),
+        levels_hpa=LEVELS_HPA,
     )
     out = tmp_path / "study"
     args = [

@@ -82,6 +82,9 @@ def test_small_ensemble_lands_inside_the_margin(single_time):
     assert p.n_members == 12
     assert np.all(p.status == "landed")
     assert ens.statistics.as_dict(include_members=False)["landed_count"] == 12
+    # the ensemble's JSON names the data too (through the perturbed-wind wrapper)
+    assert ens.to_dict()["ensemble"]["atmosphere"]["data_source"] == "ERA5"
+    assert p.settings["atmosphere_time_margin_s"] == MARGIN.total_seconds()
     # the members scatter around the deterministic landing (default uncertainties: 10 %
     # rates, 2 km burst, 2 m/s correlated wind): all within 150 km of it, not all on it
     det = predict(

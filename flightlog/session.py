@@ -1,0 +1,312 @@
+"""One logging session: a link, a flight in the store, the recorder and what watches it.
+
+:func:`run_logging_session` is what ``strato log`` does once its options are checked: it
+opens the link (:class:`firmware_bridge.bridge.Bridge`) and the flight
+(:class:`~flightlog.store.FlightStore`, resumed when the name exists), rebuilds the flight
+phase from the stored events, attaches phase detection and, given an atmosphere, in-flight
+landing prediction, records until the link ends, a limit is reached, the landing is
+recorded (``until_landed``) or ``stop`` is set, and finally stores the flight's status.
+
+While it runs it says what happens through callbacks: a plain line per commit
+(:func:`~flightlog.live_view.commit_line`, only after the COMMIT returned) or a Rich
+dashboard (:class:`~flightlog.live_view.LiveView`), and notices for the crew (start, write
+errors). It returns a :class:`SessionSummary`; nothing here exits the process or touches
+signal handlers, so it can run in a thread or a test.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flightlog.events import read_events
+from flightlog.live_view import ChasePosition, LiveView, commit_line
+from flightlog.phase_detection import PhaseDetector
+from flightlog.phase_observer import PhaseObserver, phase_after_events
+from flightlog.recorder import Recorder, RecorderStats
+from flightlog.store import FlightStore, RecordResult, StoreWriteError
+
+__all__ = ["SessionSummary", "run_logging_session"]
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """What a logging session recorded.
+
+    Attributes
+    ----------
+    flight : str
+        The flight's name.
+    db_path : Path
+        The flight-log database.
+    resumed : bool
+        Whether the flight existed before and was resumed.
+    stats : RecorderStats
+        The recorder's final totals (frames, commits, duplicates, pending, spilled, lost).
+    spill_path : Path
+        Where items that could not be written went (used only when ``stats.spilled``).
+    status : str or None
+        The flight status stored at the end (``"landed"`` or ``"stopped"``); None when the
+        store could not be written at the end.
+    """
+
+    flight: str
+    db_path: Path
+    resumed: bool
+    stats: RecorderStats
+    spill_path: Path
+    status: str | None
+
+    @property
+    def complete(self) -> bool:
+        """True when every item reached the database (none pending, spilled or lost)."""
+        return not (self.stats.pending or self.stats.dropped or self.stats.spilled)
+
+    def report(self) -> list[str]:
+        """Return the closing lines for the crew (Rich markup): totals, how to replay a spill."""
+        stats = self.stats
+        summary = (
+            f"stopped: {stats.frames_ok} good and {stats.frames_bad} bad frames recorded in "
+            f"{stats.commits} commits ({stats.duplicates} duplicates)"
+        )
+        if stats.spilled or stats.dropped:
+            summary += f"; {stats.spilled} items spilled to {self.spill_path}, {stats.dropped} lost"
+        lines = [summary]
+        if stats.spilled:
+            lines.append(
+                f"[bold red]{stats.spilled} items are not in the database[/]: replay them "
+                f'with strato log "file://{self.spill_path}?speed=max" '
+                f"--flight {self.flight!r} once the disk is writable"
+            )
+        return lines
+
+
+def _print_line(line: str) -> None:
+    print(line, flush=True)
+
+
+def _check_positive(name: str, value: float | None) -> None:
+    if value is not None and not value > 0:  # NaN fails too
+        raise ValueError(f"{name} must be a positive number, not {value}")
+
+
+def run_logging_session(
+    source: str,
+    *,
+    protocol: str = "auto",
+    db_path: str | Path | None = None,
+    flight: str | None = None,
+    baud: int = 9600,
+    fields: str = "none",
+    callsign: str | None = None,
+    launch_site: dict[str, float] | None = None,
+    balloon: str | None = None,
+    prediction: dict[str, Any] | None = None,
+    atmosphere: Any = None,
+    burst_altitude: float | None = None,
+    descent_rate: float = 5.0,
+    prediction_interval: float = 30.0,
+    chase: ChasePosition | None = None,
+    max_frames: int | None = None,
+    duration: float | None = None,
+    until_landed: bool = False,
+    spill_path: Path | None = None,
+    live: bool = False,
+    console: Any = None,
+    on_line: Callable[[str], None] = _print_line,
+    on_notice: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> SessionSummary:
+    """Record a flight from a telemetry link until it ends, a limit is hit or ``stop`` is set.
+
+    Parameters
+    ----------
+    source : str
+        The link: serial device, ``tcp://``, ``udp://``, ``file://PATH[?speed=X]`` (replay).
+    protocol : str
+        Link protocol (``auto``, ``ukhas``, ``nmea``, ``horus``, ``frame``, ``jsonl``).
+    db_path : str or Path, optional
+        Flight-log database (default :func:`flightlog.paths.default_db_path`).
+    flight : str, optional
+        Flight name; an existing flight is resumed (default ``flight-YYYY-MM-DD``, today UTC).
+    baud : int
+        Serial speed [bit s-1].
+    fields : str
+        UKHAS extras: ``none``, ``strato`` or a field-spec file
+        (:func:`firmware_bridge.field_specs.field_spec_for`); stored with the settings.
+    callsign, balloon : str, optional
+        Flight metadata.
+    launch_site : dict, optional
+        ``{"latitude": deg, "longitude": deg[, "altitude": m]}``.
+    prediction : dict, optional
+        The pre-launch prediction (JSON of ``strato predict --out``), stored with the flight.
+    atmosphere : weather.protocol.Atmosphere, optional
+        Winds for in-flight landing predictions; None runs none.
+    burst_altitude : float, optional
+        Planned burst altitude [m]; needed with ``atmosphere``.
+    descent_rate : float
+        Planned sea-level descent rate [m s-1].
+    prediction_interval : float
+        Shortest time between two in-flight predictions [s].
+    chase : ChasePosition, optional
+        The chase crew's position, for distance and bearing in the live view.
+    max_frames : int, optional
+        Stop after this many frames (good and bad) were committed.
+    duration : float, optional
+        Stop after this long [s].
+    until_landed : bool
+        Stop once a landing event has been committed.
+    spill_path : Path, optional
+        Overflow file while the database cannot be written (default beside the database).
+    live : bool
+        Show the Rich dashboard on ``console`` instead of one ``on_line`` call per commit.
+    console : rich.console.Console, optional
+        Where the dashboard draws (default: standard output).
+    on_line : callable
+        ``on_line(text)`` with each plain per-commit line (default: print and flush);
+        the line is produced only after the COMMIT returned.
+    on_notice : callable, optional
+        ``on_notice(text)`` with notices in Rich markup: the start of recording and write
+        errors (default: standard error through Rich).
+    stop : threading.Event, optional
+        Set it (e.g. from a signal handler) to end the session cleanly.
+
+    Returns
+    -------
+    SessionSummary
+
+    Raises
+    ------
+    StoreWriteError
+        When the database cannot be created or opened for writing.
+    ValueError
+        For an unknown protocol or field spec, a malformed source, an atmosphere without a
+        burst altitude, non-positive limits or rates, or a file that is not a flight log.
+    FileNotFoundError
+        For a ``file://`` replay of a file that does not exist.
+    """
+    from firmware_bridge.bridge import Bridge
+    from firmware_bridge.field_specs import field_spec_for
+
+    for name, value in (
+        ("max_frames", max_frames),
+        ("duration", duration),
+        ("burst_altitude", burst_altitude),
+        ("descent_rate", descent_rate),
+    ):
+        _check_positive(name, value)
+    if not prediction_interval >= 0:
+        raise ValueError(
+            f"prediction_interval must be 0 or more seconds, not {prediction_interval}"
+        )
+    if atmosphere is not None and burst_altitude is None:
+        raise ValueError("in-flight prediction needs the planned burst_altitude [m]")
+    if on_notice is None:
+        from rich.console import Console
+
+        on_notice = Console(stderr=True, highlight=False).print
+    flight = flight or f"flight-{datetime.now(UTC):%Y-%m-%d}"
+    if db_path is None:
+        from flightlog.paths import default_db_path
+
+        db_path = default_db_path()
+    stop = stop if stop is not None else threading.Event()
+
+    bridge = Bridge(source, protocol, baud, field_spec=field_spec_for(fields))
+    settings: dict[str, Any] = {
+        "protocol": protocol,
+        "baud": baud,
+        "fields": fields,
+        "burst_altitude": burst_altitude,
+        "descent_rate": descent_rate,
+        "source": source,
+    }
+    store = FlightStore(
+        db_path,
+        flight,
+        callsign=callsign,
+        launch_site=launch_site,
+        balloon=balloon,
+        prediction=prediction,
+        settings=settings,
+    )
+    predictor = None
+    try:
+        phase, burst = phase_after_events(read_events(store.connection, store.flight_id))
+        phases = PhaseObserver(PhaseDetector(phase), burst_altitude=burst)
+        observers: list[Any] = [phases]
+        if atmosphere is not None:
+            from flightlog.inflight_prediction import InflightPredictor
+
+            predictor = InflightPredictor(
+                atmosphere,
+                phases,
+                burst_altitude=burst_altitude,
+                descent_rate=descent_rate,
+                interval=prediction_interval,
+            )
+            observers.append(predictor)
+
+        def on_commit(result: RecordResult, stats: RecorderStats) -> None:
+            if until_landed and any(event.kind == "landing" for event in result.events_written):
+                stop.set()
+            line = None if live else commit_line(result, stats, phases)
+            if line:
+                on_line(line)
+
+        def on_write_error(error: StoreWriteError, stats: RecorderStats) -> None:
+            on_notice(
+                f"[bold red]WRITE ERROR[/] {error} (pending in memory: {stats.pending}, "
+                f"spilled: {stats.spilled}, lost: {stats.dropped}); retrying"
+            )
+
+        recorder = Recorder(
+            store,
+            observers=observers,
+            on_commit=on_commit,
+            on_write_error=on_write_error,
+            spill_path=spill_path,
+        )
+        verb = "resuming" if store.resumed else "recording"
+        on_notice(
+            f"{verb} flight {flight!r} from {bridge.label} into {store.path} "
+            "(WAL, synchronous=FULL)"
+        )
+        limits = {"max_frames": max_frames, "duration": duration}
+        if live:
+            from rich.console import Console
+            from rich.live import Live
+
+            view = LiveView(flight, recorder.stats, phases, predictor, chase)
+            screen = console if console is not None else Console(highlight=False, soft_wrap=True)
+            with Live(view, console=screen, refresh_per_second=2, transient=False):
+                stats = recorder.run(bridge.items(stop), stop, **limits)
+        else:
+            stats = recorder.run(bridge.items(stop), stop, **limits)
+        status: str | None = "landed" if phases.phase == "landed" else "stopped"
+        try:
+            if predictor is not None:
+                tail = predictor.close(wait=True)  # at most one prediction still running
+                predictor = None
+                if tail:
+                    store.record(tail)
+            store.set_status(status)
+        except StoreWriteError as exc:
+            status = None
+            on_notice(f"[bold red]WRITE ERROR[/] at the end (flight status not updated): {exc}")
+    finally:
+        if predictor is not None:  # left early: do not wait for a running prediction
+            predictor.close(wait=False)
+        store.close()
+    return SessionSummary(
+        flight=flight,
+        db_path=store.path,
+        resumed=store.resumed,
+        stats=stats,
+        spill_path=recorder.pending.spill_path,
+        status=status,
+    )

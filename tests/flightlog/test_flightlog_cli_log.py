@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from _flightlog_helpers import ukhas_sentence
 
+from firmware_bridge.transports import RawCaptureWriter
 from flightlog import read_flight, read_frames
 from flightlog.live_view import LiveView, commit_line, format_ids, parse_chase, parse_ids
 from flightlog.phase_observer import PhaseObserver
@@ -177,14 +178,22 @@ def letfik2_sentences(realdata):
 @pytest.mark.realdata
 def test_real_flight_letfik2_replayed_gives_reference_burst(realdata, tmp_path):
     sentences = letfik2_sentences(realdata)
-    replay = tmp_path / "letfik2.txt"
-    replay.write_text("".join(s + "\n" for s in sentences))
+    # UKHAS carries only a time of day, dated from the receive time. Replaying plain text
+    # would date it from "now" (and fail late in the UTC day), so the sentences go into a
+    # raw capture received on the flight day, 2017-03-18, at their own times of day.
+    replay = tmp_path / "letfik2.capture.jsonl"
+    writer = RawCaptureWriter(replay)
+    for sentence in sentences:
+        time_of_day = sentence.split(",")[1]
+        received = datetime.fromisoformat(f"2017-03-18T{time_of_day}+00:00")
+        writer.write((sentence + "\n").encode("ascii"), received, source="habhub")
+    writer.close()
     db = tmp_path / "log.sqlite"
     assert (
         main(
             [
                 "log",
-                f"file://{replay}",
+                f"file://{replay}?speed=max",
                 "--protocol",
                 "ukhas",
                 "--db",

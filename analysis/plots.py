@@ -180,6 +180,34 @@ def plot_ascent_rate(
     return _save(fig, Path(path))
 
 
+def _square_extent(ax, lat: np.ndarray, lon: np.ndarray, pad: float = 0.15) -> None:
+    """Show the points in a square, equal-distance frame, however thin the track is.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Map axes (longitude on x, latitude on y).
+    lat, lon : ndarray
+        Every point the map must show [deg].
+    pad : float
+        Margin as a fraction of the larger span.
+    """
+    finite = np.isfinite(lat) & np.isfinite(lon)
+    if not finite.any():
+        return
+    lat, lon = lat[finite], lon[finite]
+    mid_lat = 0.5 * (lat.min() + lat.max())
+    coslat = max(np.cos(np.deg2rad(mid_lat)), 0.1)
+    # Half the larger span in latitude degrees (longitude spans shrink by cos(latitude)),
+    # at least 0.01 deg (about 1 km) so a payload that never moved still gets a frame.
+    half = max(lat.max() - lat.min(), (lon.max() - lon.min()) * coslat, 0.02) * (0.5 + pad)
+    mid_lon = 0.5 * (lon.min() + lon.max())
+    ax.set_ylim(mid_lat - half, mid_lat + half)
+    ax.set_xlim(mid_lon - half / coslat, mid_lon + half / coslat)
+    ax.set_aspect(1.0 / coslat)
+    ax.ticklabel_format(useOffset=False)
+
+
 def plot_track_map(
     profile: pd.DataFrame,
     points: dict[str, tuple[float, float]],
@@ -198,11 +226,18 @@ def plot_track_map(
     if prediction is not None and not prediction.empty:
         ax.plot(prediction["longitude"], prediction["latitude"], "r--", lw=1.2,
                 label="prediction")  # fmt: skip
-    for label, (plat, plon) in points.items():
+    for index, (label, (plat, plon)) in enumerate(points.items()):
         ax.plot(plon, plat, "k^" if "predicted" not in label else "rx", ms=8)
-        ax.annotate(label, (plon, plat), textcoords="offset points", xytext=(5, 5), fontsize=8)
-    mid = np.nanmean(lat) if np.isfinite(lat).any() else 0.0
-    ax.set_aspect(1.0 / max(np.cos(np.deg2rad(mid)), 0.1))
+        # Alternate label offsets so labels of nearby points (landing, predicted landing)
+        # do not print over each other.
+        offset = (5, 5) if index % 2 == 0 else (5, -12)
+        ax.annotate(label, (plon, plat), textcoords="offset points", xytext=offset, fontsize=8)
+    all_lat = [lat, [p[0] for p in points.values()]]
+    all_lon = [lon, [p[1] for p in points.values()]]
+    if prediction is not None and not prediction.empty:
+        all_lat.append(prediction["latitude"].to_numpy(float))
+        all_lon.append(prediction["longitude"].to_numpy(float))
+    _square_extent(ax, np.concatenate(all_lat), np.concatenate(all_lon))
     ax.set_xlabel("longitude [deg]")
     ax.set_ylabel("latitude [deg]")
     ax.grid(alpha=0.3)

@@ -16,7 +16,8 @@ buffer) returns ``None`` and the caller uses the generic solver, which reports i
 from __future__ import annotations
 
 import math
-from typing import Any
+import weakref
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,8 @@ __all__ = ["STAGE_KINDS", "grid_arrays", "solve_grid"]
 #: Stage kinds of the built-in profiles, in the kernel's numbering.
 STAGE_KINDS = {"ascent": 0, "float": 1, "descent": 2}
 _STATUS = ("landed", "left_data_area", "left_data_time", "exceeded_max_duration")
+_STATUS_ARRAY = np.array(_STATUS)
+_STATUS_ARRAY.flags.writeable = False
 _DEG = 180.0 / math.pi
 _ERR_NAN = 6
 _ERR_OVERFLOW = 7
@@ -47,15 +50,46 @@ def grid_arrays(atmosphere: Atmosphere) -> tuple[Any, ...] | None:
     orography), whether there is orography, and the gas constant of dry air
     [J kg-1 K-1]. Only the public methods are used.
     """
+    prepared = _prepared(atmosphere)
+    return None if prepared is None else prepared.arrays
+
+
+class _Prepared(NamedTuple):
+    """What :func:`solve_grid` needs of one atmosphere, built once (the atmosphere is immutable)."""
+
+    bounds_object: Any  # the atmosphere's ``bounds`` these were built from
+    arrays: tuple[Any, ...]  # grid_arrays' answer
+    bounds: npt.NDArray[np.float64]  # (t0 [s], t1 [s], lat_min, lat_max, lon_min, lon_max)
+    global_lon: bool
+
+
+#: Per-atmosphere kernel inputs; weak keys, so a dropped atmosphere leaves the cache.
+_PREPARED: weakref.WeakKeyDictionary[Any, _Prepared] = weakref.WeakKeyDictionary()
+
+
+def _prepared(atmosphere: Atmosphere) -> _Prepared | None:
+    """Return the kernel's inputs for a plain GridAtmosphere (cached per atmosphere), or None."""
     try:
         from weather.grid_atmosphere import R_DRY_AIR, GridAtmosphere
     except ImportError:
         return None
     if type(atmosphere) is not GridAtmosphere:  # subclasses may answer differently
         return None
+    b = atmosphere.bounds
+    cached = _PREPARED.get(atmosphere)
+    if cached is not None and cached.bounds_object is b:
+        return cached
     ground, axes = atmosphere.surface_kernel_inputs()
     surface = (np.zeros((2, 2)) if ground is None else ground, axes)
-    return tuple(atmosphere.kernel_inputs()), surface, ground is not None, float(R_DRY_AIR)
+    arrays = (tuple(atmosphere.kernel_inputs()), surface, ground is not None, float(R_DRY_AIR))
+    bounds = np.array(
+        [to_epoch_seconds(b.time_start), to_epoch_seconds(b.time_end)]
+        + [b.lat_min, b.lat_max, b.lon_min, b.lon_max]
+    )
+    bounds.flags.writeable = False
+    prepared = _Prepared(b, arrays, bounds, bool((b.lon_max - b.lon_min) >= 359.999))
+    _PREPARED[atmosphere] = prepared
+    return prepared
 
 
 @njit(cache=True)
@@ -317,16 +351,16 @@ def _max_points(kinds: list[str], alt0, flight, t0, step):
     n = 3
     for kind in kinds:
         if kind == "ascent":
-            n = max(n, int(np.max((top - alt0) / ascent / step)) + 4)
+            n = max(n, int(((top - alt0) / ascent / step).max()) + 4)
         elif kind == "float":
             dur = np.minimum(f_dur, f_until - t0)
-            n = max(n, int(np.max(np.where(np.isfinite(dur), dur, 0.0)) / step) + 4)
+            n = max(n, int(np.where(np.isfinite(dur), dur, 0.0).max() / step) + 4)
         else:
             # Terminal speed is at least ~0.97 v0 anywhere below the top (rho <= ~1.3):
             # the descent from the highest start takes at most h / (0.9 v0).
             v0 = k_descent / math.sqrt(1.2250)
             start = np.maximum(top, alt0)
-            n = max(n, int(np.max(start / (0.9 * v0)) / step) + 4)
+            n = max(n, int((start / (0.9 * v0)).max() / step) + 4)
     return n
 
 
@@ -360,24 +394,20 @@ def solve_grid(
     ``v0 * sqrt(rho0)`` [m s-1 kg^0.5 m^-1.5]. Returns None when the fast path does not
     apply or meets anything unusual; the caller then runs the generic solver.
     """
-    arrays = grid_arrays(atmosphere)
-    if arrays is None:
+    prepared = _prepared(atmosphere)
+    if prepared is None:
         return None
-    grid, surface, use_ground, r_dry = arrays
+    grid, surface, use_ground, r_dry = prepared.arrays
+    bounds = prepared.bounds
     n = time.shape[0]
-    b = atmosphere.bounds
-    bounds = np.array(
-        [to_epoch_seconds(b.time_start), to_epoch_seconds(b.time_end)]
-        + [b.lat_min, b.lat_max, b.lon_min, b.lon_max]
-    )
     n_bisect = max(1, math.ceil(math.log2(step / event_tolerance)))
     kind_codes = np.array([STAGE_KINDS[k] for k in kinds], dtype=np.int64)
-    flight = np.ascontiguousarray(
-        np.stack(
-            [ascent_rate, top_altitude, float_duration, float_until, descent_constant], axis=1
-        ),
-        dtype=np.float64,
-    )
+    flight = np.empty((n, 5))
+    flight[:, 0] = ascent_rate
+    flight[:, 1] = top_altitude
+    flight[:, 2] = float_duration
+    flight[:, 3] = float_until
+    flight[:, 4] = descent_constant
     max_pts = 2
     if record_trajectory:
         max_pts = _max_points(kinds, altitude, flight, time, step)
@@ -389,13 +419,16 @@ def solve_grid(
         float(step),
         int(n_bisect),
         float(earth_radius),
-        bool((b.lon_max - b.lon_min) >= 359.999),
+        prepared.global_lon,
         float(max_flight_duration),
         bool(record_trajectory),
         int(max_pts),
     )
-    start = np.stack([time, latitude, wrap_longitude(longitude), altitude], axis=1)
-    start = np.ascontiguousarray(start, dtype=np.float64)
+    start = np.empty((n, 4))
+    start[:, 0] = time
+    start[:, 1] = latitude
+    start[:, 2] = wrap_longitude(longitude)
+    start[:, 3] = altitude
     traj = np.full((n, len(kinds), max_pts, 4), np.nan)
     npts = np.zeros((n, len(kinds)), dtype=np.int64)
     final = np.empty((n, 4))
@@ -415,9 +448,10 @@ def solve_grid(
         return None
     if codes.any():  # NaN in the data or a full buffer: the generic solver reports it
         return None
+    widths = npts.max(axis=0).tolist() if n else [0] * len(kinds)
     stages = []
     for s, kind in enumerate(kinds):
-        width = int(npts[:, s].max()) if n else 0
+        width = int(widths[s])
         block = traj[:, s, :width]
         stages.append(
             StageTrajectory(
@@ -435,7 +469,7 @@ def solve_grid(
         latitude=final[:, 1].copy(),
         longitude=final[:, 2].copy(),
         altitude=final[:, 3].copy(),
-        status=np.array(_STATUS)[status],
+        status=_STATUS_ARRAY[status],
         seconds_above_top=above,
         seconds_below_bottom=below,
     )

@@ -6,6 +6,7 @@ over members (shape (n_members,)); scalars apply to all members.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,11 @@ __all__ = ["atmosphere_settings", "predict", "predict_landings", "to_epoch_array
 
 FloatArray = npt.NDArray[np.float64]
 TimeLike = datetime | float | Sequence[datetime] | Sequence[float] | npt.NDArray[Any]
+
+#: Integers below this size convert to float64 exactly (the plain-number fast path).
+_EXACT_INT = 2**53
+#: The last atmosphere bounds seen with their first/last time [s] (bounds are immutable).
+_LAST_BOUNDS: list[tuple[Any, float, float]] = [(None, 0.0, 0.0)]
 
 
 def to_epoch_array(when: TimeLike | None, name: str) -> FloatArray | None:
@@ -58,12 +64,19 @@ def to_epoch_array(when: TimeLike | None, name: str) -> FloatArray | None:
 def _array(value: Any, name: str) -> FloatArray | None:
     if value is None:
         return None
+    kind = type(value)
+    if kind is float or (kind is int and -_EXACT_INT < value < _EXACT_INT):
+        # a plain number (the common single-flight call): no array machinery
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+        return np.array([number])
     arr = np.atleast_1d(np.asarray(value, dtype=np.float64))
     if arr.ndim != 1:
         raise ValueError(
             f"{name} must be a number or a 1-D array over members, got shape {arr.shape}"
         )
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return arr
 
@@ -71,7 +84,7 @@ def _array(value: Any, name: str) -> FloatArray | None:
 def _require_positive(arr: FloatArray | None, name: str, unit: str) -> None:
     if arr is None:
         raise ValueError(f"{name} [{unit}] is required for this profile")
-    if np.any(arr <= 0):
+    if (arr <= 0).any():
         raise ValueError(
             f"{name} must be positive, got {arr[arr <= 0][0]:g} {unit}; give the speed as a "
             "positive number (the direction follows from the stage)"
@@ -82,7 +95,7 @@ def _setting(arr: FloatArray | None) -> Any:
     """One scalar when all members share the value, else the per-member array."""
     if arr is None:
         return None
-    if arr.shape[0] == 1 or np.all(arr == arr[0]):
+    if arr.shape[0] == 1 or (arr == arr[0]).all():
         return float(arr[0])
     return arr
 
@@ -91,16 +104,44 @@ def _time_setting(arr: FloatArray | None) -> Any:
     """ISO UTC text of a time setting; a per-member array of texts when members differ."""
     if arr is None:
         return None
-    if arr.shape[0] == 1 or np.all(arr == arr[0]):
+    if arr.shape[0] == 1 or (arr == arr[0]).all():
         return iso_utc(float(arr[0]))
     return np.array([iso_utc(float(v)) for v in arr], dtype=object)
 
 
+def _bounds_seconds(bounds: Any) -> tuple[float, float]:
+    """Return the first and last time of ``bounds`` [s since epoch] (last answer kept)."""
+    cached = _LAST_BOUNDS[0]  # one read: (bounds, t0, t1), safe with threads
+    if cached[0] is not bounds:
+        cached = (bounds, to_epoch_seconds(bounds.time_start), to_epoch_seconds(bounds.time_end))
+        _LAST_BOUNDS[0] = cached
+    return cached[1], cached[2]
+
+
 def _check_inside(
-    atmosphere: Atmosphere, t: FloatArray, lat: FloatArray, lon: FloatArray, what: str
+    atmosphere: Atmosphere,
+    t: FloatArray,
+    lat: FloatArray,
+    lon: FloatArray,
+    what: str,
+    wrapped: FloatArray | None = None,
 ) -> None:
+    """Refuse points outside the data's time range or area (``wrapped``: ``lon`` wrapped)."""
     b = atmosphere.bounds
-    t0, t1 = to_epoch_seconds(b.time_start), to_epoch_seconds(b.time_end)
+    t0, t1 = _bounds_seconds(b)
+    lo = wrap_longitude(lon) if wrapped is None else wrapped
+    if t.shape[0] == 1:  # one flight: plain numbers, same tests as below
+        tv, la, lw = float(t[0]), float(lat[0]), float(lo[0])
+        bad_time = tv < t0 or tv > t1
+        bad_lat = la < -90 or la > 90
+        out = la < b.lat_min or la > b.lat_max
+        if (b.lon_max - b.lon_min) < 359.999:
+            if b.lon_min <= b.lon_max:
+                out = out or lw < b.lon_min or lw > b.lon_max
+            else:
+                out = out or (lw < b.lon_min and lw > b.lon_max)
+        if not (bad_time or bad_lat or out):
+            return
     bad_t = (t < t0) | (t > t1)
     if bad_t.any():
         raise ValueError(
@@ -108,9 +149,8 @@ def _check_inside(
             f"({b.time_start.isoformat()} to {b.time_end.isoformat()}); choose a time inside "
             "or load data covering it"
         )
-    if np.any((lat < -90) | (lat > 90)):
+    if ((lat < -90) | (lat > 90)).any():
         raise ValueError(f"latitude must be within -90..90 degrees, got {lat[0]:g}")
-    lo = wrap_longitude(lon)
     bad = (lat < b.lat_min) | (lat > b.lat_max)
     if (b.lon_max - b.lon_min) < 359.999:
         if b.lon_min <= b.lon_max:
@@ -239,16 +279,14 @@ def predict(
         for a in (t_launch, lat, lon, alt, ascent, burst, descent, f_alt, f_dur, f_until, member)
         if a is not None
     ]
-    try:
-        n = int(np.broadcast_shapes(*(a.shape for a in given))[0])
-    except ValueError as exc:
-        raise ValueError(
-            "array arguments must all have the same length (one value per member) or be "
-            f"single numbers; got lengths {sorted({a.shape[0] for a in given})}"
-        ) from exc
+    n = _member_count(given)
 
     def full(a: FloatArray | None) -> FloatArray | None:
-        return None if a is None else np.broadcast_to(a, (n,)).astype(np.float64)
+        if a is None:
+            return None
+        if a.shape == (n,):
+            return a.astype(np.float64)  # a copy, like the broadcast below
+        return np.broadcast_to(a, (n,)).astype(np.float64)
 
     t_launch, lat, lon = full(t_launch), full(lat), full(lon)
     if member is not None:
@@ -258,8 +296,9 @@ def predict(
                 f"atmosphere_member must be within 0..{atmosphere.ensemble_size - 1} (the "
                 f"data have {atmosphere.ensemble_size} member(s))"
             )
-    _check_inside(atmosphere, t_launch, lat, lon, "launch")
-    lon = wrap_longitude(lon)
+    wrapped = wrap_longitude(lon)
+    _check_inside(atmosphere, t_launch, lat, lon, "launch", wrapped)
+    lon = wrapped
     ground = np.asarray(atmosphere.ground_elevation(lat, lon), dtype=np.float64)
     if alt is None:
         if profile == "descent":
@@ -274,14 +313,17 @@ def predict(
         _require_positive(ascent, "ascent_rate", "m s-1")
         if burst is None:
             raise ValueError("burst_altitude [m] is required for the standard profile")
-        low = np.broadcast_to(burst, (n,)) <= alt
+        low = burst <= alt  # burst has one value or one per member
         if low.any():
             i = int(np.flatnonzero(low)[0])
             raise ValueError(
                 f"burst altitude {np.broadcast_to(burst, (n,))[i]:g} m is not above the launch "
                 f"altitude {alt[i]:g} m; give a burst altitude above the launch"
             )
-        stages = standard_profile(atmosphere, ascent, burst, descent, model)
+
+        def stages() -> list[Any]:
+            return standard_profile(atmosphere, ascent, burst, descent, model)
+
     elif profile == "float":
         _require_positive(ascent, "ascent_rate", "m s-1")
         if f_alt is None:
@@ -308,7 +350,10 @@ def predict(
                 f"float_until {iso_utc(float(np.min(f_until)))} is not after the launch "
                 f"{iso_utc(float(t_launch[0]))}"
             )
-        stages = float_profile(atmosphere, ascent, f_alt, descent, f_dur, f_until, model)
+
+        def stages() -> list[Any]:
+            return float_profile(atmosphere, ascent, f_alt, descent, f_dur, f_until, model)
+
     else:
         under = alt <= land_limit
         if under.any():
@@ -318,18 +363,9 @@ def predict(
                 f"{'ground' if physics['termination'] == 'ground' else 'sea level'} "
                 f"({land_limit[i]:g} m) at {lat[i]:g}, {lon[i]:g}"
             )
-        stages = descent_profile(atmosphere, descent, model)
 
-    # NaN in the data where the flight starts: refuse before integrating.
-    first = atmosphere.sample(t_launch, lat, lon, alt, member)
-    bad = ~(np.isfinite(first.u) & np.isfinite(first.v))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"the atmosphere data have no wind (NaN) at the launch point {lat[i]:g}, "
-            f"{lon[i]:g}, {alt[i]:g} m, {iso_utc(t_launch[i])}; the file has missing values "
-            "there: use complete data"
-        )
+        def stages() -> list[Any]:
+            return descent_profile(atmosphere, descent, model)
 
     start = (t_launch, lat, lon, alt)
     options = dict(
@@ -342,10 +378,13 @@ def predict(
     rates = dict(ascent=ascent, burst=burst, f_alt=f_alt, f_dur=f_dur, f_until=f_until)
     out = None
     if compiled:
+        # The compiled kernel samples the launch point first and gives up (None) on NaN
+        # there, so a successful compiled run has passed the launch check below.
         out = _solve_compiled(atmosphere, profile, physics, start, rates, descent, options)
     solver_name = "rk4-compiled-grid" if out is not None else "rk4-generic"
     if out is None:
-        out = solve(atmosphere, stages, *start, **options)
+        _check_launch_wind(atmosphere, start, member)
+        out = solve(atmosphere, stages(), *start, **options)
 
     landed = out.status == "landed"
     nan = np.where(landed, 1.0, np.nan)
@@ -396,6 +435,36 @@ def predict(
     )
 
 
+def _member_count(given: list[np.ndarray]) -> int:
+    """Count the members: the common length of the arguments (length-1 ones broadcast)."""
+    if all(a.ndim == 1 for a in given):
+        lengths = {a.shape[0] for a in given}
+        longer = lengths - {1}
+        if len(longer) <= 1 and given:
+            return longer.pop() if longer else 1
+    try:
+        return int(np.broadcast_shapes(*(a.shape for a in given))[0])
+    except ValueError as exc:
+        raise ValueError(
+            "array arguments must all have the same length (one value per member) or be "
+            f"single numbers; got lengths {sorted({a.shape[0] for a in given})}"
+        ) from exc
+
+
+def _check_launch_wind(atmosphere: Atmosphere, start: tuple, member: Any) -> None:
+    """Refuse NaN winds in the data where the flight starts (before integrating)."""
+    t_launch, lat, lon, alt = start
+    first = atmosphere.sample(t_launch, lat, lon, alt, member)
+    bad = ~(np.isfinite(first.u) & np.isfinite(first.v))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"the atmosphere data have no wind (NaN) at the launch point {lat[i]:g}, "
+            f"{lon[i]:g}, {alt[i]:g} m, {iso_utc(t_launch[i])}; the file has missing values "
+            "there: use complete data"
+        )
+
+
 def atmosphere_settings(atmosphere: Atmosphere) -> dict[str, Any]:
     """Name the wind data for the settings: ``atmosphere_source``, ``data_source``, ``model_run``.
 
@@ -434,7 +503,11 @@ def _solve_compiled(atmosphere, profile, physics, start, rates, descent, options
     n = start[0].shape[0]
 
     def full(a, default):
-        return np.full(n, default) if a is None else np.broadcast_to(a, (n,)).astype(float)
+        if a is None:
+            return np.full(n, default)
+        if a.shape == (n,) and a.dtype == np.float64:
+            return a  # solve_grid copies its inputs into its own arrays
+        return np.broadcast_to(a, (n,)).astype(float)
 
     top = {"standard": rates["burst"], "float": rates["f_alt"]}.get(profile)
     return solve_grid(
@@ -456,28 +529,42 @@ def _solve_compiled(atmosphere, profile, physics, start, rates, descent, options
 def _warnings(atmosphere: Atmosphere, out: Any, model: str, n: int) -> dict[str, PredictionWarning]:
     nan = np.full(n, np.nan)
     every = np.ones(n, dtype=bool)
-    found = [
-        PredictionWarning(
-            "above_top_level",
-            "time spent above the data's top level; winds there are held at the top level's values",
-            out.seconds_above_top > 0,
-            out.seconds_above_top,
-        ),
-        PredictionWarning(
-            "below_lowest_level",
-            "time spent below the data's lowest level; winds there are held at the lowest "
-            "level's values",
-            out.seconds_below_bottom > 0,
-            out.seconds_below_bottom,
-        ),
-        PredictionWarning(
-            "left_data",
-            "the flight left the data's area or time range (or ran too long) before landing; "
-            "no landing is predicted: load data covering the whole flight",
-            out.status != "landed",
-            nan,
-        ),
-    ]
+    found = []
+    above = out.seconds_above_top > 0
+    if above.any():
+        found.append(
+            PredictionWarning(
+                "above_top_level",
+                "time spent above the data's top level; winds there are held at the top "
+                "level's values",
+                above,
+                out.seconds_above_top,
+            )
+        )
+    below = out.seconds_below_bottom > 0
+    if below.any():
+        found.append(
+            PredictionWarning(
+                "below_lowest_level",
+                "time spent below the data's lowest level; winds there are held at the lowest "
+                "level's values",
+                below,
+                out.seconds_below_bottom,
+            )
+        )
+    left = out.status != "landed"
+    if left.any():
+        found.append(
+            PredictionWarning(
+                "left_data",
+                "the flight left the data's area or time range (or ran too long) before "
+                "landing; no landing is predicted: load data covering the whole flight",
+                left,
+                nan,
+            )
+        )
+    if n == 0:  # the warnings below fire for every member: none fire without members
+        return {w.code: w for w in found}
     if model == "cusf":
         found.append(
             PredictionWarning(
@@ -507,7 +594,7 @@ def _warnings(atmosphere: Atmosphere, out: Any, model: str, n: int) -> dict[str,
                 nan,
             )
         )
-    return {w.code: w for w in found if w.fired.any()}
+    return {w.code: w for w in found}
 
 
 def predict_landings(

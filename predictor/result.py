@@ -206,7 +206,15 @@ class StageTrajectory:
     @property
     def start(self) -> FlightPoints:
         """Where each member started this stage."""
-        return self._point(np.zeros(self.n_members, dtype=np.int_))
+        if self.time.shape[1] == 0:
+            return self._point(np.zeros(self.n_members, dtype=np.int_))
+        # the first column (copies, like the general _point)
+        return FlightPoints(
+            self.time[:, 0].copy(),
+            self.latitude[:, 0].copy(),
+            self.longitude[:, 0].copy(),
+            self.altitude[:, 0].copy(),
+        )
 
     @property
     def end(self) -> FlightPoints:

@@ -74,7 +74,7 @@ def wrap_longitude(lon: npt.ArrayLike) -> np.ndarray:
     """Wrap longitudes [deg] into -180 <= lon < 180 (values already inside are kept exactly)."""
     lon = np.asarray(lon, dtype=np.float64)
     inside = (lon >= -180.0) & (lon < 180.0)
-    if np.all(inside):
+    if inside.all():
         return lon
     return np.where(inside, lon, (lon + 180.0) % 360.0 - 180.0)
 

@@ -55,4 +55,6 @@ def read_flight_db(db_path: str | Path, flight_name: str) -> tuple[pd.DataFrame,
     metadata = dict(metadata)
     metadata.setdefault("name", flight_name)
     metadata["format"] = "flightlog_db"
+    # A flight logged from a simulator ('strato log --synthetic') is labelled as such.
+    metadata["synthetic"] = bool((metadata.get("settings") or {}).get("synthetic"))
     return finish_profile(frame), metadata

@@ -115,6 +115,7 @@ def run_logging_session(
     duration: float | None = None,
     until_landed: bool = False,
     spill_path: Path | None = None,
+    synthetic: bool = False,
     live: bool = False,
     console: Any = None,
     on_line: Callable[[str], None] = _print_line,
@@ -162,6 +163,9 @@ def run_logging_session(
         Stop once a landing event has been committed.
     spill_path : Path, optional
         Overflow file while the database cannot be written (default beside the database).
+    synthetic : bool
+        The payload is simulated: stored in the flight's settings (``"synthetic": true``)
+        so that reports label everything made from it SYNTHETIC.
     live : bool
         Show the Rich dashboard on ``console`` instead of one ``on_line`` call per commit.
     console : rich.console.Console, optional
@@ -225,6 +229,9 @@ def run_logging_session(
         "descent_rate": descent_rate,
         "source": source,
     }
+    if synthetic:
+        # Stored with the flight so reports and listings label it SYNTHETIC.
+        settings["synthetic"] = True
     store = FlightStore(
         db_path,
         flight,

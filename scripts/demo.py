@@ -141,6 +141,7 @@ def fly_and_log() -> None:
             FLIGHT_NAME,
             "--callsign",
             "STRATOSIM",
+            "--synthetic",
             "--prediction",
             str(OUT / "prediction.json"),
             "--winds",

@@ -115,6 +115,14 @@ def log(
     spill: Annotated[
         Path | None, typer.Option(help="Overflow file while the database cannot be written")
     ] = None,
+    synthetic: Annotated[
+        bool,
+        typer.Option(
+            "--synthetic",
+            help="The payload is simulated ('strato simulate'): label the flight SYNTHETIC "
+            "in everything made from it",
+        ),
+    ] = False,
 ) -> None:
     """Record a flight durably (SQLite, WAL, synchronous=FULL) with a live view."""
     with user_errors():
@@ -177,6 +185,7 @@ def _run_log(**options) -> None:
             duration=options["duration"],
             until_landed=options["until_landed"],
             spill_path=options["spill"],
+            synthetic=options["synthetic"],
             live=not options["no_live"],
             on_notice=err.print,
             stop=stop,

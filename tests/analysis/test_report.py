@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import UTC, datetime
 
 import netCDF4
 import numpy as np
@@ -114,7 +115,14 @@ def test_report_from_the_flight_log(tmp_path):
                   "relative_humidity": row["relative_humidity"]}  # fmt: skip
         frames.append(Frame(f"$$SYN,{i}".encode(), when, "test", "ukhas", "ok", None, fields))
     db = tmp_path / "log.sqlite"
-    store = FlightStore(db, "SYNTHETIC-DB", callsign="SYN", prediction=_prediction_from(profile))
+    # Logged as a simulated payload ('strato log --synthetic' stores this setting).
+    store = FlightStore(
+        db,
+        "SYNTHETIC-DB",
+        callsign="SYN",
+        prediction=_prediction_from(profile),
+        settings={"synthetic": True},
+    )
     try:
         store.record(frames)
     finally:
@@ -123,6 +131,8 @@ def test_report_from_the_flight_log(tmp_path):
     assert main(["report", "--db", str(db), "--flight", "SYNTHETIC-DB", "--out", str(out)]) == 0
     summary = json.loads((out / "summary.json").read_text())
     assert summary["source_format"] == "flightlog_db"
+    assert summary["synthetic"] is True  # from the flight's stored settings
+    assert "SYNTHETIC DATA: not a real flight" in (out / "report.html").read_text()
     assert summary["burst"]["altitude_m"] == 6000.0
     assert summary["verification"]["landing_error_m"] == pytest.approx(1111.95, abs=1.0)
 
@@ -174,3 +184,23 @@ def test_prediction_file_through_the_cli(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["verification"]["landing_error_m"] == pytest.approx(1111.95, abs=1.0)
     assert (out / "track_divergence.csv").is_file()
+
+
+def test_flight_log_reader_labels_only_simulated_flights_synthetic(tmp_path):
+    """read_flight_db: 'synthetic' follows the flight's stored setting, False by default."""
+    from analysis.read_exports import read_flight_db
+    from firmware_bridge.frame import Frame
+    from flightlog import FlightStore
+
+    when = datetime(2025, 6, 21, 12, tzinfo=UTC)
+    fields = {"payload_time": when, "sentence_id": 1, "latitude": 42.0, "longitude": 3.6,
+              "altitude": 200.0}  # fmt: skip
+    db = tmp_path / "log.sqlite"
+    for name, settings in (("real", {}), ("sim", {"synthetic": True})):
+        store = FlightStore(db, name, settings=settings)
+        try:
+            store.record([Frame(b"$$X,1", when, "test", "ukhas", "ok", None, fields)])
+        finally:
+            store.close()
+    assert read_flight_db(db, "real")[1]["synthetic"] is False
+    assert read_flight_db(db, "sim")[1]["synthetic"] is True

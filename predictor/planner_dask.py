@@ -286,7 +286,11 @@ def _run_dask(tasks, settings, workers, scheduler, opener, bar, client) -> list[
                 processes=True,
                 dashboard_address=None,
             )
-            client = Client(cluster)
+            try:
+                client = Client(cluster)
+            except BaseException:
+                cluster.close()  # no worker processes left behind when the client fails
+                raise
     try:
         futures = [client.submit(run_task, task, settings, opener, pure=False) for task in tasks]
         label = {f.key: t.label for f, t in zip(futures, tasks, strict=True)}

@@ -103,6 +103,11 @@ class _Sampler:
         loq = wrap_longitude(lon)
         if not self.global_lon and self.lon_min <= self.lon_max:
             loq = np.clip(loq, self.lon_min, self.lon_max)
+        elif not self.global_lon:  # box across the antimeridian: gap goes to the nearer edge
+            gap = (loq < self.lon_min) & (loq > self.lon_max)
+            if gap.any():
+                east = (loq - self.lon_max) <= (self.lon_min - loq)
+                loq = np.where(gap, np.where(east, self.lon_max, self.lon_min), loq)
         member = None if self.member is None else self.member[idx]
         return self.atmosphere.sample(tq, laq, loq, alt, member)
 

@@ -137,6 +137,11 @@ class GridAtmosphere:
         n_lon_grid = lon.size + (1 if self.is_global else 0)
 
         levels = ds["level"].values.astype(np.float64)
+        if levels.size < 2:  # the kernels read the level above the one found
+            raise ValueError(
+                f"{where}: only {levels.size} pressure level(s); winds are interpolated in "
+                "altitude between levels, so download at least two (e.g. 1000..10 hPa)"
+            )
         times = ds["time"].values.astype("datetime64[ns]").astype(np.int64) / 1e9
         has_member = "member" in ds.dims
         n_member = ds.sizes["member"] if has_member else 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -69,7 +70,7 @@ def read_any(path: str | Path, load: bool = False) -> list[xr.Dataset]:
                 continue
             target = Path(tmp) / Path(info.filename).name
             with zf.open(info) as src, open(target, "wb") as dst:
-                dst.write(src.read())
+                shutil.copyfileobj(src, dst)  # streamed: a large member is not held in memory
             for ds in read_any(target, load=True):
                 ds.attrs["source"] = f"{ds.attrs['source']} from {path.name}"
                 out.append(ds)

@@ -129,3 +129,21 @@ def test_leaving_the_data_stops_member_not_solve(boxed):
     assert r.warnings["left_data"].fired.tolist() == [False, True]
     # The stopped member's track ends inside the box.
     assert np.nanmax(r.stage("ascent").latitude[1]) <= 50.0
+
+
+def test_leaving_a_box_across_the_antimeridian_stops_member_not_solve():
+    """Drifting east out of a 170E..170W box stops the member as out of a 10..30E box does.
+
+    RK4 trial points of a member about to leave fall in the gap (-170..170 through 0);
+    they must be held at the nearer edge like a normal box's, not raise.
+    """
+    t0 = datetime(2025, 6, 21, tzinfo=UTC)
+    t1 = datetime(2025, 6, 22, tzinfo=UTC)
+    across = AtmosphereBounds(t0, t1, lat_min=40.0, lat_max=60.0, lon_min=170.0, lon_max=-170.0)
+    # 40 m s-1 east at 50 N is ~0.56 deg per minute: 2 deg from the edge is left in the
+    # ascent; from 171E the ~2.6 h flight (~370 km, ~5 deg) crosses 180 and lands inside.
+    atm = AnalyticAtmosphere(uniform_wind(40.0, 0.0), bounds=across)
+    r = predict(atm, T0, [50.0, 50.0], [-172.0, 171.0], 0.0, **STD)
+    assert list(r.status) == ["left_data_area", "landed"]
+    assert np.isnan(r.landing.longitude[0])
+    assert 171.0 < r.landing.longitude[1] % 360.0 < 190.0

@@ -399,3 +399,10 @@ def test_large_batches_come_back_in_the_callers_order(atmosphere, monkeypatch):
     lat[12345] = 45.0  # the error names the offending point's value
     with pytest.raises(OutsideAtmosphereError, match="latitude 45 deg"):
         atmosphere.wind(epoch(T0) + hours * HOUR, lat, lon, ALT_OF_LEVEL[k])
+
+
+def test_a_single_pressure_level_is_refused():
+    """One level: nothing to interpolate between (the kernel would read past the column)."""
+    ds = canonical().isel(level=[3])
+    with pytest.raises(ValueError, match=r"only 1 pressure level\(s\).*at least two"):
+        GridAtmosphere(ds)

@@ -290,14 +290,22 @@ class UdpListenerTransport:
 
 
 # --------------------------------------------------------------------------------------------
-def _capture_record(line: bytes) -> dict | None:
+def _capture_record(line: bytes) -> Received | None:
+    """Parse one raw-capture line; None for a torn, damaged or foreign line."""
     try:
         record = json.loads(line)
     except ValueError:
         return None
-    if isinstance(record, dict) and record.get("format") == CAPTURE_FORMAT:
-        return record
-    return None
+    if not (isinstance(record, dict) and record.get("format") == CAPTURE_FORMAT):
+        return None
+    try:
+        at = datetime.fromisoformat(record["received_at"])
+        data = bytes.fromhex(record["data_hex"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # as protocol_common.receive_time: naive means UTC
+    return Received(data, at.astimezone(UTC), bool(record.get("message")))
 
 
 class FileReplayTransport:
@@ -326,8 +334,7 @@ class FileReplayTransport:
             record = _capture_record(line)
             if record is None:
                 continue  # a torn last line or a foreign line: skip it
-            at = datetime.fromisoformat(record["received_at"])
-            return Received(bytes.fromhex(record["data_hex"]), at, bool(record.get("message")))
+            return record
 
     def read(self) -> Received:
         """Return the next recorded chunk when its time has come (or raw bytes)."""

@@ -83,6 +83,9 @@ def write_netcdf(data: pd.DataFrame, metadata: dict[str, Any], path: str | Path)
         nc.source = "Stratoflight flight log (telemetry received from the payload)"
         nc.history = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} written by strato export"
         nc.flight_name = metadata["name"]
+        if metadata.get("settings", {}).get("synthetic"):
+            nc.title = f"SYNTHETIC (simulated payload): {nc.title}"
+            nc.synthetic = "true: recorded from the simulated payload (strato simulate)"
         if metadata.get("callsign"):
             nc.payload_callsign = metadata["callsign"]
         site = metadata.get("launch_site")

@@ -39,13 +39,20 @@ def _phase_points(metadata: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return points
 
 
+def _synthetic(metadata: dict[str, Any]) -> str:
+    """Name suffix for a flight recorded from the simulated payload (``strato simulate``)."""
+    return (
+        " (SYNTHETIC: simulated payload)" if metadata.get("settings", {}).get("synthetic") else ""
+    )
+
+
 def write_kml(data: pd.DataFrame, metadata: dict[str, Any], path: str | Path) -> Path:
     """Write the flight track and its launch/burst/landing events as KML 2.2."""
     ET.register_namespace("", KML_NS)
     k = f"{{{KML_NS}}}"
     kml = ET.Element(f"{k}kml")
     document = ET.SubElement(kml, f"{k}Document")
-    ET.SubElement(document, f"{k}name").text = f"Flight {metadata['name']}"
+    ET.SubElement(document, f"{k}name").text = f"Flight {metadata['name']}" + _synthetic(metadata)
     style = ET.SubElement(document, f"{k}Style", id="track")
     line = ET.SubElement(style, f"{k}LineStyle")
     ET.SubElement(line, f"{k}color").text = "ff0000ff"
@@ -96,7 +103,7 @@ def write_gpx(data: pd.DataFrame, metadata: dict[str, Any], path: str | Path) ->
         ET.SubElement(wpt, f"{g}time").text = event["time"].strftime("%Y-%m-%dT%H:%M:%SZ")
         ET.SubElement(wpt, f"{g}name").text = kind
     trk = ET.SubElement(gpx, f"{g}trk")
-    ET.SubElement(trk, f"{g}name").text = f"Flight {metadata['name']}"
+    ET.SubElement(trk, f"{g}name").text = f"Flight {metadata['name']}" + _synthetic(metadata)
     segment = ET.SubElement(trk, f"{g}trkseg")
     points = track_points(data)
     for row in points.itertuples(index=False):

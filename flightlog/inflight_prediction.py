@@ -288,7 +288,12 @@ class InflightPredictor:
                 when = datetime.fromisoformat(prediction["from_time"])
                 events.append(FlightEvent("prediction", when, prediction))
         if self._running is None and _time.monotonic() >= self._next_at:
-            state = self._state()
+            try:  # the descent fit samples the atmosphere here, on the recorder's thread
+                state = self._state()
+            except Exception as exc:  # noqa: BLE001 (e.g. OutsideAtmosphereError: keep logging)
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                self._next_at = _time.monotonic() + self.interval
+                state = None
             if state is not None:
                 phase, when, lat, lon, alt, rates = state
                 self._next_at = _time.monotonic() + self.interval

@@ -206,7 +206,8 @@ class LiveView:
                 (
                     "predicted landing",
                     f"{latest['landing_latitude']:.4f}, {latest['landing_longitude']:.4f} "
-                    f"at {latest['landing_time']} ({latest['basis']})",
+                    f"at {latest['landing_time']} ({latest['basis']})"
+                    + (" SYNTHETIC atmosphere" if latest.get("synthetic_atmosphere") else ""),
                 )
             )
             rows.append(

@@ -28,6 +28,9 @@ __all__ = [
 #: horusdemodlib uploader starts warning (telemetry-formats.md §6).
 CLOCK_OFFSET_LIMIT = 60.0
 
+#: Range of an SQLite INTEGER (signed 64-bit); a sentence id outside it cannot be stored.
+_SQLITE_INT_MIN, _SQLITE_INT_MAX = -(2**63), 2**63 - 1
+
 
 def epoch_seconds(value: Any) -> float | None:
     """Seconds since the Unix epoch [s] from a tz-aware datetime or a number (None stays).
@@ -115,6 +118,20 @@ def _as_float(name: str, value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _sentence_id(value: Any) -> int:
+    """Return the payload frame counter as an int SQLite can store (signed 64-bit)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"sentence_id {value!r} is not an integer") from exc
+    if not _SQLITE_INT_MIN <= number <= _SQLITE_INT_MAX:
+        raise ValueError(
+            f"sentence_id {number} does not fit in a signed 64-bit integer (the payload "
+            "counter is corrupt or the sender is not a payload); the frame's bytes are kept"
+        )
+    return number
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -143,7 +160,7 @@ def telemetry_row(frame: Frame) -> TelemetryRow:
     callsign = fields.pop("callsign", None)
     callsign = None if callsign is None else str(callsign)
     sentence_id = fields.pop("sentence_id", None)
-    sentence_id = None if sentence_id is None else int(sentence_id)
+    sentence_id = None if sentence_id is None else _sentence_id(sentence_id)
     values = {name: _as_float(name, fields.pop(name, None)) for name in TELEMETRY_FIELD_COLUMNS}
     extras = {name: _jsonable(value) for name, value in fields.items()}
     offset = None if payload_time is None else payload_time - received_at

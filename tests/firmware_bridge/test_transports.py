@@ -232,6 +232,32 @@ def test_capture_replay_skips_a_torn_last_line(tmp_path):
         transport.close()
 
 
+def test_capture_replay_skips_damaged_lines_and_reads_naive_times_as_utc(tmp_path):
+    # A hand-edited or damaged capture line used to raise ValueError/KeyError out of the
+    # bridge ("never raises for link problems"), and a naive received_at came out naive,
+    # which the flight log's .timestamp() would read as local time. Damaged lines are now
+    # skipped like a torn line; a naive time is taken as UTC (as receive_time does).
+    path = tmp_path / "edited.capture.jsonl"
+    chunks = _write_capture(path, datetime(2026, 1, 1, tzinfo=UTC), 1.0, 2)
+    head = '{"format": "stratoflight-raw-capture-1", '
+    with open(path, "a") as f:
+        f.write(head + '"received_at": "yesterday", "data_hex": "41"}\n')
+        f.write(head + '"received_at": "2026-01-01T00:00:05", "data_hex": "zz"}\n')
+        f.write(head + '"data_hex": "41"}\n')
+        f.write(head + '"received_at": "2026-01-01T00:00:09", "data_hex": "42"}\n')
+    transport = open_transport(f"file://{path}?speed=max")
+    try:
+        assert [transport.read().data for _ in range(2)] == chunks
+        last = transport.read()
+        assert last.data == b"B"
+        assert last.recorded_at == datetime(2026, 1, 1, 0, 0, 9, tzinfo=UTC)
+        assert last.recorded_at.utcoffset() == timedelta(0)
+        with pytest.raises(EndOfStream):
+            transport.read()
+    finally:
+        transport.close()
+
+
 def test_capture_writer_rejects_naive_times(tmp_path):
     with RawCaptureWriter(tmp_path / "c.jsonl") as writer:
         with pytest.raises(ValueError, match="timezone-aware"):

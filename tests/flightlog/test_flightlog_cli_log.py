@@ -154,6 +154,25 @@ def test_live_view_rows_and_commit_line(tmp_path):
     assert " sentence_ids 1-3 " in line and "phase pre_launch" in line
 
 
+def test_live_view_labels_a_prediction_from_a_synthetic_atmosphere():
+    # A landing predicted with the analytic (synthetic) winds must say so on the crew's
+    # screen, not only in the stored event (house rule: synthetic data labelled).
+    from types import SimpleNamespace
+
+    latest = {
+        "landing_latitude": 52.1,
+        "landing_longitude": 0.3,
+        "landing_time": "2026-06-01T11:00:00+00:00",
+        "basis": "descent",
+    }
+    stats = RecorderStats()
+    real = LiveView("f", stats, PhaseObserver(), SimpleNamespace(latest=latest))
+    assert "SYNTHETIC" not in dict(real.rows())["predicted landing"]
+    fake = SimpleNamespace(latest={**latest, "synthetic_atmosphere": True})
+    row = dict(LiveView("f", stats, PhaseObserver(), fake).rows())["predicted landing"]
+    assert row.endswith("(descent) SYNTHETIC atmosphere")
+
+
 def test_sentence_id_runs_round_trip():
     assert format_ids([1, 2, 3, 7, 9, 10]) == "1-3,7,9-10"
     assert format_ids([5, 4]) == "5,4"  # order kept, no sorting

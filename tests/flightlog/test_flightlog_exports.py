@@ -228,3 +228,20 @@ def test_cli_export_and_flights(flight_db, tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["name"] == "demo" and rows[0]["good_frames"] == N + 1
     assert rows[0]["telemetry_rows"] == N and rows[0]["max_altitude"] == 1000.0 * N
+
+
+def test_exports_of_a_simulated_flight_say_synthetic(flight_db, tmp_path):
+    # strato log --synthetic stores settings["synthetic"]; the files a user opens (NetCDF
+    # title, KML/GPX track names) must say so (house rule: synthetic data labelled).
+    db = tmp_path / "sim.sqlite"
+    with FlightStore(db, "sim", settings={"synthetic": True}) as store:
+        store.record([good_frame(i, altitude=1000.0 * i) for i in range(1, 4)])
+    with netCDF4.Dataset(export_flight(db, "sim", "netcdf", tmp_path / "sim.nc")) as nc:
+        assert nc.title.startswith("SYNTHETIC") and "simulated" in nc.synthetic
+    for fmt in ("kml", "gpx"):
+        text = export_flight(db, "sim", fmt, tmp_path / f"sim.{fmt}").read_text()
+        assert "Flight sim (SYNTHETIC: simulated payload)" in text
+        real = export_flight(flight_db, "demo", fmt, tmp_path / f"demo.{fmt}").read_text()
+        assert "SYNTHETIC" not in real
+    with netCDF4.Dataset(export_flight(flight_db, "demo", "netcdf", tmp_path / "d.nc")) as nc:
+        assert "SYNTHETIC" not in nc.title and "synthetic" not in nc.ncattrs()

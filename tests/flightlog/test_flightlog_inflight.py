@@ -119,3 +119,28 @@ def test_predictions_during_ascent_and_descent_are_stored_as_events(tmp_path):
     assert predictions[-1]["sea_level_descent_rate_m_s"] == pytest.approx(5.0, rel=5e-3)
     for p in predictions:
         assert p["landing_latitude"] > 52.0 and p["status"] == "landed"
+
+
+class _OutsideEverywhere:
+    """An atmosphere whose data cover none of the flight (as when it drifts off the grid)."""
+
+    def sample(self, time, latitude, longitude, altitude):
+        from weather.protocol import OutsideAtmosphereError
+
+        raise OutsideAtmosphereError("latitude 52.0 is outside the data (10..20 degree_north)")
+
+
+def test_descent_fit_outside_the_atmosphere_does_not_stop_the_recorder():
+    # The descent basis fits v0 with the atmosphere's density synchronously, on the
+    # recorder's thread; an OutsideAtmosphereError there used to propagate out of the
+    # observer call and end the logging session. It must become last_error instead.
+    phases = PhaseObserver(PhaseDetector("descent"))
+    # Synthetic descent: 10 s apart, 60 m lower each time (6 m/s).
+    phases.history = [(START + 10.0 * i, 52.0, 0.0, 20000.0 - 60.0 * i) for i in range(10)]
+    predictor = InflightPredictor(_OutsideEverywhere(), phases, burst_altitude=30000.0)
+    try:
+        assert predictor(None) == []
+        assert "OutsideAtmosphereError" in predictor.last_error
+        assert predictor.latest is None
+    finally:
+        predictor.close()

@@ -258,3 +258,28 @@ def test_extra_fields_come_back_numeric_when_they_are_numbers(tmp_path):
     assert str(data["extra_1"].dtype) == "float64"
     assert data["extra_1"].tolist() == [3.0, 4.5]
     assert data["extra_2"].tolist() == ["abc", None]
+
+
+def test_sentence_id_too_big_for_sqlite_is_a_bad_frame_not_a_crash(tmp_path):
+    # A JSON line {"frame": 1e30, ...} decodes "ok" with sentence_id 10**30 (jsonl._int
+    # accepts any finite number); SQLite INTEGER is signed 64-bit, so inserting it raised
+    # OverflowError out of record() and killed the recorder. It must be kept as a bad frame.
+    db = tmp_path / "log.sqlite"
+    base = good_frame(2)
+    huge = Frame(
+        base.raw,
+        base.received_at,
+        base.source,
+        "ukhas",
+        "ok",
+        None,
+        {**base.fields, "sentence_id": 10**30},
+    )
+    with FlightStore(db, "f1") as store:
+        result = store.record([*frames_for([1]), RawChunk(huge.raw, T0, huge.source), huge])
+    assert result.good_frames == 1 and result.bad_frames == 1
+    frames = read_frames(db, "f1")
+    assert frames["status"].tolist() == ["ok", "malformed"]
+    assert "64-bit" in frames["error"].iloc[1]
+    assert frames["raw"].iloc[1] == huge.raw  # the bytes are kept
+    assert list(read_flight(db, "f1")[0]["sentence_id"]) == [1]

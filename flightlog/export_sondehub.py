@@ -43,7 +43,21 @@ def _time(value: pd.Timestamp) -> str:
 def sondehub_records(
     data: pd.DataFrame, metadata: dict[str, Any], uploader_callsign: str = "N0CALL"
 ) -> list[dict[str, Any]]:
-    """SondeHub-Amateur telemetry objects for every row with a position and altitude."""
+    """SondeHub-Amateur telemetry objects for every row with a position and altitude.
+
+    Raises
+    ------
+    ValueError
+        For a flight logged from a simulated payload (``strato log --synthetic``): this
+        format exists to upload real flights to a public database.
+    """
+    if (metadata.get("settings") or {}).get("synthetic"):
+        raise ValueError(
+            f"flight {metadata.get('name')!r} was logged from a simulated payload "
+            "(strato log --synthetic); SondeHub telemetry is uploaded to a public database "
+            "of real flights, so it is not written for simulated ones: export csv, netcdf, "
+            "kml or gpx instead"
+        )
     records = []
     software_version = version("stratoflight")
     for row in data.to_dict("records"):

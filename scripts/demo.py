@@ -248,8 +248,7 @@ def main() -> int:
         ("netcdf", "nc"),
         ("kml", "kml"),
         ("gpx", "gpx"),
-        ("sondehub", "sondehub.json"),
-    ):
+    ):  # no SondeHub JSON: it is for uploading real flights, and refuses simulated ones
         run(
             "export",
             "--db",

@@ -245,3 +245,8 @@ def test_exports_of_a_simulated_flight_say_synthetic(flight_db, tmp_path):
         assert "SYNTHETIC" not in real
     with netCDF4.Dataset(export_flight(flight_db, "demo", "netcdf", tmp_path / "d.nc")) as nc:
         assert "SYNTHETIC" not in nc.title and "synthetic" not in nc.ncattrs()
+    # SondeHub JSON is for uploading real flights to a public database: refused, no file.
+    with pytest.raises(ValueError, match="simulated payload.*csv, netcdf, kml or gpx"):
+        export_flight(db, "sim", "sondehub", tmp_path / "sim.sondehub.json")
+    assert not (tmp_path / "sim.sondehub.json").exists()
+    assert export_flight(flight_db, "demo", "sondehub", tmp_path / "d.json").exists()

@@ -151,6 +151,11 @@ def read_cf_trajectory(path: str | Path) -> tuple[pd.DataFrame, dict]:
                 name = str(var[0]) if var.ndim else str(var.getValue())
         attrs = {k: ds.getncattr(k) for k in ds.ncattrs()}
     metadata = {"format": "cf_netcdf", "name": name, "feature_type": feature}
-    if "SYNTHETIC" in str(attrs.get("comment", "")):
+    # our writer says so in ``comment``; flightlog's export in ``synthetic`` and ``title``
+    if (
+        "SYNTHETIC" in str(attrs.get("comment", ""))
+        or str(attrs.get("title", "")).startswith("SYNTHETIC")
+        or str(attrs.get("synthetic", "")).lower().startswith("true")
+    ):
         metadata["synthetic"] = True
     return finish_profile(pd.DataFrame(data)), metadata

@@ -226,6 +226,8 @@ def pfotzer_maximum(
     )  # fmt: skip
     table = table[table["seconds"] > 0]
     rate = table["counts"] / table["seconds"]
+    if rate.dropna().empty:  # counts only during the skipped start, or no usable times
+        return {}
     best = rate.idxmax()
     row = table.loc[best]
     return {

@@ -107,6 +107,12 @@ def model_wind_differences(profile: pd.DataFrame, winds: pd.DataFrame, atmospher
         start = bounds.time_start.timestamp()
         end = bounds.time_end.timestamp()
         ok &= (t >= start) & (t <= end)
+        ok &= (lat >= bounds.lat_min) & (lat <= bounds.lat_max)
+        wrapped = (lon + 180.0) % 360.0 - 180.0  # bounds are in -180..180
+        if bounds.lon_min <= bounds.lon_max:
+            ok &= (wrapped >= bounds.lon_min) & (wrapped <= bounds.lon_max)
+        else:  # the area crosses the antimeridian
+            ok &= (wrapped >= bounds.lon_min) | (wrapped <= bounds.lon_max)
     if ok.any():
         try:
             sample = atmosphere.sample(t[ok], lat[ok], lon[ok], alt[ok])

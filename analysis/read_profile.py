@@ -83,6 +83,25 @@ def detect_format(path: str | Path) -> str:
     )
 
 
+def _parse_text(
+    kind: str, text: str, name: str, flight_date: date | None
+) -> tuple[pd.DataFrame, dict]:
+    """Parse the text of a file already identified as ``kind``."""
+    if kind == "vaisala_edt":
+        return parse_vaisala_edt(text, name)
+    if kind in ("ukhas_log", "habhub_track"):
+        parser = parse_ukhas_log if kind == "ukhas_log" else parse_habhub_track
+        return parser(text, flight_date)
+    parser = {
+        "wyoming_text": parse_wyoming_text,
+        "wyoming_csv": parse_wyoming_csv,
+        "noaa_raob_csv": parse_noaa_raob_csv,
+        "auto_rx_log": parse_auto_rx_log,
+        "flight_csv": parse_flight_csv,
+    }[kind]
+    return parser(text)
+
+
 def read_profile(
     path: str | Path, flight_name: str | None = None, flight_date: date | None = None
 ) -> tuple[pd.DataFrame, dict]:
@@ -120,20 +139,13 @@ def read_profile(
     else:
         encoding = "latin-1" if kind == "vaisala_edt" else "utf-8"
         text = path.read_text(encoding=encoding, errors="replace")
-        if kind == "vaisala_edt":
-            profile, metadata = parse_vaisala_edt(text, path.name)
-        elif kind in ("ukhas_log", "habhub_track"):
-            parser = parse_ukhas_log if kind == "ukhas_log" else parse_habhub_track
-            profile, metadata = parser(text, flight_date)
-        else:
-            parser = {
-                "wyoming_text": parse_wyoming_text,
-                "wyoming_csv": parse_wyoming_csv,
-                "noaa_raob_csv": parse_noaa_raob_csv,
-                "auto_rx_log": parse_auto_rx_log,
-                "flight_csv": parse_flight_csv,
-            }[kind]
-            profile, metadata = parser(text)
+        try:
+            profile, metadata = _parse_text(kind, text, path.name, flight_date)
+        except KeyError as exc:  # a header that looks right but lacks a needed column
+            raise ValueError(
+                f"{path}: looks like {ACCEPTED_FORMATS[kind]} but has no column {exc}; "
+                "check that the file is complete and unedited"
+            ) from exc
     if flight_date is not None and kind == "vaisala_edt" and not metadata.get("date_known"):
         shift = pd.Timestamp(flight_date, tz="UTC") - pd.Timestamp("1970-01-01", tz="UTC")
         profile["time"] = profile["time"] + shift

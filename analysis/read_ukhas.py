@@ -77,6 +77,9 @@ def parse_ukhas_log(text: str, flight_date: date | None = None) -> tuple[pd.Data
             bad_crc += 1
             continue
         fields = [f.strip() for f in body.split(",")]
+        if len(fields) < 5:  # callsign, time, lat, lon, alt at the least
+            unparsed += 1
+            continue
         offset = 1 if _CLOCK.match(fields[1]) else 2
         clock = _CLOCK.match(fields[offset]) if len(fields) > offset + 3 else None
         if clock is None:

@@ -247,9 +247,23 @@ def build_report(
         summary["files"] = sorted(files + ["summary.json", "report.html"])
         from analysis.html_report import write_html_report
 
-        (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+        # NaN/inf are not JSON: they become null, so summary.json always parses.
+        (out / "summary.json").write_text(
+            json.dumps(_json_safe(summary), indent=2, default=str, allow_nan=False)
+        )
         write_html_report(summary, images, out / "report.html")
     return summary
+
+
+def _json_safe(value):
+    """Replace NaN and infinite floats (numpy ones too) by None, recursively."""
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    return value
 
 
 def _write_tables(

@@ -34,9 +34,11 @@ def load_prediction(path: str | Path) -> dict:
 
 
 def _point(entry: dict) -> tuple[pd.Timestamp | None, float, float, float]:
-    when = entry.get("datetime")
+    when = pd.Timestamp(entry["datetime"]) if entry.get("datetime") else None
+    if when is not None and not pd.isna(when):  # a time without zone is UTC (house rule)
+        when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
     return (
-        pd.Timestamp(when).tz_convert("UTC") if when else None,
+        when,
         float(entry["latitude"]),
         float(entry["longitude"]),
         float(entry.get("altitude", np.nan)),

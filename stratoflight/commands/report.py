@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from stratoflight.errors import UserError, user_errors
+from stratoflight.options import check_wind_files
 
-__all__ = ["register"]
+__all__ = ["register", "summary_lines"]
 
 
 def report(
@@ -31,7 +32,11 @@ def report(
     ] = None,
     winds: Annotated[
         list[Path] | None,
-        typer.Option("--winds", help="ERA5/forecast files to compare GPS winds with (repeat)."),
+        typer.Option(
+            "--winds",
+            help="ERA5/forecast files to compare GPS winds with: a file, a folder, a quoted "
+            "pattern or a comma list (repeat for more).",
+        ),
     ] = None,
     flight_date: Annotated[
         str | None,
@@ -64,14 +69,10 @@ def report(
         profile, metadata = read_profile(source, flight_name=flight, flight_date=day)
         predicted = load_prediction(prediction) if prediction else None
         atmosphere = None
-        if winds:
-            try:
-                from weather import open_atmosphere
-            except ImportError as exc:
-                raise UserError(
-                    "--winds needs weather.open_atmosphere, which this installation lacks"
-                ) from exc
-            atmosphere = open_atmosphere([str(p) for p in winds])
+        if winds:  # files, folders, quoted patterns, comma lists: as for every command
+            from weather.open_atmosphere import open_atmosphere
+
+            atmosphere = open_atmosphere(check_wind_files(winds))
         summary = build_report(
             profile,
             metadata,
@@ -82,14 +83,27 @@ def report(
             tropopause_method=tropopause_method,
         )
         typer.echo(f"report for {summary['name']} written to {out}")
-        for entry in summary["tropopause"]:
-            typer.echo(
-                f"  {entry['kind']}: {entry['pressure_hpa']} hPa, {entry['altitude_m']} m, "
-                f"{entry['temperature_c']} degC"
-            )
-        burst = summary["burst"]
-        typer.echo(f"  top/burst: {burst['altitude_m']} m at {burst['datetime']}")
+        for line in summary_lines(summary):
+            typer.echo(f"  {line}")
         typer.echo(f"  open {out / 'report.html'}")
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """Terminal lines for the tropopauses and the top of a report's ``summary``.
+
+    Figures the data do not have (pressure of a flight without a barometer, the time of a
+    sounding table without times) are left out rather than printed as ``None``.
+    """
+    lines = []
+    for entry in summary["tropopause"]:
+        pressure = "" if entry["pressure_hpa"] is None else f"{entry['pressure_hpa']} hPa, "
+        lines.append(
+            f"{entry['kind']}: {pressure}{entry['altitude_m']} m, {entry['temperature_c']} degC"
+        )
+    burst = summary["burst"]
+    when = "" if burst["datetime"] is None else f" at {burst['datetime']}"
+    lines.append(f"top/burst: {burst['altitude_m']} m{when}")
+    return lines
 
 
 def register(app: typer.Typer) -> None:

@@ -54,3 +54,15 @@ def test_reads_the_flight_log_netcdf_export(tmp_path):
     np.testing.assert_allclose(back["pressure"], frame["pressure"])
     np.testing.assert_allclose(back["relative_humidity"], frame["relative_humidity"])
     np.testing.assert_allclose(back["altitude"], frame["altitude"])
+
+
+def test_synthetic_label_of_the_flight_log_export_is_recognised(tmp_path):
+    """flightlog's export labels a simulated flight with a ``synthetic = "true: ..."``
+    global attribute (and a SYNTHETIC title), not our ``comment``; the report must still
+    say SYNTHETIC. An unlabelled file stays unlabelled."""
+    profile, _ = synthetic_flight(burst_altitude=3000.0, step_s=20.0)
+    label = {"synthetic": "true: recorded from the simulated payload (strato simulate)"}
+    path = write_cf_trajectory(profile, tmp_path / "s.nc", "demo", label)
+    assert read_cf_trajectory(path)[1].get("synthetic") is True
+    path = write_cf_trajectory(profile, tmp_path / "r.nc", "demo")
+    assert "synthetic" not in read_cf_trajectory(path)[1]

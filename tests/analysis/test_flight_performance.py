@@ -63,6 +63,15 @@ def test_no_radiation_counts_no_pfotzer():
     assert pfotzer_maximum(clean_flight(profile)) == {}
 
 
+def test_counts_only_during_the_skipped_start_give_no_pfotzer_instead_of_an_error():
+    """Radiation counts only in the first 60 s after launch (skipped as take-off spikes):
+    no maximum to report, and the report must not abort."""
+    profile, _ = synthetic_flight(radiation=True, step_s=1.0)
+    seconds = (profile["time"] - profile["time"].iloc[0]).dt.total_seconds()
+    profile.loc[seconds > 30, "radiation_counts"] = float("nan")
+    assert pfotzer_maximum(clean_flight(profile)) == {}
+
+
 @pytest.mark.realdata
 @pytest.mark.parametrize(
     ("name", "when", "altitude"),

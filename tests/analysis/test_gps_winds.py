@@ -84,3 +84,33 @@ def test_radiosonde_winds_agree_with_the_sonde(realdata, name):
     assert np.sqrt(np.nanmean(dv**2)) < 0.5
     assert np.sqrt(np.nanmean(du**2 + dv**2)) < 0.7
     assert abs(np.nanmean(du)) < 0.15 and abs(np.nanmean(dv)) < 0.15
+
+
+def test_points_outside_the_model_area_do_not_void_the_others():
+    """A flight that drifts out of the model's area keeps its model winds inside the area.
+
+    The synthetic flight drifts east at 8 m/s from the launch longitude; the analytic
+    atmosphere's area ends halfway along the track, so only the later points are outside
+    (one point outside used to make ``sample`` raise for all of them).
+    """
+    from datetime import UTC, datetime
+
+    from weather.analytic_atmosphere import AnalyticAtmosphere, uniform_wind
+    from weather.protocol import AtmosphereBounds
+
+    profile, _ = synthetic_flight(wind=lambda z: (8.0 + 0 * z, 0.0 * z), burst_altitude=8000.0)
+    lon = profile["longitude"].to_numpy()
+    distinct = np.unique(lon)
+    k = len(distinct) // 2
+    middle = 0.5 * (distinct[k - 1] + distinct[k])  # between two fixes: no rounding ties
+    bounds = AtmosphereBounds(
+        datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC),
+        lat_min=-90.0, lat_max=90.0, lon_min=-180.0, lon_max=middle,
+    )  # fmt: skip
+    atmosphere = AnalyticAtmosphere(uniform_wind(8.0, 0.0), bounds=bounds)
+    diff = model_wind_differences(profile, gps_winds(profile), atmosphere)
+    inside = lon <= middle
+    assert inside.any() and (~inside).any()
+    np.testing.assert_array_equal(diff["outside_model"].to_numpy(), ~inside)
+    assert np.isfinite(diff.loc[inside, "model_u"]).all()
+    assert diff.loc[inside, "model_u"].to_numpy() == pytest.approx(8.0)

@@ -74,6 +74,15 @@ def test_missing_file_is_a_clear_error(tmp_path):
         read_profile(tmp_path / "absent.csv")
 
 
+def test_missing_column_is_a_clear_error_not_a_key_error(tmp_path):
+    """A habhub track header without the Alt column: a ValueError naming the format and
+    the column (the CLI turns it into a message), not a bare KeyError traceback."""
+    path = tmp_path / "track.tsv"
+    path.write_text("#Time\tLat\tLon\n10:00:00\t52.0\t0.1\n")
+    with pytest.raises(ValueError, match="habhub track.*'alt'"):
+        read_profile(path)
+
+
 def test_ukhas_crc_reference_vector():
     """horusdemodlib's test sentence $$HORUS,...*1DA2 (realdata/telemetry/SOURCES.md)."""
     body = "HORUS,6,06:43:16,0.000000,0.000000,0,0,0,1801,20"
@@ -91,6 +100,18 @@ def test_ukhas_log_drops_bad_crc_and_converts_nmea(tmp_path):
     assert profile["latitude"].iloc[0] == pytest.approx(49 + 43.049 / 60)
     assert profile["longitude"].iloc[0] == pytest.approx(14 + 5.866 / 60)
     assert profile["time"].iloc[0] == pd.Timestamp("2017-03-18T10:00:00Z")
+
+
+def test_ukhas_short_sentence_with_valid_crc_is_counted_not_fatal():
+    """A checksum-valid sentence with too few fields ($$PING*CRC) is counted as unreadable;
+    it used to raise IndexError and lose the whole log."""
+    short = "PING"
+    good = "PAY,1,12:00:00,52.0,0.1,100"
+    text = f"$${short}*{crc16_ccitt(short):04X}\n$${good}*{crc16_ccitt(good):04X}\n"
+    profile, meta = parse_ukhas_log(text, date(2024, 5, 1))
+    assert meta["sentences_unreadable"] == 1
+    assert len(profile) == 1
+    assert profile["altitude"].iloc[0] == 100.0
 
 
 def test_flight_csv_round_trip_through_flightlog_writer(tmp_path):

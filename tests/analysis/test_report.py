@@ -204,3 +204,14 @@ def test_flight_log_reader_labels_only_simulated_flights_synthetic(tmp_path):
             store.close()
     assert read_flight_db(db, "real")[1]["synthetic"] is False
     assert read_flight_db(db, "sim")[1]["synthetic"] is True
+
+
+def test_summary_json_stays_valid_json_with_nan_values():
+    """NaN and inf (plain or numpy floats) become null: summary.json must always parse."""
+    import numpy as np
+
+    from analysis.report import _json_safe
+
+    value = {"a": float("nan"), "b": [np.float64("inf"), 1.5], "c": {"d": np.nan}, "e": "x"}
+    text = json.dumps(_json_safe(value), allow_nan=False)
+    assert json.loads(text) == {"a": None, "b": [None, 1.5], "c": {"d": None}, "e": "x"}

@@ -80,3 +80,29 @@ def test_record_ending_in_the_air_is_flagged():
     summary, _ = verify(flight, prediction, {})
     assert "ends in the air" in summary["landing_note"]
     assert summary["landing_error_m"] > 1111.95  # the last fix is short of the landing
+
+
+def test_prediction_times_without_zone_are_taken_as_utc():
+    """A hand-written prediction with naive ISO times ('2025-06-21T12:00:00') is read as
+    UTC, the house rule, instead of failing with a TypeError traceback; the burst time
+    error is then the same as with explicit '+00:00' times (0 s: same track)."""
+    profile, _ = synthetic_flight(burst_altitude=5000.0, step_s=10.0)
+    flight = clean_flight(profile)
+    prediction = _prediction_from(profile)
+
+    def strip_zone(point):
+        return {**point, "datetime": point["datetime"].replace("+00:00", "")}
+
+    naive = {
+        **prediction,
+        "burst": strip_zone(prediction["burst"]),
+        "landing": strip_zone(prediction["landing"]),
+        "stages": [
+            {**s, "trajectory": [strip_zone(p) for p in s["trajectory"]]}
+            for s in prediction["stages"]
+        ],
+    }
+    assert "+" not in naive["burst"]["datetime"]
+    summary, divergence = verify(flight, naive, {})
+    assert summary["burst_time_error_s"] == 0.0
+    assert not divergence.empty

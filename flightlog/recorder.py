@@ -183,6 +183,26 @@ class Recorder:
         except StoreWriteError as exc:
             self._failed(exc)
             return False
+        except Exception as exc:  # noqa: BLE001 - a bug must not lose what arrived
+            # Not a storage failure that a retry can cure (e.g. an item the store cannot
+            # take): retrying the same batch would fail for ever. Nothing of it was committed
+            # (the transaction rolled back), so it goes to the replayable spill file, the
+            # crew is told, and recording continues.
+            self.pending.spill(batch)
+            self.pending.clear()
+            self.stats.write_error = f"batch of {len(batch)} items spilled: {exc!r}"
+            self.stats.pending = 0
+            self.stats.spilled, self.stats.dropped = self.pending.spilled, self.pending.dropped
+            if self.on_write_error is not None:
+                self.on_write_error(
+                    StoreWriteError(
+                        f"could not store a batch of {len(batch)} items ({exc!r}); they were "
+                        f"written to {self.pending.spill_path} for replay",
+                        "unexpected",
+                    ),
+                    self.stats,
+                )
+            return True
         self.pending.clear()
         self._retry_delay = FIRST_RETRY_DELAY
         self._account(result)

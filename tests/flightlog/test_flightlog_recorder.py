@@ -173,3 +173,35 @@ def test_spill_file_replays_into_the_flight(tmp_path):
     store.close()
     data, _ = read_flight(db, "f1")
     assert sorted(data["sentence_id"]) == list(range(1, 11))
+
+
+def test_an_unexpected_store_error_spills_the_batch_and_recording_goes_on(tmp_path):
+    """Not a storage failure (here an item the store cannot take, which raises TypeError):
+    the batch goes to the replayable spill file, the crew is told, later frames are still
+    recorded, and nothing is lost."""
+    db = tmp_path / "log.sqlite"
+    spill = tmp_path / "unsaved.jsonl"
+    warnings: list[str] = []
+    first, second = frames_for(range(1, 4)), frames_for(range(4, 7))
+
+    def items():
+        yield from first
+        yield "not an item the store knows"  # a bug upstream, not a disk problem
+        time.sleep(0.3)  # let the bad batch commit (and fail) before the next frames
+        yield from second
+
+    with FlightStore(db, "f1") as store:
+        stats = Recorder(
+            store, spill_path=spill, on_write_error=lambda e, s: warnings.append(str(e))
+        ).run(items())
+    assert warnings and "for replay" in warnings[0]
+    assert stats.dropped == 0
+    recorded = set(read_flight(db, "f1")[0]["sentence_id"])
+    spilled = b"".join(
+        bytes.fromhex(json.loads(line)["data_hex"]) for line in spill.read_text().splitlines()
+    )
+    # Every frame is either in the database or in the spill file, and the ones after the
+    # failure are in the database.
+    for i in range(1, 7):
+        assert i in recorded or f"$$TEST,{i},".encode() in spilled
+    assert {4, 5, 6} <= recorded

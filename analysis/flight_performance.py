@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.cleaning import CleanFlight
 from analysis.columns import epoch_seconds
+from predictor import constants as predictor_constants
 
 __all__ = [
     "DRY_AIR_GAS_CONSTANT",
@@ -28,7 +29,7 @@ __all__ = [
 #: Specific gas constant of dry air [J kg-1 K-1].
 DRY_AIR_GAS_CONSTANT = 287.05
 #: Sea-level density used for the sea-level descent rate [kg m-3] (Project Horus).
-SEA_LEVEL_DENSITY = 1.225
+SEA_LEVEL_DENSITY = predictor_constants.SEA_LEVEL_DENSITY
 
 
 def _seconds(profile: pd.DataFrame) -> np.ndarray:

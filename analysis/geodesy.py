@@ -6,11 +6,12 @@ import numpy as np
 import numpy.typing as npt
 
 from predictor import geodesy
+from predictor.constants import MEAN_EARTH_RADIUS
 
 __all__ = ["EARTH_RADIUS", "great_circle_distance"]
 
 #: Mean Earth radius [m] (IUGG), as used for GPS-drift winds in sounding-products.md 4.1.
-EARTH_RADIUS = 6371008.8
+EARTH_RADIUS = MEAN_EARTH_RADIUS
 
 
 def great_circle_distance(

@@ -25,6 +25,7 @@ from flightlog.events import FlightEvent
 from flightlog.live_quantities import vertical_rate
 from flightlog.phase_observer import PhaseObserver
 from flightlog.store import RecordResult
+from predictor import constants as predictor_constants
 
 __all__ = [
     "SEA_LEVEL_DENSITY",
@@ -36,7 +37,7 @@ __all__ = [
 
 #: Reference sea-level density rho0 of the descent model [kg m-3] (USSA 1976, and the value
 #: the predictor's ``stratoflight`` model uses).
-SEA_LEVEL_DENSITY = 1.2250
+SEA_LEVEL_DENSITY = predictor_constants.SEA_LEVEL_DENSITY
 
 
 def estimate_sea_level_descent_rate(

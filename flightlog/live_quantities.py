@@ -13,12 +13,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from predictor.constants import MEAN_EARTH_RADIUS
 from predictor.geodesy import great_circle_distance, initial_bearing
 
 __all__ = ["EARTH_RADIUS", "great_circle", "vertical_rate"]
 
 #: Mean Earth radius (IUGG) [m].
-EARTH_RADIUS = 6_371_008.8
+EARTH_RADIUS = MEAN_EARTH_RADIUS
 
 
 def vertical_rate(times: Sequence[float], altitudes: Sequence[float]) -> float:

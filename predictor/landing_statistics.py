@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from predictor import geodesy
+from predictor.constants import MEAN_EARTH_RADIUS
 from predictor.zones import Zone, points_in_zones
 
 __all__ = [
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 #: IUGG mean Earth radius [m].
-EARTH_RADIUS = 6371008.8
+EARTH_RADIUS = MEAN_EARTH_RADIUS
 #: Land fraction at or above which a point counts as land (ERA5 land-sea mask convention).
 LAND_THRESHOLD = 0.5
 

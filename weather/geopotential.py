@@ -5,6 +5,13 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from weather.standard_atmosphere import (
+    EARTH_RADIUS_USSA,
+    G0,
+    geometric_to_geopotential,
+    geopotential_to_geometric,
+)
+
 __all__ = [
     "EARTH_RADIUS",
     "STANDARD_GRAVITY",
@@ -13,11 +20,10 @@ __all__ = [
 ]
 
 #: Standard acceleration of gravity g0 [m s-2] (WMO; ECMWF uses it to define z/g0).
-STANDARD_GRAVITY = 9.80665
+STANDARD_GRAVITY = G0
 
-#: Effective Earth radius r0 [m] of the U.S. Standard Atmosphere 1976 (same as
-#: :data:`weather.standard_atmosphere.EARTH_RADIUS_USSA`).
-EARTH_RADIUS = 6356766.0
+#: Effective Earth radius r0 [m] of the U.S. Standard Atmosphere 1976.
+EARTH_RADIUS = EARTH_RADIUS_USSA
 
 
 def geopotential_to_altitude(geopotential: npt.ArrayLike) -> np.ndarray:
@@ -48,7 +54,7 @@ def geopotential_to_altitude(geopotential: npt.ArrayLike) -> np.ndarray:
     phi = np.asarray(geopotential)
     dtype = np.float32 if phi.dtype == np.float32 else np.float64
     h = phi.astype(np.float64) / STANDARD_GRAVITY
-    return (EARTH_RADIUS * h / (EARTH_RADIUS - h)).astype(dtype, copy=False)
+    return geopotential_to_geometric(h).astype(dtype, copy=False)
 
 
 def altitude_to_geopotential(altitude: npt.ArrayLike) -> np.ndarray:
@@ -58,5 +64,4 @@ def altitude_to_geopotential(altitude: npt.ArrayLike) -> np.ndarray:
     -----
     ``H = r0 Z / (r0 + Z)``, ``Phi = g0 H`` (same constants and source).
     """
-    z = np.asarray(altitude, dtype=np.float64)
-    return STANDARD_GRAVITY * EARTH_RADIUS * z / (EARTH_RADIUS + z)
+    return STANDARD_GRAVITY * geometric_to_geopotential(altitude)

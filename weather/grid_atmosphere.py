@@ -23,6 +23,7 @@ from weather.protocol import (
     OutsideAtmosphereError,
     from_epoch_seconds,
 )
+from weather.standard_atmosphere import DRY_AIR_GAS_CONSTANT
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["GridAtmosphere", "R_DRY_AIR"]
 
 #: Specific gas constant of dry air [J kg-1 K-1] (USSA 1976: R* / M0 = 8.31432 / 0.0289644).
-R_DRY_AIR = 287.05287
+R_DRY_AIR = DRY_AIR_GAS_CONSTANT
 
 #: Order of the fields in the field grid (same as ``interpolation_kernels.FIELD_*``, kept
 #: here so that ``import weather`` does not load numba).

@@ -19,6 +19,8 @@ import math
 import numpy as np
 from numba import njit
 
+from weather.standard_atmosphere import DRY_AIR_GAS_CONSTANT, G0
+
 __all__ = [
     "FIELD_T",
     "FIELD_U",
@@ -41,8 +43,8 @@ NFIELDS = 3
 #: Codes of the first bad query point, returned as ``index * 8 + code``.
 STATUS_TIME, STATUS_LATITUDE, STATUS_LONGITUDE, STATUS_MEMBER, STATUS_ALTITUDE = 1, 2, 3, 4, 5
 
-_R_DRY = 287.05287  # specific gas constant of dry air [J kg-1 K-1] (USSA 1976: R*/M0)
-_G0 = 9.80665  # standard gravity [m s-2]
+_R_DRY = DRY_AIR_GAS_CONSTANT  # [J kg-1 K-1]; numba freezes module globals as constants
+_G0 = G0  # standard gravity [m s-2]
 _EDGE = 1e-9  # relative tolerance on grid edges (float rounding of queries at the edge)
 
 

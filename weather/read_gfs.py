@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from weather.file_sniffing import sniff_format
+from weather.standard_atmosphere import G0
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["STANDARD_GRAVITY", "is_gfs_grib", "read_gfs_grib"]
 
 #: Standard gravity g0 [m s-2]: geopotential = g0 x geopotential height.
-STANDARD_GRAVITY = 9.80665
+STANDARD_GRAVITY = G0
 
 _NCEP_CENTRE = "kwbc"
 _LEVEL_VARIABLES = {"u": "u", "v": "v", "t": "t", "gh": "z"}

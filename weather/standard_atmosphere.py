@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "DRY_AIR_GAS_CONSTANT",
     "EARTH_RADIUS_USSA",
     "G0",
     "geometric_to_geopotential",
@@ -29,6 +30,9 @@ _R_STAR = 8.31432
 #: Molar mass of dry air at sea level [kg mol-1].
 _M0 = 0.0289644
 _SPECIFIC_R = _R_STAR / _M0
+#: Specific gas constant of dry air [J kg-1 K-1] (R* / M0 of USSA 1976, rounded as used for
+#: air density from the data's own pressure and temperature).
+DRY_AIR_GAS_CONSTANT = 287.05287
 
 # Layer bases: geopotential altitude [m], lapse rate [K m-1] (USSA 1976, table 4).
 _BASE_H = np.array([0.0, 11000.0, 20000.0, 32000.0, 47000.0, 51000.0, 71000.0])

@@ -8,7 +8,6 @@ returned as the settings to feed the next prediction.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,20 +16,14 @@ import pandas as pd
 from analysis.cleaning import CleanFlight
 from analysis.columns import epoch_seconds
 from analysis.geodesy import great_circle_distance
+from predictor.writers.json_writer import read_prediction_json
 
 __all__ = ["in_flight_prediction_errors", "load_prediction", "prediction_track", "verify"]
 
 
 def load_prediction(path: str | Path) -> dict:
     """Read a predictor JSON result; clear error when it lacks a landing point."""
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    if not isinstance(data, dict) or "landing" not in data:
-        raise ValueError(
-            f"{path}: not a Stratoflight prediction (no 'landing' key); pass the JSON "
-            "written by 'strato predict'"
-        )
-    return data
+    return read_prediction_json(path)
 
 
 def _point(entry: dict) -> tuple[pd.Timestamp | None, float, float, float]:

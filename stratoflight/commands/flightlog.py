@@ -46,20 +46,12 @@ def _launch_site(text: str | None) -> dict[str, float] | None:
 def _prediction(path: Path | None) -> dict | None:
     if path is None:
         return None
-    import json
+    from predictor.writers.json_writer import read_prediction_json
 
-    if not path.is_file():
-        raise UserError(
-            f"--prediction {path}: no such file; give the file written by "
-            "'strato predict --out prediction.json'"
-        )
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(
-            f"--prediction {path} is not JSON ({exc}); give the file written by "
-            "'strato predict --out prediction.json'"
-        ) from exc
+        return read_prediction_json(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UserError(f"--prediction {exc}") from exc
 
 
 def _atmosphere(winds: list[str] | None):

@@ -138,3 +138,22 @@ def test_member_without_landing_writes_cleanly(tmp_path):
     for ext in ("kml", "gpx", "geojson", "csv"):
         text = write_result(r, tmp_path / f"f.{ext}").read_text()
         assert "nan" not in text.lower()
+
+
+def test_read_prediction_json_reads_back_and_explains_bad_files(tmp_path):
+    """The JSON reader returns what write_json wrote and names each kind of bad file."""
+    import pytest
+
+    from predictor.writers.json_writer import read_prediction_json
+
+    good = tmp_path / "p.json"
+    good.write_text('{"landing": {"latitude": 1.0}, "stages": []}')
+    assert read_prediction_json(good)["landing"]["latitude"] == 1.0
+    with pytest.raises(FileNotFoundError, match="no such file.*strato predict --out"):
+        read_prediction_json(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text("not json")
+    with pytest.raises(ValueError, match="is not JSON"):
+        read_prediction_json(tmp_path / "bad.json")
+    (tmp_path / "other.json").write_text("{}")
+    with pytest.raises(ValueError, match="no 'landing' key"):
+        read_prediction_json(tmp_path / "other.json")

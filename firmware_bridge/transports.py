@@ -45,6 +45,7 @@ __all__ = [
     "UdpListenerTransport",
     "open_transport",
     "parse_source",
+    "parse_speed_factor",
 ]
 
 #: Value of the ``format`` key in every line of a raw capture file.
@@ -147,19 +148,37 @@ def _parse_speed(source: str, query: str) -> float | None:
         )
     if "speed" not in params:
         return None
-    text = params["speed"][-1].strip().lower()
-    if text in ("max", "inf", "0"):
-        return math.inf
-    try:
-        speed = float(text)
-    except ValueError:
-        speed = -1.0
-    if not speed > 0 or not math.isfinite(speed):
+    speed = parse_speed_factor(params["speed"][-1])
+    if speed is None:
         raise ValueError(
             f"source {source!r}: speed must be a positive number (1 = real time) or 'max', "
             f"not {params['speed'][-1]!r}"
         )
     return speed
+
+
+def parse_speed_factor(text: str) -> float | None:
+    """Read a speed factor (times real time): ``"10"`` -> 10.0, ``"max"``/``"0"`` -> infinity.
+
+    Parameters
+    ----------
+    text : str
+        What the user wrote (replay ``?speed=``, ``strato simulate --speedup``).
+
+    Returns
+    -------
+    float or None
+        The factor (``inf`` = as fast as possible), or None when the text is not a positive
+        finite number nor one of the words, so the caller can word its own error.
+    """
+    cleaned = text.strip().lower()
+    if cleaned in ("max", "inf", "0"):
+        return math.inf
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if value > 0 and math.isfinite(value) else None
 
 
 def parse_source(source: str) -> SourceSpec:

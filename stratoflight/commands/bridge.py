@@ -28,14 +28,10 @@ WINDS_HELP = "ERA5/GFS files (default: the SYNTHETIC sample atmosphere)."
 
 def parse_speedup(text: str) -> float:
     """``"10"`` -> 10.0; ``"max"``/``"inf"``/``"0"`` -> infinity (as fast as possible)."""
-    cleaned = text.strip().lower()
-    if cleaned in ("max", "inf", "0"):
-        return math.inf
-    try:
-        value = float(cleaned)
-    except ValueError:
-        value = -1.0
-    if not (value > 0 and math.isfinite(value)):
+    from firmware_bridge.transports import parse_speed_factor
+
+    value = parse_speed_factor(text)
+    if value is None:
         raise UserError(
             f"--speedup must be a positive number (1 = real time, 60 = a minute per second) "
             f"or 'max', not {text!r}"

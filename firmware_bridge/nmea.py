@@ -20,6 +20,7 @@ from firmware_bridge.protocol_common import (
     date_time_of_day,
     malformed,
     ok_frame,
+    printable_ascii,
     receive_time,
 )
 
@@ -117,12 +118,9 @@ def _parse(raw: bytes, received_at: datetime, source: str) -> Frame:
             PROTOCOL,
             f"XOR mismatch: sent {expected:02X}, computed {actual:02X}",
         )
-    try:
-        text = body.decode("ascii")
-    except UnicodeDecodeError:
-        return malformed(raw, received_at, source, PROTOCOL, "non-ASCII byte in sentence")
-    if not text.isprintable():
-        return malformed(raw, received_at, source, PROTOCOL, "control character in sentence")
+    text, problem = printable_ascii(body)
+    if problem:
+        return malformed(raw, received_at, source, PROTOCOL, problem)
     parts = text.split(",")
     kind = parts[0]
     if not (kind.isalnum() and kind.isupper() and len(kind) >= 3):

@@ -11,6 +11,7 @@ from typing import Any
 from firmware_bridge.frame import STATUS_BAD_CHECKSUM, STATUS_MALFORMED, STATUS_OK, Frame
 
 __all__ = [
+    "printable_ascii",
     "bad_checksum",
     "date_time_of_day",
     "malformed",
@@ -96,3 +97,27 @@ def bad_checksum(
 ) -> Frame:
     """Build a frame whose checksum failed; nothing in it is trusted, so no fields."""
     return Frame(raw, received_at, source, protocol, STATUS_BAD_CHECKSUM, error, {})
+
+
+def printable_ascii(body: bytes) -> tuple[str, str | None]:
+    """Decode a text sentence's body, refusing what a sentence never holds.
+
+    Parameters
+    ----------
+    body : bytes
+        The checksummed part of a UKHAS or NMEA sentence.
+
+    Returns
+    -------
+    text : str
+        The body as text ("" when it is refused).
+    problem : str or None
+        Why it is refused (a non-ASCII byte, a control character), else None.
+    """
+    try:
+        text = body.decode("ascii")
+    except UnicodeDecodeError:
+        return "", "non-ASCII byte in sentence"
+    if not text.isprintable():
+        return "", "control character in sentence"
+    return text, None

@@ -26,6 +26,7 @@ from firmware_bridge.protocol_common import (
     date_time_of_day,
     malformed,
     ok_frame,
+    printable_ascii,
     receive_time,
 )
 
@@ -268,12 +269,9 @@ def _parse(raw: bytes, field_spec, received_at: datetime, source: str) -> Frame:
             PROTOCOL,
             f"{kind} mismatch: sent {expected:0{n}X}, computed {actual:0{n}X}",
         )
-    try:
-        text = body.decode("ascii")
-    except UnicodeDecodeError:
-        return malformed(raw, received_at, source, PROTOCOL, "non-ASCII byte in sentence")
-    if not text.isprintable():
-        return malformed(raw, received_at, source, PROTOCOL, "control character in sentence")
+    text, problem = printable_ascii(body)
+    if problem:
+        return malformed(raw, received_at, source, PROTOCOL, problem)
     parts = text.split(",")
     callsign = parts[0]
     if callsign not in _GOOD_CALLSIGNS:

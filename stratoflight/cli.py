@@ -12,6 +12,8 @@ import sys
 
 import typer
 
+from localization import configure
+
 __all__ = ["app", "main"]
 
 #: Command modules, in the order their commands appear in ``strato --help``.
@@ -30,8 +32,25 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of what people read: en or vi (default: LANGUAGE, LC_ALL, "
+        "LC_MESSAGES, LANG).",
+    ),
+    tz: str | None = typer.Option(
+        None,
+        "--tz",
+        help="Time zone of times shown to people, e.g. Asia/Ho_Chi_Minh (default: TZ, "
+        "else the system zone). Files stay UTC.",
+    ),
+) -> None:
     """Stratoflight: plan, log and analyse stratospheric balloon flights."""
+    from stratoflight.errors import user_errors
+
+    with user_errors():
+        configure(lang, tz)
 
 
 @app.command()
@@ -48,6 +67,7 @@ for _name in COMMAND_MODULES:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``strato`` command line and return its exit code."""
+    configure()  # the environment's language and zone, also for errors before the callback
     try:
         app(args=argv, prog_name="strato")
     except SystemExit as exc:

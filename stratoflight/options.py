@@ -1,7 +1,7 @@
 """Option parsing shared by the ``strato`` commands.
 
-Only turning command-line text into checked Python values lives here (ISO times, the
-``--winds`` files, balloon options, number checks); the commands then call library
+Only turning command-line text into checked Python values lives here (the ``--winds``
+files, balloon options, number checks); the commands then call library
 functions with them. Heavy packages are imported inside the functions so that
 ``strato --help`` stays fast.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import glob
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,47 +24,11 @@ __all__ = [
     "flight_spec_from_options",
     "open_winds",
     "parse_recovery",
-    "parse_utc",
     "read_zones",
 ]
 
 #: What a command prints when it flies on the built-in sample instead of real data.
 SAMPLE_NOTICE = "no --winds: using the built-in SYNTHETIC sample atmosphere"
-
-
-def parse_utc(text: str, option: str) -> tuple[datetime, bool]:
-    """Parse an ISO 8601 time given to ``option``; naive times are taken as UTC.
-
-    Parameters
-    ----------
-    text : str
-        The time as typed, e.g. ``2025-06-21T06:00:00Z`` or ``2025-06-21T06:00``.
-    option : str
-        The option's name for the error message, e.g. ``"--time"``.
-
-    Returns
-    -------
-    (datetime, bool)
-        The aware UTC datetime and whether the text had no time zone (so the command can
-        say "taken as UTC").
-
-    Raises
-    ------
-    UserError
-        When the text is not an ISO 8601 time.
-    """
-    raw = text.strip()
-    if raw.endswith(("Z", "z")):
-        raw = raw[:-1] + "+00:00"
-    try:
-        when = datetime.fromisoformat(raw)
-    except ValueError as exc:
-        raise UserError(
-            f"{option} {text!r} is not an ISO 8601 time; write e.g. 2025-06-21T06:00:00Z"
-        ) from exc
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC), True
-    return when.astimezone(UTC), False
 
 
 def check_positive(option: str, value: float | None, unit: str = "") -> None:

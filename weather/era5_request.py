@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from localization import parse_time
+
 __all__ = [
     "DEFAULT_MAX_FIELDS_PER_JOB",
     "ERA5_PRESSURE_LEVELS_HPA",
@@ -30,7 +32,6 @@ __all__ = [
     "CdsJob",
     "build_era5_jobs",
     "era5_time_grid",
-    "parse_utc_datetime",
 ]
 
 PRESSURE_LEVEL_DATASET = "reanalysis-era5-pressure-levels"
@@ -159,38 +160,14 @@ def _request_days(request: Mapping[str, Any]) -> list[datetime]:
     )
 
 
-def parse_utc_datetime(text: str | datetime) -> datetime:
-    """Parse an ISO 8601 time and return a timezone-aware UTC datetime.
-
-    A date without a time (``2024-01-01``) means midnight UTC. A time without a zone is
-    rejected: Stratoflight never guesses a time zone.
-    """
-    if isinstance(text, datetime):
-        when = text
-        shown = text.isoformat()
-    else:
-        shown = text.strip()
-        try:
-            when = datetime.fromisoformat(shown.replace("z", "Z"))
-        except ValueError as exc:
-            raise ValueError(
-                f"time {text!r} is not ISO 8601; write e.g. 2024-01-01T06:00Z"
-            ) from exc
-        if len(shown) == 10:  # a bare date: midnight UTC
-            when = when.replace(tzinfo=UTC)
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise ValueError(f"time {shown!r} has no time zone; add Z for UTC, e.g. {shown}Z")
-    return when.astimezone(UTC)
-
-
-def era5_time_grid(start: datetime, end: datetime, step_hours: int) -> list[datetime]:
+def era5_time_grid(start: datetime | str, end: datetime | str, step_hours: int) -> list[datetime]:
     """UTC times from ``start`` (floored to the hour) every ``step_hours`` up to ``end``.
 
     The last time is the first grid time at or after ``end``, so the grid covers the whole
     interval.
     """
-    start = parse_utc_datetime(start)
-    end = parse_utc_datetime(end)
+    start = parse_time(start, "start").utc
+    end = parse_time(end, "end").utc
     if end < start:
         raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}; swap them")
     if step_hours < 1 or 24 % step_hours:
@@ -254,7 +231,8 @@ def build_era5_jobs(
     area : Area
         Box to download [degree].
     start, end : datetime or str
-        First and last time wanted (UTC; ISO strings need a zone, e.g. ``Z``).
+        First and last time wanted; strings follow :func:`localization.parse_time`
+        (a zone is converted to UTC, a time without one is taken as UTC).
     levels_hpa : iterable of float, optional
         Pressure levels [hPa]; default all 37 ERA5 levels (1..1000 hPa).
     step_hours : int

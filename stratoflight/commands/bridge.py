@@ -11,8 +11,9 @@ from typing import Annotated
 
 import typer
 
+from localization import parse_time
 from stratoflight.errors import UserError, user_errors
-from stratoflight.options import check_output_folders, open_winds, parse_utc
+from stratoflight.options import check_output_folders, open_winds
 
 __all__ = ["parse_speedup", "register"]
 
@@ -135,7 +136,8 @@ def _simulate(
         raise UserError(f"--protocol {protocol!r} unknown; choose {', '.join(SIM_PROTOCOLS)}")
     factor = parse_speedup(speedup)
     fault_settings = parse_faults(faults)
-    when, naive = (None, False) if time is None else parse_utc(time, "--time")
+    parsed = None if time is None else parse_time(time, "--time")
+    when, naive = (None, False) if parsed is None else (parsed.utc, parsed.naive)
     if rate <= 0 or not math.isfinite(rate):
         raise UserError(f"--rate must be a positive number of Hz, not {rate}")
     if start_delay < 0 or not math.isfinite(start_delay):

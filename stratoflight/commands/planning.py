@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 
+from localization import parse_time
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
     SAMPLE_NOTICE,
@@ -20,7 +21,6 @@ from stratoflight.options import (
     check_wind_files,
     flight_spec_from_options,
     open_winds,
-    parse_utc,
     read_zones,
 )
 
@@ -247,7 +247,9 @@ def register(app: typer.Typer) -> None:
             check_positive("--max-distance", max_distance, "km")
             if workers < 0:
                 raise UserError(f"--workers must be 0 (in this process) or more, not {workers}")
-            slots = launch_slots(parse_utc(start, "--from")[0], parse_utc(end, "--to")[0], every)
+            slots = launch_slots(
+                parse_time(start, "--from").utc, parse_time(end, "--to").utc, every
+            )
             flight = flight_spec_from_options(
                 ascent_rate=ascent_rate,
                 burst_altitude=burst_altitude,

@@ -7,13 +7,13 @@ from typing import Any
 
 import typer
 
+from localization import parse_time
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
     check_output_folders,
     flight_spec_from_options,
     open_winds,
     parse_recovery,
-    parse_utc,
     read_zones,
 )
 
@@ -71,9 +71,10 @@ def build_predict_kwargs(
         when = b.time_start.replace(hour=6)
         notes.append(f"launch time defaulted to {when.isoformat()} (inside the sample)")
     else:
-        when, naive = parse_utc(time, "--time")
-        if naive:
-            notes.append(f"--time {time} has no time zone; taken as UTC")
+        parsed = parse_time(time, "--time")
+        when = parsed.utc
+        if parsed.naive:
+            notes.append(parsed.note("--time"))
     kwargs: dict[str, Any] = {
         "launch_time": when,
         "latitude": lat,
@@ -98,10 +99,10 @@ def build_predict_kwargs(
         if float_duration is not None:
             kwargs["float_duration"] = float_duration * 3600.0
         if float_until is not None:
-            until, naive = parse_utc(float_until, "--float-until")
-            if naive:
-                notes.append(f"--float-until {float_until} has no time zone; taken as UTC")
-            kwargs["float_until"] = until
+            until = parse_time(float_until, "--float-until")
+            if until.naive:
+                notes.append(until.note("--float-until"))
+            kwargs["float_until"] = until.utc
     return kwargs, notes
 
 

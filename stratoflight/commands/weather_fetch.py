@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from localization import parse_time
 from stratoflight.errors import UserError, user_errors
 
 __all__ = ["register"]
@@ -48,8 +49,12 @@ def _levels(text: str | None) -> list[float] | None:
 
 def fetch(
     area: AreaOption,
-    start: Annotated[str, typer.Option(help="First time, ISO 8601 UTC, e.g. 2024-05-01T00Z.")],
-    end: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC, e.g. 2024-05-02T00Z.")],
+    start: Annotated[
+        str, typer.Option(help="First time, ISO 8601 (no zone = UTC), e.g. 2024-05-01T00Z.")
+    ],
+    end: Annotated[
+        str, typer.Option(help="Last time, ISO 8601 (no zone = UTC), e.g. 2024-05-02T00Z.")
+    ],
     levels: Annotated[
         str | None,
         typer.Option(help="Pressure levels [hPa], comma separated; default all 37 (1-1000)."),
@@ -75,16 +80,20 @@ def fetch(
         from weather.era5_request import Area, build_era5_jobs
 
         north, west, south, east = area
+        first, last = parse_time(start, "--start"), parse_time(end, "--end")
         jobs = build_era5_jobs(
             Area(north, west, south, east),
-            start,
-            end,
+            first.utc,
+            last.utc,
             levels_hpa=_levels(levels),
             step_hours=step,
             include_single_levels=not no_single_levels,
             data_format=data_format,
         )
         console = Console(stderr=True)
+        for parsed, option in ((first, "--start"), (last, "--end")):
+            if parsed.naive:
+                console.print(f"note: {parsed.note(option)}", highlight=False)
         console.print(
             f"ERA5: {len(jobs)} CDS job(s) for area N{north:g} W{west:g} "
             f"S{south:g} E{east:g}, {start} to {end}"

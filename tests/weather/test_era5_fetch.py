@@ -30,7 +30,6 @@ from weather.era5_request import (
     Area,
     build_era5_jobs,
     era5_time_grid,
-    parse_utc_datetime,
 )
 
 AREA = Area(47.0, 7.0, 46.5, 7.5)  # 0.25-degree grid: 3 x 3 points
@@ -151,11 +150,10 @@ def test_antimeridian_area_in_0_360_is_sent_in_minus180_180():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"start": "2024-01-02T00:00", "end": "2024-01-03T00Z"}, "no time zone"),
         ({"start": "2024-01-03T00Z", "end": "2024-01-02T00Z"}, "before start"),
         ({"step_hours": 5}, "does not divide a day"),
         ({"levels_hpa": [1000, 333]}, "333 hPa are not ERA5"),
-        ({"start": "yesterday"}, "not ISO 8601"),
+        ({"start": "yesterday"}, "is not a time"),
     ],
 )
 def test_bad_request_is_explained(kwargs, message):
@@ -164,8 +162,13 @@ def test_bad_request_is_explained(kwargs, message):
         build_era5_jobs(AREA, **arguments)
 
 
-def test_bare_date_is_midnight_utc():
-    assert parse_utc_datetime("2024-03-01") == datetime(2024, 3, 1, tzinfo=UTC)
+def test_times_follow_the_one_parser_rule():
+    """Bare dates are midnight UTC, naive times UTC, zones converted (localization.parse_time)."""
+    assert era5_time_grid("2024-03-01", "2024-03-01T00Z", 1) == [datetime(2024, 3, 1, tzinfo=UTC)]
+    assert era5_time_grid("2024-03-01T07:00+07:00", "2024-03-01T01:00", 1) == [
+        datetime(2024, 3, 1, 0, tzinfo=UTC),
+        datetime(2024, 3, 1, 1, tzinfo=UTC),
+    ]
 
 
 # -- downloads through the stand-in CDS ----------------------------------------------------

@@ -1,0 +1,54 @@
+"""Numbers the way the people's language writes them (Babel's CLDR data).
+
+Vietnamese writes a decimal comma and groups thousands with a dot (``12,5 km``,
+``1.250 m``); English keeps the plain look Stratoflight always had (``12.5 km``,
+``1250 m``). Only for people: machine files never use this.
+"""
+
+from __future__ import annotations
+
+import math
+
+from localization.language import current_language
+
+__all__ = ["format_number"]
+
+#: Babel locale of each language, and whether its people group thousands on screen.
+_BABEL_LOCALE = {"en": "en_US", "vi": "vi_VN"}
+_GROUPING = {"en": False, "vi": True}
+
+
+def format_number(value: float, decimals: int = 0, *, signed: bool = False) -> str:
+    """Return ``value`` rounded to ``decimals`` places in the people's number format.
+
+    Parameters
+    ----------
+    value : float
+        The number, already in the unit shown.
+    decimals : int
+        Digits after the decimal separator (fixed, e.g. ``12,50`` for 2).
+    signed : bool
+        Write a ``+`` before positive numbers.
+
+    Returns
+    -------
+    str
+        E.g. ``"12,5"`` in Vietnamese, ``"12.5"`` in English; ``"–"`` for NaN.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    number = float(value)
+    if math.isinf(number):
+        return "∞" if number > 0 else "-∞"
+    from babel.numbers import format_decimal
+
+    language = current_language()
+    pattern = ("#,##0" if _GROUPING.get(language, False) else "0") + (
+        "." + "0" * decimals if decimals > 0 else ""
+    )
+    text = format_decimal(
+        round(number, decimals) + 0.0, format=pattern, locale=_BABEL_LOCALE.get(language, "en_US")
+    )
+    if signed and number > 0 and not text.startswith("+"):
+        text = "+" + text
+    return text

@@ -30,7 +30,7 @@ from localization.language import (
     language_from_environment,
     ngettext,
 )
-from localization.numbers import format_number
+from localization.numbers import format_number, format_position
 from localization.people_time import (
     format_clock,
     format_time,
@@ -50,6 +50,7 @@ __all__ = [
     "current_language",
     "format_clock",
     "format_number",
+    "format_position",
     "format_time",
     "language_from_environment",
     "ngettext",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from localization.language import current_language
+from localization.language import _, current_language
 
-__all__ = ["format_number"]
+__all__ = ["format_number", "format_position"]
 
 #: Babel locale of each language, and whether its people group thousands on screen.
 _BABEL_LOCALE = {"en": "en_US", "vi": "vi_VN"}
@@ -52,3 +52,18 @@ def format_number(value: float, decimals: int = 0, *, signed: bool = False) -> s
     if signed and number > 0 and not text.startswith("+"):
         text = "+" + text
     return text
+
+
+def format_position(latitude: float, longitude: float, decimals: int = 5) -> str:
+    """Return a position for people, e.g. ``20.86000 N 106.68000 E`` / ``20,86000 B 106,68000 Đ``.
+
+    Parameters
+    ----------
+    latitude, longitude : float
+        Position [deg N, deg E] (negative south and west, written signed).
+    decimals : int
+        Digits after the decimal separator.
+    """
+    return _("{lat} N {lon} E").format(
+        lat=format_number(latitude, decimals), lon=format_number(longitude, decimals)
+    )

@@ -8,6 +8,7 @@ machine interfaces stay UTC and never use this.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -111,7 +112,9 @@ def people_zone_name(when: datetime | None = None) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _as_aware(when: datetime) -> datetime:
+def _as_aware(when: datetime | float) -> datetime:
+    if not isinstance(when, datetime):  # seconds since the Unix epoch [s]
+        return datetime.fromtimestamp(round(float(when), 3), tz=UTC)
     if when.tzinfo is None:  # our own times are UTC inside; a naive one is UTC too
         return when.replace(tzinfo=UTC)
     return when
@@ -126,18 +129,18 @@ def _date(when: datetime) -> str:
     )
 
 
-def format_clock(when: datetime, *, seconds: bool = False) -> str:
+def format_clock(when: datetime | float, *, seconds: bool = False) -> str:
     """Return only the people's clock time with the zone, e.g. ``08:41 +07 (01:41 UTC)``."""
     return format_time(when, seconds=seconds, date=False)
 
 
-def format_time(when: datetime, *, seconds: bool = False, date: bool = True) -> str:
+def format_time(when: datetime | float, *, seconds: bool = False, date: bool = True) -> str:
     """Return ``when`` in the people's zone, naming the zone, with UTC beside it.
 
     Parameters
     ----------
-    when : datetime
-        An aware time (naive times are our UTC).
+    when : datetime or float
+        An aware time (naive times are our UTC), or seconds since the Unix epoch [s].
     seconds : bool
         Show seconds.
     date : bool
@@ -148,6 +151,8 @@ def format_time(when: datetime, *, seconds: bool = False, date: bool = True) -> 
     str
         E.g. ``2025-06-21 08:41 +07 (01:41 UTC)``; ``2025-06-21 01:41 UTC`` in UTC.
     """
+    if not isinstance(when, datetime) and not math.isfinite(float(when)):
+        return "–"
     moment = _as_aware(when)
     zone = people_zone()
     local = moment.astimezone(zone)

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from localization import _
+
 __all__ = ["UserError", "describe_os_error", "user_errors"]
 
 _stderr = Console(stderr=True)
@@ -36,7 +38,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (UserError, ValueError) as exc:
-        _stderr.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        _stderr.print(
+            _("[bold red]error:[/] {message}").format(message=escape(str(exc))), highlight=False
+        )
         raise typer.Exit(2) from exc
     except (
         FileNotFoundError,
@@ -45,5 +49,8 @@ def user_errors() -> Iterator[None]:
         NotADirectoryError,
         FileExistsError,
     ) as exc:
-        _stderr.print(f"[bold red]error:[/] {escape(describe_os_error(exc))}", highlight=False)
+        _stderr.print(
+            _("[bold red]error:[/] {message}").format(message=escape(describe_os_error(exc))),
+            highlight=False,
+        )
         raise typer.Exit(2) from exc

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from localization import N_
 from stratoflight.errors import UserError
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 #: What a command prints when it flies on the built-in sample instead of real data.
-SAMPLE_NOTICE = "no --winds: using the built-in SYNTHETIC sample atmosphere"
+SAMPLE_NOTICE = N_("no --winds: using the built-in SYNTHETIC sample atmosphere")
 
 
 def check_positive(option: str, value: float | None, unit: str = "") -> None:

@@ -13,7 +13,15 @@ from typing import Any
 
 import typer
 
-from localization import parse_time
+from localization import (
+    N_,
+    _,
+    format_number,
+    format_position,
+    format_time,
+    parse_time,
+    people_zone_name,
+)
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
     SAMPLE_NOTICE,
@@ -26,14 +34,54 @@ from stratoflight.options import (
 
 __all__ = ["balloon_notes", "print_ensemble", "register"]
 
+#: Month names for people (the climatology line).
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
+
+#: Lifting gases for people.
+_GASES = {"helium": N_("helium"), "hydrogen": N_("hydrogen")}
+
+
+def _gas(name: str) -> str:
+    return _(_GASES[name]) if name in _GASES else name
+
+
+def _short(value: float) -> str:
+    """Return a mass (or similar) for people: no decimals when whole, else one or two."""
+    number = float(value)
+    if number.is_integer():
+        return format_number(number, 0)
+    return format_number(number, 1 if round(number, 1) == number else 2)
+
 
 def balloon_notes(flight: Any) -> list[str]:
     """Describe what the burst calculator made of the balloon options, for the user."""
     b = flight.burst
     return [
-        f"{b.balloon.name} with {b.payload_mass:g} kg payload, {b.gas}: neck lift "
-        f"{b.neck_lift:.3f} kg, {b.gas_volume:.2f} m3 gas, ascent {b.ascent_rate:.2f} m/s, "
-        f"burst {b.burst_altitude:.0f} m (burst calculator, USSA 1976)",
+        _(
+            "{balloon} with {payload} kg payload, {gas}: neck lift {neck_lift} kg, {volume} m3 "
+            "gas, ascent {ascent} m/s, burst {burst} m (burst calculator, USSA 1976)"
+        ).format(
+            balloon=b.balloon.name,
+            payload=_short(b.payload_mass),
+            gas=_gas(b.gas),
+            neck_lift=format_number(b.neck_lift, 3),
+            volume=format_number(b.gas_volume, 2),
+            ascent=format_number(b.ascent_rate, 2),
+            burst=format_number(b.burst_altitude, 0),
+        ),
         *b.warnings,
     ]
 
@@ -44,20 +92,29 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
     from predictor.geodesy import great_circle_distance
+    from stratoflight.people_texts import print_notes
 
     console = Console()
     p, s = ens.prediction, ens.statistics
     if p.synthetic:
         console.print(
-            "[bold yellow]SYNTHETIC[/] inputs (atmosphere and/or wind perturbations): "
-            "not a forecast."
+            _(
+                "[bold yellow]SYNTHETIC[/] inputs (atmosphere and/or wind perturbations): "
+                "not a forecast."
+            )
         )
-    console.print(f"atmosphere: {escape(p.atmosphere_source)}", highlight=False)
-    for note in notes:
-        console.print(f"note: {escape(note)}", highlight=False)
-    console.print(f"wind uncertainty: {escape(ens.draws.wind_description)}", highlight=False)
     console.print(
-        f"[bold]Ensemble[/] of {s.n_members} members (seed {ens.seed}), {s.n_landed} landed"
+        _("atmosphere: {source}").format(source=escape(p.atmosphere_source)), highlight=False
+    )
+    print_notes(console, notes)
+    console.print(
+        _("wind uncertainty: {text}").format(text=escape(ens.draws.wind_description)),
+        highlight=False,
+    )
+    console.print(
+        _("[bold]Ensemble[/] of {n} members (seed {seed}), {landed} landed").format(
+            n=s.n_members, seed=ens.seed, landed=s.n_landed
+        )
     )
     d = float(
         great_circle_distance(
@@ -65,28 +122,47 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
         )
     )
     console.print(
-        f"  mean landing  {s.mean_latitude:.5f} N {s.mean_longitude:.5f} E, "
-        f"{d / 1000:.1f} km from launch",
+        "  "
+        + _("mean landing  {position}, {distance} km from launch").format(
+            position=format_position(s.mean_latitude, s.mean_longitude),
+            distance=format_number(d / 1000, 1),
+        ),
         highlight=False,
     )
     for e in s.ellipses:
         console.print(
-            f"  {e.probability:.0%} ellipse  {e.semi_major / 1000:.1f} x "
-            f"{e.semi_minor / 1000:.1f} km, major axis {e.orientation:.0f} deg from "
-            "north",
+            "  "
+            + _(
+                "{percent} % ellipse  {major} x {minor} km, major axis {angle} deg from north"
+            ).format(
+                percent=format_number(e.probability * 100, 0),
+                major=format_number(e.semi_major / 1000, 1),
+                minor=format_number(e.semi_minor / 1000, 1),
+                angle=format_number(e.orientation, 0),
+            ),
             highlight=False,
         )
     if s.sea_probability is None:
-        console.print("  P(sea)        unknown (no land-sea data in the atmosphere)")
+        console.print("  " + _("P(sea)        unknown (no land-sea data in the atmosphere)"))
     else:
-        console.print(f"  P(sea)        [bold]{s.sea_probability:.1%}[/]")
+        console.print(
+            "  "
+            + _("P(sea)        [bold]{percent} %[/]").format(
+                percent=format_number(s.sea_probability * 100, 1)
+            )
+        )
     for name, prob in s.zone_probabilities.items():
-        console.print(f"  P({escape(name)})  {prob:.1%}", highlight=False)
+        console.print(
+            f"  P({escape(name)})  {format_number(prob * 100, 1)} %", highlight=False
+        )
     if s.recovery:
         r = s.recovery
         console.print(
-            f"  recovery point: median {r['distance_median_m'] / 1000:.1f} km, 95 % "
-            f"within {r['distance_p95_m'] / 1000:.1f} km",
+            "  "
+            + _("recovery point: median {median} km, 95 % within {p95} km").format(
+                median=format_number(r["distance_median_m"] / 1000, 1),
+                p95=format_number(r["distance_p95_m"] / 1000, 1),
+            ),
             highlight=False,
         )
 
@@ -96,32 +172,42 @@ def _print_burst(estimate: Any) -> None:
     from rich.table import Table
 
     e = estimate
+    n = format_number
     table = Table(
-        title=f"{e.balloon.name} ({e.balloon.manufacturer}), {e.payload_mass:g} kg "
-        f"payload, {e.gas}",
+        title=_("{balloon} ({maker}), {payload} kg payload, {gas}").format(
+            balloon=e.balloon.name,
+            maker=e.balloon.manufacturer,
+            payload=_short(e.payload_mass),
+            gas=_gas(e.gas),
+        ),
         show_header=False,
     )
     for label, value in (
         (
-            "gas volume",
-            f"{e.gas_volume:.3f} m3 ({e.gas_volume * 1000:.0f} L, "
-            f"{e.gas_volume * 35.3147:.1f} ft3)",
+            _("gas volume"),
+            f"{n(e.gas_volume, 3)} m3 ({n(e.gas_volume * 1000, 0)} L, "
+            f"{n(e.gas_volume * 35.3147, 1)} ft3)",
         ),
-        ("neck lift", f"{e.neck_lift:.3f} kg ({e.neck_lift * 1000:.0f} g)"),
-        ("free lift", f"{e.free_lift:.3f} kg"),
-        ("ascent rate", f"{e.ascent_rate:.2f} m/s"),
-        ("launch diameter", f"{e.launch_diameter:.2f} m"),
-        ("burst diameter", f"{e.burst_diameter:.2f} m"),
-        ("burst altitude", f"{e.burst_altitude:.0f} m"),
-        ("time to burst", f"{e.time_to_burst / 60:.0f} min"),
-        ("method", f"{e.method} (air {e.air_density:.4f}, gas {e.gas_density:.4f} kg/m3)"),
+        (_("neck lift"), f"{n(e.neck_lift, 3)} kg ({n(e.neck_lift * 1000, 0)} g)"),
+        (_("free lift"), f"{n(e.free_lift, 3)} kg"),
+        (_("ascent rate"), f"{n(e.ascent_rate, 2)} m/s"),
+        (_("launch diameter"), f"{n(e.launch_diameter, 2)} m"),
+        (_("burst diameter"), f"{n(e.burst_diameter, 2)} m"),
+        (_("burst altitude"), f"{n(e.burst_altitude, 0)} m"),
+        (_("time to burst"), f"{n(e.time_to_burst / 60, 0)} min"),
+        (
+            _("method"),
+            _("{method} (air {air}, gas {gas} kg/m3)").format(
+                method=e.method, air=n(e.air_density, 4), gas=n(e.gas_density, 4)
+            ),
+        ),
     ):
         table.add_row(label, value)
     console = Console()
     console.print(table)
     for w in e.warnings:
-        console.print(f"[yellow]warning[/]: {w}", highlight=False)
-    console.print(f"balloon data: {e.balloon.source}", highlight=False)
+        console.print(_("[yellow]warning[/]: {text}").format(text=w), highlight=False)
+    console.print(_("balloon data: {source}").format(source=e.balloon.source), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -276,7 +362,7 @@ def register(app: typer.Typer) -> None:
                 result = _run_study(files, slots, settings, workers, scheduler, quiet=as_json)
             else:
                 atmosphere = open_winds(None)
-                typer.echo(SAMPLE_NOTICE, err=True)
+                typer.echo(_(SAMPLE_NOTICE), err=True)
                 result = plan_slots(atmosphere, slots, settings)
             synthetic = atmosphere is not None
             climatology = uses_climatology(result, climatology)
@@ -295,7 +381,11 @@ def register(app: typer.Typer) -> None:
             else:
                 _print_plan(result, climatology, synthetic)
                 if out is not None:
-                    typer.echo(f"wrote plan.csv, landings.csv, plan.json and plots to {out}")
+                    typer.echo(
+                        _("wrote plan.csv, landings.csv, plan.json and plots to {folder}").format(
+                            folder=out
+                        )
+                    )
 
 
 def _run_study(
@@ -324,51 +414,64 @@ def _print_plan(result, climatology: bool, synthetic: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from stratoflight.people_texts import print_synthetic
+
     console = Console()
     if synthetic:
-        console.print("[bold yellow]SYNTHETIC atmosphere[/]: made-up winds, not a forecast.")
+        print_synthetic(console)
     if not result.land_sea_known:
         console.print(
-            "[yellow]note[/]: the data have no land-sea mask; the sea criterion was not applied"
+            _("[yellow]note[/]: the data have no land-sea mask; the sea criterion was not applied")
         )
     table = Table(
-        title=f"Best launch slots ({len(result.slots)} flown, "
-        f"{result.settings.n_members} member(s) each)"
+        title=_("Best launch slots ({flown} flown, {members} member(s) each)").format(
+            flown=len(result.slots), members=result.settings.n_members
+        )
     )
+    zone_name = people_zone_name()
     for col in (
-        "rank",
-        "launch (UTC)",
-        "P(safe)",
-        "P(sea)",
-        "P(zone)",
-        "mean landing",
-        "distance (km)",
+        _("rank"),
+        _("launch ({zone})").format(zone=zone_name),
+        _("P(safe)"),
+        _("P(sea)"),
+        _("P(zone)"),
+        _("mean landing"),
+        _("distance (km)"),
     ):
         table.add_column(col)
-    for _, r in result.slots.head(15).iterrows():
-        sea = "-" if not math.isfinite(r["sea_probability"]) else f"{r['sea_probability']:.0%}"
+
+    def percent(value: float) -> str:
+        return "-" if not math.isfinite(value) else f"{format_number(value * 100, 0)} %"
+
+    for _row, r in result.slots.head(15).iterrows():
         table.add_row(
             str(r["rank"]),
-            r["launch_time"].strftime("%Y-%m-%d %H:%M"),
-            f"{r['safe_probability']:.0%}",
-            sea,
-            f"{r['zone_probability']:.0%}",
-            f"{r['mean_landing_latitude']:.3f}, {r['mean_landing_longitude']:.3f}",
-            f"{r['mean_distance_km']:.1f}",
+            format_time(r["launch_time"].to_pydatetime()),
+            percent(r["safe_probability"]),
+            percent(r["sea_probability"]),
+            percent(r["zone_probability"]),
+            format_position(r["mean_landing_latitude"], r["mean_landing_longitude"], 3),
+            format_number(r["mean_distance_km"], 1),
         )
     console.print(table)
     if result.skipped:
         console.print(
-            f"[yellow]{len(result.skipped)} slot(s) skipped[/] (no data), e.g. "
-            f"{result.skipped[0]['launch_time']}: {result.skipped[0]['reason']}"
+            _("[yellow]{n} slot(s) skipped[/] (no data), e.g. {time}: {reason}").format(
+                n=len(result.skipped),
+                time=result.skipped[0]["launch_time"],
+                reason=result.skipped[0]["reason"],
+            )
         )
     if climatology and len(result.slots):
         from predictor.planner import climatology_table
 
         clim = climatology_table(result.slots)
         best = clim.stack().dropna().sort_values(ascending=False).head(5)
-        names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+        names = [_(m) for m in MONTHS]
         console.print(
-            "[bold]Best months and hours[/] (mean P(safe) over the years): "
-            + ", ".join(f"{names[int(m) - 1]} {int(h):02d}Z {v:.0%}" for (m, h), v in best.items())
+            _("[bold]Best months and hours[/] (mean P(safe) over the years): ")
+            + "; ".join(
+                f"{names[int(m) - 1]} {int(h):02d}Z {format_number(v * 100, 0)} %"
+                for (m, h), v in best.items()
+            )
         )

@@ -16,6 +16,7 @@ from stratoflight.options import (
     parse_recovery,
     read_zones,
 )
+from stratoflight.people_texts import print_written
 
 __all__ = ["build_predict_kwargs", "register"]
 
@@ -110,25 +111,29 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from localization import _, format_number, format_position, format_time
     from predictor.geodesy import great_circle_distance, initial_bearing
-    from predictor.result import iso_utc
+    from stratoflight.people_texts import print_notes, print_synthetic, warning_text
 
     console = Console()
     if result.synthetic:
-        console.print("[bold yellow]SYNTHETIC atmosphere[/]: made-up winds, not a forecast.")
-    console.print(f"atmosphere: {escape(result.atmosphere_source)}", highlight=False)
-    for note in notes:
-        console.print(f"note: {escape(note)}", highlight=False)
-    console.print("[bold]Predicted flight[/]")
+        print_synthetic(console)
+    console.print(
+        _("atmosphere: {source}").format(source=escape(result.atmosphere_source)), highlight=False
+    )
+    print_notes(console, notes)
+    console.print(_("[bold]Predicted flight[/]"))
     launch = result.launch
     rows = [
-        ("launch", launch),
-        ("burst" if result.settings.get("profile") != "float" else "cut-down", result.burst),
-        ("landing", result.landing),
+        (_("launch"), launch),
+        (_("burst") if result.settings.get("profile") != "float" else _("cut-down"), result.burst),
+        (_("landing"), result.landing),
     ]
-    for name, p in rows:
+    width = max(len(name) for name, _point in rows)
+    for index, (name, p) in enumerate(rows):
+        label = name.ljust(width)
         if p.latitude[0] != p.latitude[0]:  # NaN: not reached (the flight left the data)
-            console.print(f"  {name:<8} not reached", highlight=False)
+            console.print(f"  {label} {_('not reached')}", highlight=False)
             continue
         dist = great_circle_distance(
             launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
@@ -137,39 +142,62 @@ def _print_summary(result: Any, notes: list[str]) -> None:
             launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
         )
         where = (
-            "" if name == "launch" else f"  {dist / 1000:.2f} km from launch, bearing {brg:.0f} deg"
+            ""
+            if index == 0
+            else "  "
+            + _("{distance} km from launch, bearing {bearing} deg").format(
+                distance=format_number(dist / 1000, 2), bearing=format_number(brg, 0)
+            )
         )
-        when = iso_utc(p.time[0]).replace("T", " ")[:19]
         console.print(
-            f"  {name:<8} {when}Z  {p.latitude[0]:.5f} N {p.longitude[0]:.5f} E  "
-            f"{int(round(p.altitude[0]))} m{where}",
+            f"  {label} {format_time(p.time[0], seconds=True)}  "
+            f"{format_position(p.latitude[0], p.longitude[0])}  "
+            f"{format_number(p.altitude[0], 0)} m{where}",
             highlight=False,
         )
     if result.status[0] == "landed":
         flight = result.flight_time_s[0]
         surface = result.surface[0]
+        surfaces = {"land": _("land"), "sea": _("sea")}
         on = (
-            "land or sea unknown (no land-sea mask)"
+            _("land or sea unknown (no land-sea mask)")
             if surface == "unknown"
-            else (f"on [bold]{surface}[/]")
+            else _("on [bold]{surface}[/]").format(surface=surfaces.get(surface, surface))
         )
-        console.print(f"landing {on}, flight time {flight / 3600:.2f} h ({flight:.0f} s)")
+        console.print(
+            _("landing {where}, flight time {hours} h ({seconds} s)").format(
+                where=on, hours=format_number(flight / 3600, 2), seconds=format_number(flight, 0)
+            )
+        )
     else:
         track = result.trajectory(0)
         last = (
-            f" at {track['latitude'][-1]:.4f} N {track['longitude'][-1]:.4f} E, "
-            f"{track['altitude'][-1]:.0f} m, {iso_utc(track['time'][-1])}"
+            " "
+            + _("at {position}, {altitude} m, {time}").format(
+                position=format_position(track["latitude"][-1], track["longitude"][-1], 4),
+                altitude=format_number(track["altitude"][-1], 0),
+                time=format_time(track["time"][-1], seconds=True),
+            )
             if track["time"].size
             else ""
         )
         console.print(
-            f"[bold red]no landing[/]: the flight stopped ({result.status[0]}){last}; "
-            "load data covering the whole flight",
+            _(
+                "[bold red]no landing[/]: the flight stopped ({status}){last}; "
+                "load data covering the whole flight"
+            ).format(status=result.status[0], last=last),
             highlight=False,
         )
     for code, w in result.warnings.items():
-        extra = f" ({w.seconds[0]:.0f} s)" if w.seconds[0] == w.seconds[0] else ""
-        console.print(f"[yellow]warning[/] {code}{extra}: {escape(w.description)}", highlight=False)
+        extra = (
+            " (" + format_number(w.seconds[0], 0) + " s)" if w.seconds[0] == w.seconds[0] else ""
+        )
+        console.print(
+            _("[yellow]warning[/] {code}{extra}: {text}").format(
+                code=code, extra=extra, text=escape(warning_text(w))
+            ),
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -365,8 +393,7 @@ def _run_ensemble(
         typer.echo(to_json_text(document, allow_nan=False))
     else:
         print_ensemble(ens, notes)
-        for path in out:
-            typer.echo(f"wrote {path}")
+        print_written(out)
 
 
 def _run(
@@ -390,12 +417,12 @@ def _run(
         if notes or result.synthetic:
             from rich.console import Console
 
+            from stratoflight.people_texts import print_notes, print_synthetic
+
             err = Console(stderr=True)
             if result.synthetic:
-                err.print("SYNTHETIC atmosphere: made-up winds, not a forecast.")
-            for note in notes:
-                err.print(f"note: {note}", highlight=False)
+                print_synthetic(err)
+            print_notes(err, notes)
     else:
         _print_summary(result, notes)
-        for path in out:
-            typer.echo(f"wrote {path}")
+        print_written(out)

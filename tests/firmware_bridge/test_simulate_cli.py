@@ -72,7 +72,7 @@ def test_simulate_to_file_is_reproducible_and_decodes(tmp_path, capsys):
         (["--faults", "lightning"], "unknown fault"),
         (["--speedup", "-2"], "--speedup must be a positive number"),
         (["--protocol", "jsonl", "--faults", "badcrc"], "no checksum"),
-        (["--time", "yesterday"], "not an ISO 8601 time"),
+        (["--time", "yesterday"], "is not a time; write an ISO 8601 time"),
         (["--to", "gopher://x:1"], "unknown source scheme"),
         (["--start-delay", "-1"], "--start-delay must be"),
     ],

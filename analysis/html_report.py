@@ -7,6 +7,8 @@ import html
 import json
 from pathlib import Path
 
+from localization import _, current_language
+
 __all__ = ["write_html_report"]
 
 _STYLE = (
@@ -36,17 +38,26 @@ def write_html_report(summary: dict, images: dict[str, Path], path: str | Path) 
     summary : dict
         The ``summary.json`` content.
     images : dict
-        Caption -> PNG path; each is embedded (``data:image/png;base64``).
+        Caption (English, translated here for people) -> PNG path; each is embedded
+        (``data:image/png;base64``). The page declares the people's language (``lang``).
     path : str or Path
         Output HTML file.
     """
-    title = html.escape(f"Flight report: {summary.get('name', '')}")
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>",
+    title = html.escape(_("Flight report: {name}").format(name=summary.get("name", "")))
+    lang = current_language()
+    parts = [f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+             f"<title>{title}</title>",
              f"<style>{_STYLE}</style></head><body><h1>{title}</h1>"]  # fmt: skip
     if summary.get("synthetic"):
-        parts.append("<p class='synthetic'>SYNTHETIC DATA: not a real flight.</p>")
-    parts.append(f"<h2>Summary</h2><table>{_rows(summary)}</table>")
-    for caption, image in images.items():
+        parts.append(
+            f"<p class='synthetic'>{html.escape(_('SYNTHETIC DATA: not a real flight.'))}</p>"
+        )
+    parts.append(
+        f"<p>{html.escape(_('Figures are SI; times in the table are UTC.'))}</p>"
+        f"<h2>{html.escape(_('Summary'))}</h2><table>{_rows(summary)}</table>"
+    )
+    for key, image in images.items():
+        caption = _(key)
         encoded = base64.b64encode(Path(image).read_bytes()).decode("ascii")
         parts.append(
             f"<h2>{html.escape(caption)}</h2>"

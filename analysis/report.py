@@ -32,6 +32,7 @@ from analysis.stability import stability_indices
 from analysis.tropopause import TROPOPAUSE_METHODS, find_tropopauses
 from analysis.units_convert import wind_speed_direction
 from analysis.verification import in_flight_prediction_errors, prediction_track, verify
+from localization import N_, _
 
 __all__ = ["CSV_COLUMNS", "build_report", "table_with_units"]
 
@@ -177,13 +178,13 @@ def build_report(
     steps = 9
     progress = Progress(transient=True) if show_progress else None
     with progress if progress is not None else nullcontext():
-        task = progress.add_task("report", total=steps) if progress else None
+        task = progress.add_task(_("report"), total=steps) if progress else None
 
         def step(text: str) -> None:
             if progress is not None:
-                progress.update(task, advance=1, description=text)
+                progress.update(task, advance=1, description=_(text))
 
-        step("cleaning")
+        step(N_("cleaning"))
         flight = clean_flight(profile)
         summary: dict = {
             "name": name,
@@ -196,20 +197,20 @@ def build_report(
             "rows_used": int(len(flight.profile)),
             "removed": flight.removed,
         }
-        step("thermodynamics")
+        step(N_("thermodynamics"))
         rows = derive_thermodynamics(flight.profile)
-        step("winds")
+        step(N_("winds"))
         summary["winds"] = _winds(flight, rows, wind_window_s, atmosphere)
         rows["vertical_rate"] = vertical_rate(rows) if flight.has_time else np.nan
         flight.profile = rows
         ascent = flight.ascent
-        step("tropopause")
+        step(N_("tropopause"))
         tropopauses = find_tropopauses(
             ascent["altitude"], ascent["temperature"], ascent["pressure"], tropopause_method
         )
         summary["tropopause_method"] = tropopause_method
         summary["tropopause"] = [t.as_summary() for t in tropopauses]
-        step("stability")
+        step(N_("stability"))
         monotonic = monotonic_ascent(ascent)
         if len(monotonic) >= 3:
             summary["stability"] = stability_indices(monotonic)
@@ -217,7 +218,7 @@ def build_report(
             summary["stability"] = {
                 "omitted": {"all": "no ascent levels with pressure, temperature and humidity"}
             }
-        step("flight performance")
+        step(N_("flight performance"))
         summary["launch"] = _point(rows, flight.launch_index)
         summary["burst"] = burst_summary(flight)
         summary["landing"] = (
@@ -230,7 +231,7 @@ def build_report(
         summary["descent"] = descent_summary(flight)
         summary["float"] = float_summary(flight)
         summary["pfotzer"] = pfotzer_maximum(flight)
-        step("verification")
+        step(N_("verification"))
         divergence = pd.DataFrame()
         if prediction:
             performance = {**rate_summary, "burst": summary["burst"],
@@ -239,9 +240,9 @@ def build_report(
         events = in_flight_prediction_errors(flight, metadata.get("events", []))
         if events:
             summary.setdefault("verification", {})["in_flight_predictions"] = events
-        step("tables")
+        step(N_("tables"))
         files = _write_tables(flight, ascent, bands, divergence, out, name, synthetic)
-        step("plots")
+        step(N_("plots"))
         images = _write_plots(flight, ascent, bands, prediction, out, label)
         files += [p.name for p in images.values()]
         summary["files"] = sorted(files + ["summary.json", "report.html"])
@@ -330,10 +331,10 @@ def _write_plots(
     levels = monotonic_ascent(ascent.assign(dewpoint=ascent["dewpoint"].fillna(-1e9)))
     levels["dewpoint"] = levels["dewpoint"].where(levels["dewpoint"] > 0)
     if len(levels) >= 2:
-        images["Skew-T log-p with hodograph"] = plot_skewt(levels, out / "skewt.png", label)
-    images["Profiles"] = plot_profiles(flight.profile, out / "profiles.png", label)
+        images[N_("Skew-T log-p with hodograph")] = plot_skewt(levels, out / "skewt.png", label)
+    images[N_("Profiles")] = plot_profiles(flight.profile, out / "profiles.png", label)
     if flight.has_time and len(ascent) > 3:
-        images["Ascent rate"] = plot_ascent_rate(
+        images[N_("Ascent rate")] = plot_ascent_rate(
             ascent, ascent["vertical_rate"].to_numpy(float), bands, out / "ascent_rate.png", label
         )
     rows = flight.profile
@@ -350,5 +351,5 @@ def _write_plots(
             landing = prediction.get("landing", {})
             if "latitude" in landing:
                 marks["predicted landing"] = (landing["latitude"], landing["longitude"])
-        images["Track"] = plot_track_map(rows, marks, out / "track_map.png", label, track)
+        images[N_("Track")] = plot_track_map(rows, marks, out / "track_map.png", label, track)
     return images

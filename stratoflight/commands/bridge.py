@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from localization import parse_time
+from localization import _, format_number, format_position, format_time, parse_time
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import check_output_folders, open_winds
 
@@ -173,13 +173,27 @@ def _simulate(
         # the first stdout line says what to listen to, for scripts (flushed at once)
         sys.stdout.write(f"{sink.source}\n")
         sys.stdout.flush()
-        err.print(f"[bold yellow]SIMULATED flight[/] -> {sink.description}", highlight=False)
-        err.print(track.description, highlight=False)
         err.print(
-            f"launch {when.isoformat()}{' (given without zone: taken as UTC)' if naive else ''}"
-            f" at {lat:.4f}, {lon:.4f}; {payload.counts['points']} points at {rate:g} Hz, "
-            f"{protocol}, speed-up {speedup}, seed {seed}, faults "
-            f"{','.join(fault_settings.rates) or 'none'}",
+            _("[bold yellow]SIMULATED flight[/] -> {target}").format(target=sink.description),
+            highlight=False,
+        )
+        err.print(track.description, highlight=False)
+        if naive:
+            err.print(_("note: {text}").format(text=parsed.note("--time")), highlight=False)
+        err.print(
+            _(
+                "launch {time} at {position}; {points} points at {rate} Hz, {protocol}, "
+                "speed-up {speedup}, seed {seed}, faults {faults}"
+            ).format(
+                time=format_time(when, seconds=True),
+                position=format_position(lat, lon, 4),
+                points=payload.counts["points"],
+                rate=format_number(rate, 1 if rate != int(rate) else 0),
+                protocol=protocol,
+                speedup=speedup,
+                seed=seed,
+                faults=",".join(fault_settings.rates) or _("none"),
+            ),
             highlight=False,
         )
         stop = threading.Event()
@@ -188,7 +202,7 @@ def _simulate(
             if start_delay > 0:
                 stop.wait(start_delay)
             with Progress(
-                TextColumn("sending"),
+                TextColumn(_("sending")),
                 BarColumn(),
                 TextColumn("{task.completed}/{task.total}"),
                 TimeRemainingColumn(),
@@ -202,10 +216,12 @@ def _simulate(
                     )
                 except KeyboardInterrupt:
                     counts = {**payload.counts, "steps_played": -1}
-                    err.print("interrupted")
+                    err.print(_("interrupted"))
         finally:
             signal.signal(signal.SIGTERM, previous)
-        err.print("SIMULATED: " + ", ".join(f"{k} {v}" for k, v in counts.items()), highlight=False)
+        err.print(
+            _("SIMULATED: ") + ", ".join(f"{k} {v}" for k, v in counts.items()), highlight=False
+        )
     finally:
         sink.close()
 

@@ -213,32 +213,35 @@ def flights(
         from rich.table import Table
 
         table = Table(title=str(_db(db)))
+        from localization import _, format_number, format_time
+
         for column in (
-            "flight",
-            "callsign",
-            "status",
-            "frames ok/bad",
-            "telemetry",
-            "first",
-            "last",
-            "max alt [m]",
-            "events",
+            _("flight"),
+            _("callsign"),
+            _("status"),
+            _("frames ok/bad"),
+            _("telemetry"),
+            _("first"),
+            _("last"),
+            _("max alt [m]"),
+            _("events"),
         ):
             table.add_column(column)
+        statuses = {"active": _("active"), "landed": _("landed"), "ended": _("ended")}
         for r in rows:
 
             def when(v):
-                return "-" if v is None else v.strftime("%Y-%m-%d %H:%M:%SZ")
+                return "-" if v is None else format_time(v, seconds=True)
 
             table.add_row(
                 r["name"],
                 r["callsign"] or "-",
-                r["status"],
+                statuses.get(r["status"], r["status"]),
                 f"{r['good_frames']}/{r['bad_frames']}",
                 str(r["telemetry_rows"]),
                 when(r["first_time"]),
                 when(r["last_time"]),
-                "-" if r["max_altitude"] is None else f"{r['max_altitude']:.0f}",
+                "-" if r["max_altitude"] is None else format_number(r["max_altitude"], 0),
                 str(r["events"]),
             )
         Console().print(table)
@@ -264,7 +267,9 @@ def export(
         from flightlog.exports import export_flight
 
         path = export_flight(_db(db), flight, format, out, uploader_callsign=uploader)
-        typer.echo(f"wrote {path}")
+        from stratoflight.people_texts import print_written
+
+        print_written([path])
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from localization import N_, _, format_number, format_time, parse_time
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import check_wind_files
 
@@ -82,10 +83,20 @@ def report(
             wind_window_s=wind_window,
             tropopause_method=tropopause_method,
         )
-        typer.echo(f"report for {summary['name']} written to {out}")
+        typer.echo(
+            _("report for {name} written to {folder}").format(name=summary["name"], folder=out)
+        )
         for line in summary_lines(summary):
             typer.echo(f"  {line}")
-        typer.echo(f"  open {out / 'report.html'}")
+        typer.echo("  " + _("open {path}").format(path=out / "report.html"))
+
+
+#: Tropopause kinds (``summary.json`` keys) for people.
+TROPOPAUSE_KINDS = {
+    "wmo_first": N_("first WMO tropopause"),
+    "wmo_second": N_("second WMO tropopause"),
+    "cold_point": N_("cold-point tropopause"),
+}
 
 
 def summary_lines(summary: dict) -> list[str]:
@@ -96,13 +107,30 @@ def summary_lines(summary: dict) -> list[str]:
     """
     lines = []
     for entry in summary["tropopause"]:
-        pressure = "" if entry["pressure_hpa"] is None else f"{entry['pressure_hpa']} hPa, "
+        pressure = (
+            ""
+            if entry["pressure_hpa"] is None
+            else f"{format_number(entry['pressure_hpa'], 1)} hPa, "
+        )
         lines.append(
-            f"{entry['kind']}: {pressure}{entry['altitude_m']} m, {entry['temperature_c']} degC"
+            _("{kind}: {pressure}{altitude} m, {temperature} degC").format(
+                kind=_(TROPOPAUSE_KINDS.get(entry["kind"], entry["kind"])),
+                pressure=pressure,
+                altitude=format_number(entry["altitude_m"], 0),
+                temperature=format_number(entry["temperature_c"], 1),
+            )
         )
     burst = summary["burst"]
-    when = "" if burst["datetime"] is None else f" at {burst['datetime']}"
-    lines.append(f"top/burst: {burst['altitude_m']} m{when}")
+    when = (
+        ""
+        if burst["datetime"] is None
+        else " " + _("at {time}").format(time=format_time(parse_time(burst["datetime"]).utc))
+    )
+    lines.append(
+        _("top/burst: {altitude} m{when}").format(
+            altitude=format_number(burst["altitude_m"], 0), when=when
+        )
+    )
     return lines
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from localization import parse_time
+from localization import _, format_time, parse_time
 from stratoflight.errors import UserError, user_errors
 
 __all__ = ["register"]
@@ -93,10 +93,20 @@ def fetch(
         console = Console(stderr=True)
         for parsed, option in ((first, "--start"), (last, "--end")):
             if parsed.naive:
-                console.print(f"note: {parsed.note(option)}", highlight=False)
+                console.print(_("note: {text}").format(text=parsed.note(option)), highlight=False)
         console.print(
-            f"ERA5: {len(jobs)} CDS job(s) for area N{north:g} W{west:g} "
-            f"S{south:g} E{east:g}, {start} to {end}"
+            _(
+                "ERA5: {jobs} CDS job(s) for area N{north} W{west} S{south} E{east}, "
+                "{start} to {end}"
+            ).format(
+                jobs=len(jobs),
+                north=f"{north:g}",
+                west=f"{west:g}",
+                south=f"{south:g}",
+                east=f"{east:g}",
+                start=format_time(first.utc),
+                end=format_time(last.utc),
+            )
         )
         cached: list[Path] = []
         try:
@@ -112,7 +122,11 @@ def fetch(
         except CdsDownloadError as exc:
             raise UserError(str(exc)) from exc
         if cached:
-            console.print(f"{len(cached)} of {len(files)} file(s) served from the cache")
+            console.print(
+                _("{cached} of {total} file(s) served from the cache").format(
+                    cached=len(cached), total=len(files)
+                )
+            )
         for path in files:
             typer.echo(str(path))
 
@@ -169,7 +183,7 @@ def forecast(
         except GfsDownloadError as exc:
             raise UserError(str(exc)) from exc
         for note in result.notes:
-            console.print(f"[yellow]note:[/] {note}", highlight=False)
+            console.print(_("[yellow]note:[/] {text}").format(text=note), highlight=False)
         console.print(result.summary(), highlight=False)
         for path in result.files:
             typer.echo(str(path))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from localization import _
 from stratoflight.errors import UserError, user_errors
 
 __all__ = ["register"]
@@ -34,7 +35,11 @@ def _print_human(result: dict) -> None:
             table.add_row(what, text)
         console.print(table)
     if "combined_error" in result:
-        console.print(f"[bold red]files do not combine:[/] {escape(result['combined_error'])}")
+        console.print(
+            _("[bold red]files do not combine:[/] {reason}").format(
+                reason=escape(result["combined_error"])
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:

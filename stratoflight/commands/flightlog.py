@@ -213,6 +213,8 @@ def flights(
         from rich.table import Table
 
         table = Table(title=str(_db(db)))
+        from rich.markup import escape
+
         from localization import _, format_number, format_time
 
         for column in (
@@ -226,8 +228,12 @@ def flights(
             _("max alt [m]"),
             _("events"),
         ):
-            table.add_column(column)
-        statuses = {"active": _("active"), "landed": _("landed"), "ended": _("ended")}
+            table.add_column(escape(column))
+        statuses = {
+            "recording": _("recording"),
+            "stopped": _("stopped"),
+            "landed": _("landed"),
+        }
         for r in rows:
 
             def when(v):

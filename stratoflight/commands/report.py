@@ -124,7 +124,7 @@ def summary_lines(summary: dict) -> list[str]:
     when = (
         ""
         if burst["datetime"] is None
-        else " " + _("at {time}").format(time=format_time(parse_time(burst["datetime"]).utc))
+        else " " + _("at {time}").format(time=format_time(parse_time(burst["datetime"]).utc, seconds=True))
     )
     lines.append(
         _("top/burst: {altitude} m{when}").format(

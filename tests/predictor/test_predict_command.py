@@ -87,7 +87,7 @@ def test_descent_and_cusf_model():
         (["--ascent-rate", "-1"], "ascent_rate must be positive"),
         (["--lat", "10"], "outside the atmosphere data"),
         (["--time", "2030-01-01T00:00:00Z"], "outside the atmosphere data"),
-        (["--time", "yesterday"], "not an ISO 8601 time"),
+        (["--time", "yesterday"], "is not a time; write an ISO 8601 time"),
         (["--profile", "float"], "needs --float-altitude"),
         (["--model", "hysplit"], "is not known"),
         (["--out", "x.shp"], "cannot tell the format"),

@@ -22,16 +22,16 @@ def test_missing_figures_are_left_out_not_printed_as_none():
     lines = summary_lines(summary)
     assert not any("None" in line for line in lines)
     assert lines == [
-        "wmo_first: 16841.0 m, -78.1 degC",
-        "cold_point: 95.4 hPa, 16841.0 m, -78.1 degC",
-        "top/burst: 34405.0 m",
+        "first WMO tropopause: 16841 m, -78.1 degC",
+        "cold-point tropopause: 95.4 hPa, 16841 m, -78.1 degC",
+        "top/burst: 34405 m",
     ]
 
 
 def test_burst_time_is_printed_when_known():
     summary = {"tropopause": [], "burst": {"altitude_m": 30000.0,
                                            "datetime": "2025-06-21T13:40:00+00:00"}}  # fmt: skip
-    assert summary_lines(summary) == ["top/burst: 30000.0 m at 2025-06-21T13:40:00+00:00"]
+    assert summary_lines(summary) == ["top/burst: 30000 m at 2025-06-21 13:40:00 UTC"]
 
 
 @pytest.mark.realdata

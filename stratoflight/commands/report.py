@@ -124,7 +124,10 @@ def summary_lines(summary: dict) -> list[str]:
     when = (
         ""
         if burst["datetime"] is None
-        else " " + _("at {time}").format(time=format_time(parse_time(burst["datetime"]).utc, seconds=True))
+        else " "
+        + _("at {time}").format(
+            time=format_time(parse_time(burst["datetime"]).utc, seconds=True)
+        )
     )
     lines.append(
         _("top/burst: {altitude} m{when}").format(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from localization import N_
+from localization import N_, _
 from stratoflight.errors import UserError
 
 __all__ = [
@@ -48,7 +48,9 @@ def check_positive(option: str, value: float | None, unit: str = "") -> None:
         return
     if not (value > 0 and math.isfinite(value)):
         shown = f"{value:g} {unit}".strip()
-        raise UserError(f"{option} must be a positive number, not {shown}")
+        raise UserError(
+            _("{option} must be a positive number, not {shown}").format(option=option, shown=shown)
+        )
 
 
 def check_wind_files(winds: Sequence[Path | str] | None) -> list[Path]:
@@ -71,9 +73,11 @@ def check_wind_files(winds: Sequence[Path | str] | None) -> list[Path]:
                 missing.append(part)
     if missing:
         raise UserError(
-            f"wind file(s) not found: {', '.join(missing)}; give ERA5/GFS files, a folder "
-            "of them or a quoted pattern ('strato weather fetch' or 'strato weather "
-            "forecast' downloads them)"
+            _(
+                "wind file(s) not found: {items}; give ERA5/GFS files, a folder of "
+                "them or a quoted pattern ('strato weather fetch' or 'strato weather "
+                "forecast' downloads them)"
+            ).format(items=", ".join(missing))
         )
     return paths
 
@@ -144,10 +148,10 @@ def flight_spec_from_options(
             ascent_rate, 30000.0 if burst_altitude is None else burst_altitude, descent_rate
         )
     if payload is None:
-        raise UserError("--balloon needs --payload KG (payload, parachute and train mass)")
+        raise UserError(_("--balloon needs --payload KG (payload, parachute and train mass)"))
     if burst_altitude is not None:
         raise UserError(
-            "give either --balloon (burst altitude computed) or --burst-altitude, not both"
+            _("give either --balloon (burst altitude computed) or --burst-altitude, not both")
         )
     return FlightSpec.from_balloon(
         balloon,
@@ -165,19 +169,25 @@ def read_zones(path: Path | None, option: str = "--avoid") -> tuple[Any, ...]:
     if path is None:
         return ()
     if not Path(path).is_file():
-        raise UserError(f"{option} {path}: no such file (give a GeoJSON file of polygons)")
+        raise UserError(
+            _("{option} {path}: no such file (give a GeoJSON file of polygons)").format(
+                option=option, path=path
+            )
+        )
     from predictor.zones import parse_zones_geojson
 
     try:
         return tuple(parse_zones_geojson(Path(path).read_text(encoding="utf-8")))
     except ValueError as exc:
-        raise UserError(f"{option} {path}: {exc}") from exc
+        raise UserError(
+            _("{option} {path}: {exc}").format(option=option, path=path, exc=exc)
+        ) from exc
 
 
 def parse_recovery(lat: float | None, lon: float | None) -> tuple[float, float] | None:
     """Return the recovery point of ``--recovery-lat``/``--recovery-lon`` [deg], or None."""
     if (lat is None) != (lon is None):
-        raise UserError("give both --recovery-lat and --recovery-lon")
+        raise UserError(_("give both --recovery-lat and --recovery-lon"))
     return None if lat is None or lon is None else (lat, lon)
 
 
@@ -186,4 +196,8 @@ def check_output_folders(paths: Sequence[Path], option: str = "--out") -> None:
     for path in paths:
         folder = Path(path).parent
         if not folder.is_dir():
-            raise UserError(f"{option} {path}: the folder {folder} does not exist; create it first")
+            raise UserError(
+                _("{option} {path}: the folder {folder} does not exist; create it first").format(
+                    option=option, path=path, folder=folder
+                )
+            )

@@ -34,8 +34,10 @@ def parse_speedup(text: str) -> float:
     value = parse_speed_factor(text)
     if value is None:
         raise UserError(
-            f"--speedup must be a positive number (1 = real time, 60 = a minute per second) "
-            f"or 'max', not {text!r}"
+            _(
+                "--speedup must be a positive number (1 = real time, 60 = a minute "
+                "per second) or 'max', not {text!r}"
+            ).format(text=text)
         )
     return value
 
@@ -84,7 +86,9 @@ def simulate(
     winds: Annotated[list[Path] | None, typer.Option(help=WINDS_HELP)] = None,
     lat: Annotated[float | None, typer.Option(help="Launch latitude [deg N].")] = None,
     lon: Annotated[float | None, typer.Option(help="Launch longitude [deg E].")] = None,
-    time: Annotated[str | None, typer.Option(help="Launch time, ISO 8601 UTC.")] = None,
+    time: Annotated[
+        str | None, typer.Option(help="Launch time, ISO 8601 (no zone = UTC) or now.")
+    ] = None,
     ascent_rate: Annotated[float, typer.Option(help="Ascent rate [m/s].")] = 5.0,
     burst_altitude: Annotated[float, typer.Option(help="Burst altitude [m].")] = 30000.0,
     descent_rate: Annotated[float, typer.Option(help="Descent rate at sea level [m/s].")] = 5.0,
@@ -133,15 +137,23 @@ def _simulate(
 
     err = Console(stderr=True)
     if protocol not in SIM_PROTOCOLS:
-        raise UserError(f"--protocol {protocol!r} unknown; choose {', '.join(SIM_PROTOCOLS)}")
+        raise UserError(
+            _("--protocol {protocol!r} unknown; choose {items}").format(
+                protocol=protocol, items=", ".join(SIM_PROTOCOLS)
+            )
+        )
     factor = parse_speedup(speedup)
     fault_settings = parse_faults(faults)
     parsed = None if time is None else parse_time(time, "--time")
     when, naive = (None, False) if parsed is None else (parsed.utc, parsed.naive)
     if rate <= 0 or not math.isfinite(rate):
-        raise UserError(f"--rate must be a positive number of Hz, not {rate}")
+        raise UserError(_("--rate must be a positive number of Hz, not {rate}").format(rate=rate))
     if start_delay < 0 or not math.isfinite(start_delay):
-        raise UserError(f"--start-delay must be a number of seconds >= 0, not {start_delay}")
+        raise UserError(
+            _("--start-delay must be a number of seconds >= 0, not {start_delay}").format(
+                start_delay=start_delay
+            )
+        )
 
     _check_target(to)
     atmosphere = open_winds(winds)

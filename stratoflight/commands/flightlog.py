@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from localization import _
 from stratoflight.errors import UserError, user_errors
 
 __all__ = ["register"]
@@ -34,8 +35,10 @@ def _launch_site(text: str | None) -> dict[str, float] | None:
         numbers = []
     if len(numbers) not in (2, 3):
         raise UserError(
-            f"--launch-site {text!r} is not LAT,LON[,ALT_M] in decimal degrees and metres; "
-            "e.g. --launch-site 52.2,0.12,30"
+            _(
+                "--launch-site {text!r} is not LAT,LON[,ALT_M] in decimal degrees and"
+                " metres; e.g. --launch-site 52.2,0.12,30"
+            ).format(text=text)
         )
     site = {"latitude": numbers[0], "longitude": numbers[1]}
     if len(numbers) == 3:
@@ -51,7 +54,7 @@ def _prediction(path: Path | None) -> dict | None:
     try:
         return read_prediction_json(path)
     except (FileNotFoundError, ValueError) as exc:
-        raise UserError(f"--prediction {exc}") from exc
+        raise UserError(_("--prediction {exc}").format(exc=exc)) from exc
 
 
 def _atmosphere(winds: list[str] | None):
@@ -135,16 +138,24 @@ def _run_log(**options) -> None:
     for name in ("max_frames", "duration", "burst_altitude", "descent_rate"):
         value = options[name]
         if value is not None and not value > 0:
-            raise UserError(f"--{name.replace('_', '-')} must be positive, not {value}")
+            raise UserError(
+                _("--{option} must be positive, not {value}").format(
+                    option=name.replace("_", "-"), value=value
+                )
+            )
     if not options["prediction_interval"] >= 0:
         raise UserError(
-            f"--prediction-interval must be 0 or more seconds, not {options['prediction_interval']}"
+            _("--prediction-interval must be 0 or more seconds, not {prediction_interval}").format(
+                prediction_interval=options["prediction_interval"]
+            )
         )
     chase = parse_chase(options["chase"]) if options["chase"] else None
     if options["winds"] and options["burst_altitude"] is None:
         raise UserError(
-            "in-flight prediction needs the planned burst altitude: add "
-            "--burst-altitude METRES (or leave out --winds)"
+            _(
+                "in-flight prediction needs the planned burst altitude: add "
+                "--burst-altitude METRES (or leave out --winds)"
+            )
         )
     launch_site = _launch_site(options["launch_site"])
     prediction = _prediction(options["prediction"])
@@ -183,7 +194,7 @@ def _run_log(**options) -> None:
             stop=stop,
         )
     except StoreWriteError as exc:  # only opening the database raises it
-        raise UserError(f"{exc}; or give another --db PATH") from exc
+        raise UserError(_("{exc}; or give another --db PATH").format(exc=exc)) from exc
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -268,7 +279,9 @@ def export(
     with user_errors():
         if format not in EXPORT_FORMATS:
             raise UserError(
-                f"unknown --format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+                _("unknown --format {format!r}; choose one of {items}").format(
+                    format=format, items=", ".join(EXPORT_FORMATS)
+                )
             )
         from flightlog.exports import export_flight
 

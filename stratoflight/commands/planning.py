@@ -253,7 +253,7 @@ def register(app: typer.Typer) -> None:
                 return
             if balloon is None or payload is None:
                 raise UserError(
-                    "give --balloon (e.g. TA800) and --payload KG; --list shows the balloons"
+                    _("give --balloon (e.g. TA800) and --payload KG; --list shows the balloons")
                 )
             estimate = estimate_burst(
                 balloon,
@@ -282,8 +282,8 @@ def register(app: typer.Typer) -> None:
         alt: float | None = typer.Option(
             None, "--alt", help="Launch altitude [m]; default the ground."
         ),
-        start: str = typer.Option(..., "--from", help="First launch, ISO 8601 UTC."),
-        end: str = typer.Option(..., "--to", help="Last launch, ISO 8601 UTC."),
+        start: str = typer.Option(..., "--from", help="First launch, ISO 8601 (no zone = UTC)."),
+        end: str = typer.Option(..., "--to", help="Last launch, ISO 8601 (no zone = UTC)."),
         every: float = typer.Option(6.0, "--every", help="Hours between launches [h]."),
         ascent_rate: float = typer.Option(
             5.0, "--ascent-rate", help="Ascent rate [m/s] (with --balloon: the target)."
@@ -332,7 +332,11 @@ def register(app: typer.Typer) -> None:
 
             check_positive("--max-distance", max_distance, "km")
             if workers < 0:
-                raise UserError(f"--workers must be 0 (in this process) or more, not {workers}")
+                raise UserError(
+                    _("--workers must be 0 (in this process) or more, not {workers}").format(
+                        workers=workers
+                    )
+                )
             slots = launch_slots(
                 parse_time(start, "--from").utc, parse_time(end, "--to").utc, every
             )

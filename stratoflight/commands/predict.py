@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from localization import parse_time
+from localization import _, format_time, parse_time
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
     check_output_folders,
@@ -50,27 +50,44 @@ def build_predict_kwargs(
     """
     notes: list[str] = []
     if profile not in _PROFILES:
-        raise UserError(f"--profile {profile!r} is not known; choose one of {_PROFILES}")
+        raise UserError(
+            _("--profile {profile!r} is not known; choose one of {PROFILES}").format(
+                profile=profile, PROFILES=_PROFILES
+            )
+        )
     if model not in _MODELS:
-        raise UserError(f"--model {model!r} is not known; choose one of {_MODELS}")
+        raise UserError(
+            _("--model {model!r} is not known; choose one of {MODELS}").format(
+                model=model, MODELS=_MODELS
+            )
+        )
     if lat is None or lon is None:
         if not sample:
-            raise UserError("--lat and --lon are required (the launch position in degrees)")
+            raise UserError(_("--lat and --lon are required (the launch position in degrees)"))
         from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE
 
         lat = SAMPLE_LAUNCH_SITE.latitude if lat is None else lat
         lon = SAMPLE_LAUNCH_SITE.longitude if lon is None else lon
         notes.append(
-            f"launch position from the sample: {lat:g} N, {lon:g} E ({SAMPLE_LAUNCH_SITE.name})"
+            _("launch position from the sample: {lat:g} N, {lon:g} E ({name})").format(
+                lat=lat, lon=lon, name=SAMPLE_LAUNCH_SITE.name
+            )
         )
     if time is None:
         if not sample:
             raise UserError(
-                "--time is required (the launch time, ISO 8601 UTC, e.g. 2025-06-21T06:00:00Z)"
+                _(
+                    "--time is required (the launch time, e.g. 2025-06-21T08:41+07:00, "
+                    "2025-06-21T01:41Z or now)"
+                )
             )
         b = atmosphere.bounds
         when = b.time_start.replace(hour=6)
-        notes.append(f"launch time defaulted to {when.isoformat()} (inside the sample)")
+        notes.append(
+            _("launch time defaulted to {time} (inside the sample)").format(
+                time=format_time(when)
+            )
+        )
     else:
         parsed = parse_time(time, "--time")
         when = parsed.utc
@@ -92,9 +109,9 @@ def build_predict_kwargs(
         kwargs["burst_altitude"] = 30000.0 if burst_altitude is None else burst_altitude
     if profile == "float":
         if float_altitude is None:
-            raise UserError("--profile float needs --float-altitude M")
+            raise UserError(_("--profile float needs --float-altitude M"))
         if float_duration is None and float_until is None:
-            raise UserError("--profile float needs --float-duration HOURS or --float-until ISO")
+            raise UserError(_("--profile float needs --float-duration HOURS or --float-until ISO"))
         kwargs["float_altitude"] = float_altitude
         kwargs["burst_altitude"] = burst_altitude
         if float_duration is not None:
@@ -219,7 +236,10 @@ def register(app: typer.Typer) -> None:
             help="Launch (or descent start) altitude [m above sea level]; default: the ground.",
         ),
         time: str | None = typer.Option(
-            None, "--time", help="Launch time, ISO 8601 UTC (e.g. 2025-06-21T06:00:00Z)."
+            None,
+            "--time",
+            help="Launch time: ISO 8601 with a zone (2025-06-21T08:41+07:00, "
+            "2025-06-21T01:41Z; none = UTC) or now.",
         ),
         ascent_rate: float = typer.Option(5.0, "--ascent-rate", help="Ascent rate [m/s]."),
         burst_altitude: float | None = typer.Option(
@@ -236,7 +256,7 @@ def register(app: typer.Typer) -> None:
             None, "--float-duration", help="Float duration [hours] (float profile)."
         ),
         float_until: str | None = typer.Option(
-            None, "--float-until", help="End of the float, ISO 8601 UTC (float profile)."
+            None, "--float-until", help="End of the float, ISO 8601 (no zone = UTC; float profile)."
         ),
         step: float = typer.Option(60.0, "--step", help="Solver step [s]."),
         model: str = typer.Option(
@@ -302,7 +322,7 @@ def register(app: typer.Typer) -> None:
             if balloon is not None:
                 if profile != "standard":
                     raise UserError(
-                        "--balloon works with the standard profile (ascent, burst, descent)"
+                        _("--balloon works with the standard profile (ascent, burst, descent)")
                     )
                 flight = flight_spec_from_options(
                     ascent_rate=ascent_rate,
@@ -361,14 +381,17 @@ def _run_ensemble(
     from stratoflight.commands.planning import print_ensemble
 
     if n_members < 2:
-        raise UserError(f"--ensemble needs at least 2 members, got {n_members}")
+        raise UserError(
+            _("--ensemble needs at least 2 members, got {n_members}").format(n_members=n_members)
+        )
     if kwargs["profile"] != "standard":
-        raise UserError("--ensemble works with the standard profile (ascent, burst, descent)")
+        raise UserError(_("--ensemble works with the standard profile (ascent, burst, descent)"))
     bad = unsupported_ensemble_outputs(out)
     if bad:
         raise UserError(
-            f"for an ensemble, --out takes {', '.join(ENSEMBLE_OUTPUT_SUFFIXES)}; "
-            f"cannot write {', '.join(map(str, bad))}"
+            _("for an ensemble, --out takes {items}; cannot write {items2}").format(
+                items=", ".join(ENSEMBLE_OUTPUT_SUFFIXES), items2=", ".join(map(str, bad))
+            )
         )
     if flight is None:
         flight = FlightSpec(kwargs["ascent_rate"], kwargs["burst_altitude"], kwargs["descent_rate"])
@@ -406,8 +429,9 @@ def _run(
     bad = [str(p) for p in out if p.suffix.lower() not in WRITERS]
     if bad:
         raise UserError(
-            f"cannot tell the format of {', '.join(bad)}: use one of the "
-            f"extensions {', '.join(WRITERS)}"
+            _("cannot tell the format of {items}: use one of the extensions {items2}").format(
+                items=", ".join(bad), items2=", ".join(WRITERS)
+            )
         )
     result = run_prediction(atmosphere, **kwargs)
     for path in out:

@@ -53,15 +53,17 @@ def report(
     """Write summary.json, CSV tables, CF-NetCDF, Wyoming text, plots and an HTML report."""
     with user_errors():
         if (input_file is None) == (db is None):
-            raise UserError("give either --input FILE or --db PATH --flight NAME (exactly one)")
+            raise UserError(_("give either --input FILE or --db PATH --flight NAME (exactly one)"))
         if db is not None and not flight:
-            raise UserError("--db needs --flight NAME: the flight to report on")
+            raise UserError(_("--db needs --flight NAME: the flight to report on"))
         day = None
         if flight_date:
             try:
                 day = date.fromisoformat(flight_date)
             except ValueError as exc:
-                raise UserError(f"--date {flight_date!r} is not YYYY-MM-DD") from exc
+                raise UserError(
+                    _("--date {flight_date!r} is not YYYY-MM-DD").format(flight_date=flight_date)
+                ) from exc
         from analysis.read_profile import read_profile
         from analysis.report import build_report
         from analysis.verification import load_prediction
@@ -125,9 +127,7 @@ def summary_lines(summary: dict) -> list[str]:
         ""
         if burst["datetime"] is None
         else " "
-        + _("at {time}").format(
-            time=format_time(parse_time(burst["datetime"]).utc, seconds=True)
-        )
+        + _("at {time}").format(time=format_time(parse_time(burst["datetime"]).utc, seconds=True))
     )
     lines.append(
         _("top/burst: {altitude} m{when}").format(

@@ -42,8 +42,10 @@ def _levels(text: str | None) -> list[float] | None:
         return [float(part) for part in text.replace(",", " ").split()]
     except ValueError as exc:
         raise UserError(
-            f"--levels {text!r} is not a list of pressures in hPa; write e.g. "
-            "--levels 1000,850,500,100,10,1 or leave it out for all 37 levels"
+            _(
+                "--levels {text!r} is not a list of pressures in hPa; write e.g. "
+                "--levels 1000,850,500,100,10,1 or leave it out for all 37 levels"
+            ).format(text=text)
         ) from exc
 
 

@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
 
         with user_errors():
             if sample == bool(files):
-                raise UserError("give atmosphere FILE(s) or --sample (exactly one of them)")
+                raise UserError(_("give atmosphere FILE(s) or --sample (exactly one of them)"))
             from weather.describe import describe_files, describe_sample
 
             result = describe_sample() if sample else describe_files(list(files))

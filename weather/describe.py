@@ -11,10 +11,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["COMBINED_LABEL", "describe_files", "describe_rows", "describe_sample"]
+from localization import N_, _, format_time, parse_time
+
+__all__ = ["COMBINED_LABEL", "ROW_LABELS", "describe_files", "describe_rows", "describe_sample"]
 
 #: The ``path`` shown for the description of several files read together.
-COMBINED_LABEL = "all files combined"
+COMBINED_LABEL = N_("all files combined")
+
+#: The row keys of :func:`describe_rows`, marked for translation (shown with ``_()``).
+ROW_LABELS = (
+    N_("data"),
+    N_("source"),
+    N_("format"),
+    N_("area"),
+    N_("times"),
+    N_("levels"),
+    N_("variables"),
+    N_("ensemble members"),
+    N_("surface"),
+)
 
 
 def describe_files(paths: Sequence[str | Path]) -> dict[str, Any]:
@@ -99,17 +114,29 @@ def describe_sample() -> dict[str, Any]:
 
 
 def _area_text(area: dict[str, Any]) -> str:
-    text = (
-        f"lat {area['lat_min_deg']:g}..{area['lat_max_deg']:g} deg N, "
-        f"lon {area['lon_min_deg']:g}..{area['lon_max_deg']:g} deg E"
+    text = _("lat {south}..{north} deg N, lon {west}..{east} deg E").format(
+        south=f"{area['lat_min_deg']:g}",
+        north=f"{area['lat_max_deg']:g}",
+        west=f"{area['lon_min_deg']:g}",
+        east=f"{area['lon_max_deg']:g}",
     )
     if area["global"]:
-        text += " (global)"
+        text += " " + _("(global)")
     if area["crosses_antimeridian"]:
-        text += " (crosses the antimeridian)"
+        text += " " + _("(crosses the antimeridian)")
     if area["lat_step_deg"] and area["lon_step_deg"]:
-        text += f", grid {area['lat_step_deg']:g} x {area['lon_step_deg']:g} deg"
+        text += ", " + _("grid {lat_step} x {lon_step} deg").format(
+            lat_step=f"{area['lat_step_deg']:g}", lon_step=f"{area['lon_step_deg']:g}"
+        )
     return text
+
+
+def _people_time(text: str) -> str:
+    """Show a UTC time of the description in the people's zone, naming the zone."""
+    try:
+        return format_time(parse_time(text).utc)
+    except ValueError:
+        return text
 
 
 def describe_rows(entry: dict[str, Any]) -> list[tuple[str, str]]:
@@ -124,14 +151,15 @@ def describe_rows(entry: dict[str, Any]) -> list[tuple[str, str]]:
     Returns
     -------
     list of (str, str)
-        Rows ``data`` (only for SYNTHETIC data), ``source``, ``format`` (when known),
+        Rows (keys in English; translate them with :data:`ROW_LABELS` for people)
+        ``data`` (only for SYNTHETIC data), ``source``, ``format`` (when known),
         ``area``, ``times`` and ``levels`` (when the data have them), ``variables`` (with
         units), ``ensemble members`` and ``surface``. Degrees, hours, hPa and km appear in
         the text with their units.
     """
     rows: list[tuple[str, str]] = []
     if entry.get("synthetic"):
-        rows.append(("data", "SYNTHETIC (made-up fields, not real weather)"))
+        rows.append(("data", _("SYNTHETIC (made-up fields, not real weather)")))
     rows.append(("source", entry["source"]))
     if "format" in entry:
         rows.append(("format", entry["format"]))
@@ -139,12 +167,22 @@ def describe_rows(entry: dict[str, Any]) -> list[tuple[str, str]]:
     if "times" in entry:
         t = entry["times"]
         steps = ", ".join(f"{s:g}" for s in t["step_hours"]) or "-"
-        rows.append(("times", f"{t['start']} .. {t['end']} ({t['count']}, step {steps} h)"))
+        rows.append(
+            (
+                "times",
+                _("{start} .. {end} ({count}, step {steps} h)").format(
+                    start=_people_time(t["start"]),
+                    end=_people_time(t["end"]),
+                    count=t["count"],
+                    steps=steps,
+                ),
+            )
+        )
     if "levels_hpa" in entry:
         levels = entry["levels_hpa"]
         text = f"{len(levels)}: {levels[0]:g} .. {levels[-1]:g} hPa"
         if entry.get("top_altitude_m") is not None:
-            text += f", top ~{entry['top_altitude_m'] / 1000:.1f} km"
+            text += ", " + _("top ~{km} km").format(km=f"{entry['top_altitude_m'] / 1000:.1f}")
         rows.append(("levels", text))
     rows.append(("variables", ", ".join(f"{k} [{v}]" for k, v in entry["variables"].items())))
     rows.append(("ensemble members", str(entry["ensemble_members"])))
@@ -152,15 +190,15 @@ def describe_rows(entry: dict[str, Any]) -> list[tuple[str, str]]:
     present = [
         name
         for name, ok in (
-            ("orography", surface["orography"]),
-            ("land-sea mask", surface["land_sea_mask"]),
+            (_("orography"), surface["orography"]),
+            (_("land-sea mask"), surface["land_sea_mask"]),
         )
         if ok
     ]
     rows.append(
         (
             "surface",
-            ", ".join(present) if present else "none (ground at sea level, land/sea unknown)",
+            ", ".join(present) if present else _("none (ground at sea level, land/sea unknown)"),
         )
     )
     return rows

@@ -25,14 +25,19 @@ def _print_human(result: dict) -> None:
     if "combined" in result:
         entries.append({"path": COMBINED_LABEL, **result["combined"]})
     for entry in entries:
-        table = Table(title=str(entry.get("path", "")), show_header=False, title_justify="left")
+        title = str(entry.get("path", ""))
+        table = Table(
+            title=_(title) if title == COMBINED_LABEL else title,
+            show_header=False,
+            title_justify="left",
+        )
         table.add_column("what", style="bold")
         table.add_column("value")
         for what, value in describe_rows(entry):
             text = Text(value)
             if what == "data":
                 text.highlight_words(["SYNTHETIC"], "bold yellow")
-            table.add_row(what, text)
+            table.add_row(_(what), text)
         console.print(table)
     if "combined_error" in result:
         console.print(

@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 
-from localization import _, format_number, format_position, format_time, parse_time
+from localization import (
+    _,
+    format_clock,
+    format_number,
+    format_position,
+    format_time,
+    parse_time,
+)
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import check_output_folders, open_winds
 
@@ -262,10 +269,19 @@ def listen(
         try:
             for item in bridge.items(stop):
                 if isinstance(item, LinkEvent):
-                    typer.echo(f"{item.at:%H:%M:%S} LINK {item.kind}: {item.detail}", err=True)
+                    typer.echo(
+                        _("{time} LINK {kind}: {detail}").format(
+                            time=format_clock(item.at, seconds=True),
+                            kind=item.kind,
+                            detail=item.detail,
+                        ),
+                        err=True,
+                    )
                 elif isinstance(item, RawChunk):
                     if raw:
-                        typer.echo(f"{item.received_at:%H:%M:%S} RAW {item.data!r}")
+                        typer.echo(
+                            f"{format_clock(item.received_at, seconds=True)} RAW {item.data!r}"
+                        )
                 elif isinstance(item, Frame):
                     counts[item.status] = counts.get(item.status, 0) + 1
                     typer.echo(_frame_line(item))
@@ -273,11 +289,11 @@ def listen(
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
-        typer.echo("frames: " + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
+        typer.echo(_("frames: ") + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
 
 
 def _frame_line(frame) -> str:
-    when = f"{frame.received_at:%H:%M:%S}"
+    when = format_clock(frame.received_at, seconds=True)
     if not frame.ok:
         return f"{when} {frame.protocol} {frame.status}: {frame.error} {frame.raw[:60]!r}"
     f = frame.fields

@@ -74,8 +74,10 @@ def configure_language(language: str | None = None) -> str:
         chosen = normalize_language(language)
         if chosen is None:
             raise ValueError(
-                f"--lang {language!r} is not a language Stratoflight speaks; "
-                f"choose one of {', '.join(SUPPORTED_LANGUAGES)}"
+                _(
+                    "--lang {language!r} is not a language Stratoflight speaks; "
+                    "choose one of {choices}"
+                ).format(language=language, choices=", ".join(SUPPORTED_LANGUAGES))
             )
     else:
         chosen = language_from_environment()

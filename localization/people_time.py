@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from localization.language import current_language
+from localization.language import _, current_language
 
 __all__ = [
     "configure_zone",
@@ -39,8 +39,10 @@ def _zone_from_name(name: str) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(
-            f"time zone {name!r} is not known; give an IANA zone name such as "
-            "Asia/Ho_Chi_Minh or UTC"
+            _(
+                "time zone {name!r} is not known; give an IANA zone name such as "
+                "Asia/Ho_Chi_Minh or UTC"
+            ).format(name=name)
         ) from exc
 
 

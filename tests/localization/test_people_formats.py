@@ -44,7 +44,10 @@ def test_lang_option_overrides_the_environment(monkeypatch):
     assert current_language() == "en"
     configure("vi_VN")
     assert current_language() == "vi"
-    with pytest.raises(ValueError, match="--lang 'xx' is not a language"):
+    with pytest.raises(ValueError, match="--lang 'xx' không phải là ngôn ngữ"):
+        configure("xx")  # said in the language chosen so far
+    configure("en")
+    with pytest.raises(ValueError, match="--lang 'xx' is not a language Stratoflight speaks"):
         configure("xx")
 
 

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
+
 __all__ = [
     "TROPOPAUSE_METHODS",
     "Tropopause",
@@ -133,7 +135,11 @@ def wmo_tropopauses(
     higher level within 1 km exceeds 3 K/km, a second tropopause is found by the same rule.
     """
     if method not in TROPOPAUSE_METHODS:
-        raise ValueError(f"unknown tropopause method {method!r}; use one of {TROPOPAUSE_METHODS}")
+        raise ValueError(
+            _("unknown tropopause method {method!r}; use one of {TROPOPAUSE_METHODS}").format(
+                method=method, TROPOPAUSE_METHODS=TROPOPAUSE_METHODS
+            )
+        )
     z = np.asarray(altitude, dtype=float)
     t = np.asarray(temperature, dtype=float)
     p = np.full_like(z, np.nan) if pressure is None else np.asarray(pressure, dtype=float)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from localization import _
+
 __all__ = ["BALLOONS", "Balloon", "balloon_names", "get_balloon"]
 
 
@@ -129,6 +131,7 @@ def get_balloon(name: str) -> Balloon:
             if key in BALLOONS:
                 return BALLOONS[key]
     raise ValueError(
-        f"unknown balloon {name!r}; choose one of {', '.join(balloon_names())} "
-        "(Totex TA<grams> or Hwoyee HW<grams>)"
+        _(
+            "unknown balloon {name!r}; choose one of {items} (Totex TA<grams> or Hwoyee HW<grams>)"
+        ).format(name=name, items=", ".join(balloon_names()))
     )

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
 from predictor.balloons import Balloon, get_balloon
 from weather.standard_atmosphere import G0, ussa1976_density
 
@@ -157,7 +158,11 @@ class BurstEstimate:
 def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     key = str(value).strip().lower()
     if key not in allowed:
-        raise ValueError(f"unknown {what} {value!r}; choose one of {', '.join(allowed)}")
+        raise ValueError(
+            _("unknown {what} {value!r}; choose one of {items}").format(
+                what=what, value=value, items=", ".join(allowed)
+            )
+        )
     return key
 
 
@@ -209,8 +214,11 @@ def burst_altitude_from_volumes(
             log_rho = np.log(ussa1976_density(launch_altitude)) + np.log(ratio)
             if np.any(log_rho < _TABLE_LOG_RHO[-1]):
                 raise ValueError(
-                    "the balloon would not burst below 84 km (the top of the standard "
-                    "atmosphere table): use more gas or a smaller balloon"
+                    _(
+                        "the balloon would not burst below 84 km (the top of the "
+                        "standard atmosphere table): use more gas or a smaller "
+                        "balloon"
+                    )
                 )
             altitude = np.interp(-log_rho, -_TABLE_LOG_RHO, _TABLE_ALT)
     return np.where(ratio < 1.0, altitude, np.nan)
@@ -288,30 +296,45 @@ def estimate_burst(
     gas = _check_choice(gas, GASES, "gas")
     method = _check_choice(method, BURST_METHODS, "burst method")
     if not (payload_mass > 0.0 and math.isfinite(payload_mass)):
-        raise ValueError(f"payload mass must be a positive number of kg, got {payload_mass!r}")
+        raise ValueError(
+            _("payload mass must be a positive number of kg, got {payload_mass!r}").format(
+                payload_mass=payload_mass
+            )
+        )
     if (ascent_rate is None) == (neck_lift is None):
         raise ValueError(
-            "give exactly one of a target ascent rate or a neck lift "
-            "(e.g. --ascent-rate 5 or --neck-lift 1.8)"
+            _(
+                "give exactly one of a target ascent rate or a neck lift (e.g. "
+                "--ascent-rate 5 or --neck-lift 1.8)"
+            )
         )
     diameter = balloon.burst_diameter if burst_diameter is None else float(burst_diameter)
     if not diameter > 0.0:
-        raise ValueError(f"burst diameter must be positive, got {diameter!r} m")
+        raise ValueError(
+            _("burst diameter must be positive, got {diameter!r} m").format(diameter=diameter)
+        )
     rho_air, rho_gas = _launch_densities(gas, method, launch_altitude)
     total_mass = balloon.mass + payload_mass
     drag = balloon.drag_coefficient
 
     if ascent_rate is not None:
         if not (ascent_rate > 0.0 and math.isfinite(ascent_rate)):
-            raise ValueError(f"ascent rate must be positive [m/s], got {ascent_rate!r}")
+            raise ValueError(
+                _("ascent rate must be positive [m/s], got {ascent_rate!r}").format(
+                    ascent_rate=ascent_rate
+                )
+            )
         radius = _radius_for_ascent_rate(ascent_rate, total_mass, rho_air, rho_gas, drag)
         volume = 4.0 / 3.0 * math.pi * radius**3
     else:
         assert neck_lift is not None
         if not neck_lift > payload_mass:
             raise ValueError(
-                f"a neck lift of {neck_lift:g} kg does not lift the {payload_mass:g} kg "
-                "payload: the neck lift must exceed the payload mass (typically by 0.5-2 kg)"
+                _(
+                    "a neck lift of {neck_lift:g} kg does not lift the "
+                    "{payload_mass:g} kg payload: the neck lift must exceed the "
+                    "payload mass (typically by 0.5-2 kg)"
+                ).format(neck_lift=neck_lift, payload_mass=payload_mass)
             )
         volume = (neck_lift + balloon.mass) / (rho_air - rho_gas)
         radius = (3.0 * volume / (4.0 * math.pi)) ** (1.0 / 3.0)
@@ -322,15 +345,18 @@ def estimate_burst(
     burst_volume = float(sphere_volume(diameter))
     if volume >= burst_volume:
         raise ValueError(
-            f"{volume:.2f} m3 of gas already fills the {balloon.name} beyond its burst "
-            f"volume {burst_volume:.2f} m3: choose a larger balloon or a lower ascent rate"
+            _(
+                "{volume:.2f} m3 of gas already fills the {name} beyond its burst "
+                "volume {burst_volume:.2f} m3: choose a larger balloon or a lower "
+                "ascent rate"
+            ).format(volume=volume, name=balloon.name, burst_volume=burst_volume)
         )
     burst_altitude = float(
         burst_altitude_from_volumes(volume, burst_volume, launch_altitude, method)
     )
     start = launch_altitude if method == "standard" else 0.0
     if burst_altitude <= start:
-        raise ValueError("the balloon would burst at launch: choose a larger balloon")
+        raise ValueError(_("the balloon would burst at launch: choose a larger balloon"))
 
     warnings = []
     if diameter >= _FLOATER_DIAMETER and rate < _FLOATER_ASCENT:

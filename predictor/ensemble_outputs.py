@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from localization import _
+
 __all__ = [
     "ENSEMBLE_OUTPUT_SUFFIXES",
     "TRACK_OUTPUT_SUFFIXES",
@@ -115,8 +117,9 @@ def write_ensemble_output(
         pd.DataFrame(ensemble_member_rows(document)).to_csv(path, index=False)
     else:
         raise ValueError(
-            f"cannot write an ensemble to {path}: use one of the extensions "
-            f"{', '.join(ENSEMBLE_OUTPUT_SUFFIXES)}"
+            _("cannot write an ensemble to {path}: use one of the extensions {items}").format(
+                path=path, items=", ".join(ENSEMBLE_OUTPUT_SUFFIXES)
+            )
         )
     return path
 

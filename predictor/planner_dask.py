@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from localization import _
 from predictor.planner import PlanResult, PlanSettings, combine_plan_parts, plan_slots
 from weather.protocol import Atmosphere, from_epoch_seconds
 
@@ -100,7 +101,7 @@ def file_time_ranges(
             finally:
                 ds.close()
     if not ranges:
-        raise ValueError("none of the --winds files holds pressure-level data (u, v, z, t)")
+        raise ValueError(_("none of the --winds files holds pressure-level data (u, v, z, t)"))
     ranges.sort(key=lambda r: r[1])
     return ranges, surface
 
@@ -250,7 +251,7 @@ def run_study(
         An already connected client to use (tests); not closed here.
     """
     if workers < 0:
-        raise ValueError(f"--workers must be >= 0, got {workers}")
+        raise ValueError(_("--workers must be >= 0, got {workers}").format(workers=workers))
     results: list[PlanResult] = []
     bar = _progress() if progress else None
     if workers == 0 and scheduler is None and client is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy.typing as npt
 
+from localization import _
 from predictor.constants import CUSF_DRAG_CONSTANT, EARTH_RADIUS, MODELS, SEA_LEVEL_DENSITY
 from predictor.models import (
     make_constant_ascent,
@@ -37,7 +38,9 @@ __all__ = ["descent_profile", "descent_physics", "float_profile", "standard_prof
 
 def _check_model(model: str) -> None:
     if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; choose one of {MODELS}")
+        raise ValueError(
+            _("unknown model {model!r}; choose one of {MODELS}").format(model=model, MODELS=MODELS)
+        )
 
 
 def descent_physics(model: str) -> dict[str, object]:
@@ -124,7 +127,7 @@ def float_profile(
     if float_until is not None:
         ends.append(make_time_terminator(float_until))
     if not ends:
-        raise ValueError("a float profile needs float_duration or float_until (or both)")
+        raise ValueError(_("a float profile needs float_duration or float_until (or both)"))
     float_stage = Stage(
         "float",
         make_linear_model(make_float(), make_wind_drift(EARTH_RADIUS)),

@@ -19,6 +19,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from localization import _
+
 __all__ = ["Zone", "parse_zones_geojson", "points_in_zones", "zone_from_polygon"]
 
 _AREA_TYPES = ("Polygon", "MultiPolygon")
@@ -64,8 +66,10 @@ def _features(document: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
     if kind in _AREA_TYPES:
         return [{"type": "Feature", "geometry": document, "properties": {}}]
     raise ValueError(
-        f"GeoJSON of type {kind!r} holds no zones; give a FeatureCollection, a Feature or a "
-        "Polygon/MultiPolygon"
+        _(
+            "GeoJSON of type {kind!r} holds no zones; give a FeatureCollection, a "
+            "Feature or a Polygon/MultiPolygon"
+        ).format(kind=kind)
     )
 
 
@@ -82,9 +86,11 @@ def parse_zones_geojson(document: str | bytes | Mapping[str, Any]) -> list[Zone]
         try:
             document = json.loads(document)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"zones file is not valid JSON/GeoJSON: {exc}") from exc
+            raise ValueError(
+                _("zones file is not valid JSON/GeoJSON: {exc}").format(exc=exc)
+            ) from exc
     if not isinstance(document, Mapping):
-        raise ValueError("zones GeoJSON must be a JSON object (FeatureCollection or Feature)")
+        raise ValueError(_("zones GeoJSON must be a JSON object (FeatureCollection or Feature)"))
     zones: list[Zone] = []
     for index, feature in enumerate(_features(document)):
         geometry = feature.get("geometry") or {}
@@ -93,21 +99,27 @@ def parse_zones_geojson(document: str | bytes | Mapping[str, Any]) -> list[Zone]
         name = name or f"zone {index + 1}"
         if geometry.get("type") not in _AREA_TYPES:
             raise ValueError(
-                f"feature {name!r} is a {geometry.get('type')!r}, not an area: zones must be "
-                "Polygon or MultiPolygon features"
+                _(
+                    "feature {name!r} is a {value!r}, not an area: zones must be "
+                    "Polygon or MultiPolygon features"
+                ).format(name=name, value=geometry.get("type"))
             )
         try:
             geom = shape(geometry)
         except (ValueError, TypeError, IndexError) as exc:
-            raise ValueError(f"feature {name!r} has unreadable coordinates: {exc}") from exc
+            raise ValueError(
+                _("feature {name!r} has unreadable coordinates: {exc}").format(name=name, exc=exc)
+            ) from exc
         if not geom.is_valid:
             raise ValueError(
-                f"feature {name!r} is not a valid polygon ({shapely.is_valid_reason(geom)}); "
-                "fix its ring (closed, not self-intersecting)"
+                _(
+                    "feature {name!r} is not a valid polygon ({value}); fix its ring "
+                    "(closed, not self-intersecting)"
+                ).format(name=name, value=shapely.is_valid_reason(geom))
             )
         zones.append(Zone(name, geom, props))
     if not zones:
-        raise ValueError("the zones GeoJSON holds no features")
+        raise ValueError(_("the zones GeoJSON holds no features"))
     return zones
 
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from localization import _
+
 if TYPE_CHECKING:
     import xarray as xr
 
@@ -90,9 +92,9 @@ def continuous_longitudes(lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     lon = np.asarray(lon, dtype=np.float64)
     if lon.size == 0:
-        raise ValueError("the longitude coordinate is empty")
+        raise ValueError(_("the longitude coordinate is empty"))
     wrapped = wrap_longitude(lon)
-    _, first = np.unique(np.round(wrapped, 9), return_index=True)  # drop repeated points
+    _values, first = np.unique(np.round(wrapped, 9), return_index=True)  # drop repeated points
     order = first[np.argsort(wrapped[first], kind="stable")]
     values = wrapped[order]
     if values.size > 1:
@@ -148,9 +150,16 @@ def check_no_nan(ds: xr.Dataset, names: tuple[str, ...] | None = None) -> None:
             for dim, i in zip(ds[name].dims, first, strict=True)
         )
         raise ValueError(
-            f"{int(bad.sum())} missing (NaN/fill) values in variable '{name}' "
-            f"of {ds.attrs.get('source', 'the data')}, first at {place}; the file is "
-            "incomplete: download that period/area again or choose a range without gaps"
+            _(
+                "{value} missing (NaN/fill) values in variable '{name}' of {value2}, "
+                "first at {place}; the file is incomplete: download that period/area "
+                "again or choose a range without gaps"
+            ).format(
+                value=int(bad.sum()),
+                name=name,
+                value2=ds.attrs.get("source", "the data"),
+                place=place,
+            )
         )
 
 
@@ -189,52 +198,79 @@ def validate_canonical(
     for coord in _LEVEL_DIMS:
         if coord not in ds.coords:
             raise ValueError(
-                f"{where}: coordinate '{coord}' is missing; canonical data need "
-                f"{', '.join(_LEVEL_DIMS)}"
+                _("{where}: coordinate '{coord}' is missing; canonical data need {items}").format(
+                    where=where, coord=coord, items=", ".join(_LEVEL_DIMS)
+                )
             )
     missing = [name for name in require if name not in ds.data_vars]
     if missing:
         raise ValueError(
-            f"{where}: variable(s) {', '.join(missing)} missing; a trajectory atmosphere "
-            "needs u, v (wind), t (temperature) and z (geopotential) on pressure levels: "
-            "download them all (strato weather fetch does)"
+            _(
+                "{where}: variable(s) {items} missing; a trajectory atmosphere needs "
+                "u, v (wind), t (temperature) and z (geopotential) on pressure "
+                "levels: download them all (strato weather fetch does)"
+            ).format(where=where, items=", ".join(missing))
         )
     if not np.issubdtype(ds["time"].dtype, np.datetime64):
-        raise ValueError(f"{where}: 'time' must be datetime64 (UTC), got {ds['time'].dtype}")
+        raise ValueError(
+            _("{where}: 'time' must be datetime64 (UTC), got {dtype}").format(
+                where=where, dtype=ds["time"].dtype
+            )
+        )
     times = ds["time"].values
     if times.size > 1 and np.any(np.diff(times) <= np.timedelta64(0, "ns")):
-        raise ValueError(f"{where}: times must be strictly increasing (duplicates or disorder)")
+        raise ValueError(
+            _("{where}: times must be strictly increasing (duplicates or disorder)").format(
+                where=where
+            )
+        )
     level = ds["level"].values.astype(np.float64)
     if np.any(np.diff(level) >= 0):
-        raise ValueError(f"{where}: pressure levels must be strictly descending (1000 hPa first)")
+        raise ValueError(
+            _("{where}: pressure levels must be strictly descending (1000 hPa first)").format(
+                where=where
+            )
+        )
     # levels all below 1500 Pa (15 hPa) are almost surely hPa given by mistake
     if level.size and (level.max() > 120000.0 or level.min() <= 0.0 or level.max() < 1500.0):
         raise ValueError(
-            f"{where}: pressure levels {level.min():g}..{level.max():g} are not in Pa "
-            "(expected e.g. 100..100000)"
+            _(
+                "{where}: pressure levels {value:g}..{value2:g} are not in Pa "
+                "(expected e.g. 100..100000)"
+            ).format(where=where, value=level.min(), value2=level.max())
         )
     lat = ds["latitude"].values
     if np.any(np.diff(lat) <= 0) or lat.min() < -90.0 or lat.max() > 90.0:
-        raise ValueError(f"{where}: latitudes must be ascending within -90..90")
+        raise ValueError(
+            _("{where}: latitudes must be ascending within -90..90").format(where=where)
+        )
     lon = ds["longitude"].values
     if np.any(np.diff(lon) <= 0) or lon[0] < -180.0 or lon[0] > 180.0 or lon[-1] - lon[0] >= 360:
         raise ValueError(
-            f"{where}: longitudes must ascend from a start in -180..180 over less than 360 deg "
-            "(use normalise_longitude_coordinate)"
+            _(
+                "{where}: longitudes must ascend from a start in -180..180 over less "
+                "than 360 deg (use normalise_longitude_coordinate)"
+            ).format(where=where)
         )
     dims = (("member",) if "member" in ds.dims else ()) + _LEVEL_DIMS
     for name in LEVEL_VARIABLES:
         if name in ds and ds[name].dims != dims:
             raise ValueError(
-                f"{where}: variable '{name}' has dims {ds[name].dims}, expected {dims}"
+                _("{where}: variable '{name}' has dims {dims}, expected {dims2}").format(
+                    where=where, name=name, dims=ds[name].dims, dims2=dims
+                )
             )
     for name in SURFACE_VARIABLES:
         if name in ds and ds[name].dims != ("latitude", "longitude"):
             raise ValueError(
-                f"{where}: '{name}' has dims {ds[name].dims}, expected ('latitude', 'longitude')"
+                _("{where}: '{name}' has dims {dims}, expected ('latitude', 'longitude')").format(
+                    where=where, name=name, dims=ds[name].dims
+                )
             )
     if ds.attrs.get("synthetic") not in ("yes", "no"):
-        raise ValueError(f"{where}: attribute 'synthetic' must be 'yes' or 'no'")
+        raise ValueError(
+            _("{where}: attribute 'synthetic' must be 'yes' or 'no'").format(where=where)
+        )
     if check_nan:
         check_no_nan(ds)
     return ds

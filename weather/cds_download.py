@@ -22,6 +22,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from localization import _
 from weather.era5_request import CdsJob
 from weather.fetch_files import deliver_files, temporary_path, write_text_atomically
 from weather.file_sniffing import sniff_format
@@ -96,8 +97,10 @@ def cds_configuration() -> tuple[str, str]:
         missing = " and ".join(n for n, v in (("url", url), ("key", key)) if not v)
         where = f"{rc} does not exist" if not rc.is_file() else f"{rc} has no {missing}"
         raise MissingCdsKeyError(
-            f"no CDS {missing} configured:\n{where}, and CDSAPI_URL and CDSAPI_KEY\n"
-            f"are not both set.\n{CDS_KEY_HELP}"
+            _(
+                "no CDS {missing} configured: {where}, and CDSAPI_URL and CDSAPI_KEY "
+                "are not both set. {CDS_KEY_HELP}"
+            ).format(missing=missing, where=where, CDS_KEY_HELP=CDS_KEY_HELP)
         )
     return url, key
 
@@ -173,7 +176,9 @@ def _unpack_zip(
     with zipfile.ZipFile(archive) as bundle:
         members = [m for m in bundle.infolist() if not m.is_dir()]
         if not members:
-            raise ValueError(f"the zip from the CDS ({archive.name}) holds no files")
+            raise ValueError(
+                _("the zip from the CDS ({name}) holds no files").format(name=archive.name)
+            )
         for member in members:
             temporary = temporary_path(directory, f"{stem}.member")
             member_stem = Path(member.filename).stem.replace("/", "_")
@@ -184,7 +189,11 @@ def _unpack_zip(
             if kind == "grib":
                 pending[-1] = (temporary, directory / f"{stem}__{member_stem}.grib")
             elif kind not in ("netcdf3", "netcdf4"):
-                raise ValueError(f"zip member {member.filename!r} is {kind}, not NetCDF/GRIB")
+                raise ValueError(
+                    _("zip member {filename!r} is {kind}, not NetCDF/GRIB").format(
+                        filename=member.filename, kind=kind
+                    )
+                )
 
 
 def _manifest_path(directory: Path, job: CdsJob) -> Path:

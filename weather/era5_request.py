@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from localization import parse_time
+from localization import _, parse_time
 
 __all__ = [
     "DEFAULT_MAX_FIELDS_PER_JOB",
@@ -79,28 +79,40 @@ class Area:
         values = {"north": self.north, "west": self.west, "south": self.south, "east": self.east}
         for name, value in values.items():
             if not math.isfinite(value):
-                raise ValueError(f"area {name} is {value}; give a finite number of degrees")
+                raise ValueError(
+                    _("area {name} is {value}; give a finite number of degrees").format(
+                        name=name, value=value
+                    )
+                )
         for name in ("north", "south"):
             if not -90.0 <= values[name] <= 90.0:
                 raise ValueError(
-                    f"area {name} latitude {values[name]:g} is outside -90..90 degrees; "
-                    "the area is given as N W S E"
+                    _(
+                        "area {name} latitude {value:g} is outside -90..90 degrees; "
+                        "the area is given as N W S E"
+                    ).format(name=name, value=values[name])
                 )
         for name in ("west", "east"):
             if not -180.0 <= values[name] <= 360.0:
                 raise ValueError(
-                    f"area {name} longitude {values[name]:g} is outside -180..360 degrees; "
-                    "the area is given as N W S E"
+                    _(
+                        "area {name} longitude {value:g} is outside -180..360 "
+                        "degrees; the area is given as N W S E"
+                    ).format(name=name, value=values[name])
                 )
         if self.north <= self.south:
             raise ValueError(
-                f"area north {self.north:g} is not north of south {self.south:g}; "
-                "give the area as N W S E, e.g. --area 48 5 45 11"
+                _(
+                    "area north {north:g} is not north of south {south:g}; give the "
+                    "area as N W S E, e.g. --area 48 5 45 11"
+                ).format(north=self.north, south=self.south)
             )
         if self.west == self.east:
             raise ValueError(
-                f"area west and east are both {self.west:g}; the box has no width "
-                "(give N W S E with W != E)"
+                _(
+                    "area west and east are both {west:g}; the box has no width (give"
+                    " N W S E with W != E)"
+                ).format(west=self.west)
             )
 
     def as_cds_list(self) -> list[float]:
@@ -169,10 +181,16 @@ def era5_time_grid(start: datetime | str, end: datetime | str, step_hours: int) 
     start = parse_time(start, "start").utc
     end = parse_time(end, "end").utc
     if end < start:
-        raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}; swap them")
+        raise ValueError(
+            _("end {value} is before start {value2}; swap them").format(
+                value=end.isoformat(), value2=start.isoformat()
+            )
+        )
     if step_hours < 1 or 24 % step_hours:
         raise ValueError(
-            f"time step {step_hours} h does not divide a day; use 1, 2, 3, 4, 6, 8, 12 or 24"
+            _(
+                "time step {step_hours} h does not divide a day; use 1, 2, 3, 4, 6, 8, 12 or 24"
+            ).format(step_hours=step_hours)
         )
     first = start.replace(minute=0, second=0, microsecond=0)
     step = timedelta(hours=step_hours)
@@ -187,12 +205,14 @@ def _validate_levels(levels_hpa: Iterable[float] | None) -> list[int]:
         return list(ERA5_PRESSURE_LEVELS_HPA)
     chosen = sorted({float(level) for level in levels_hpa})
     if not chosen:
-        raise ValueError("no pressure levels given; leave --levels out to get all 37")
+        raise ValueError(_("no pressure levels given; leave --levels out to get all 37"))
     unknown = [level for level in chosen if level not in ERA5_PRESSURE_LEVELS_HPA]
     if unknown:
         raise ValueError(
-            f"pressure level(s) {', '.join(f'{u:g}' for u in unknown)} hPa are not ERA5 "
-            f"levels; choose from {', '.join(str(p) for p in ERA5_PRESSURE_LEVELS_HPA)}"
+            _("pressure level(s) {items} hPa are not ERA5 levels; choose from {items2}").format(
+                items=", ".join(f"{u:g}" for u in unknown),
+                items2=", ".join(str(p) for p in ERA5_PRESSURE_LEVELS_HPA),
+            )
         )
     return [int(level) for level in chosen]
 
@@ -252,15 +272,22 @@ def build_era5_jobs(
         single-level job if asked for.
     """
     if data_format not in _DATA_FORMATS:
-        raise ValueError(f"data format {data_format!r} unknown; use one of {_DATA_FORMATS}")
+        raise ValueError(
+            _("data format {data_format!r} unknown; use one of {DATA_FORMATS}").format(
+                data_format=data_format, DATA_FORMATS=_DATA_FORMATS
+            )
+        )
     levels = _validate_levels(levels_hpa)
     times = era5_time_grid(start, end, step_hours)
     hours = sorted({t.hour for t in times})
     fields_per_day = len(PRESSURE_LEVEL_VARIABLES) * len(levels) * len(hours)
     if fields_per_day > max_fields_per_job:
         raise ValueError(
-            f"one day already needs {fields_per_day} fields, more than the "
-            f"{max_fields_per_job} one CDS job allows; use fewer --levels or a larger --step"
+            _(
+                "one day already needs {fields_per_day} fields, more than the "
+                "{max_fields_per_job} one CDS job allows; use fewer --levels or a "
+                "larger --step"
+            ).format(fields_per_day=fields_per_day, max_fields_per_job=max_fields_per_job)
         )
     max_days = max_fields_per_job // fields_per_day
     first_day = times[0].replace(hour=0)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from localization import _
+
 __all__ = [
     "GFS_ISOBARIC_LEVELS_HPA",
     "GfsField",
@@ -99,9 +101,13 @@ def parse_grib_index(text: str) -> list[IndexEntry]:
             continue
         parts = line.split(":")
         if len(parts) < 5 or not parts[1].isdigit():
-            raise ValueError(f"GRIB index line {number} is not a wgrib2 inventory: {line!r}")
+            raise ValueError(
+                _("GRIB index line {number} is not a wgrib2 inventory: {line!r}").format(
+                    number=number, line=line
+                )
+            )
         rows.append((int(parts[1]), parts[3], parts[4]))
-    offsets = sorted({offset for offset, _, _ in rows})
+    offsets = sorted({row[0] for row in rows})
     next_offset = dict(zip(offsets, offsets[1:] + [None], strict=True))
     return [
         IndexEntry(
@@ -133,8 +139,11 @@ def byte_ranges(
     if missing:
         shown = ", ".join(f"{v}:{lev}" for v, lev in missing[:6])
         raise ValueError(
-            f"the GFS inventory lacks {len(missing)} wanted field(s) ({shown}"
-            f"{', ...' if len(missing) > 6 else ''})"
+            _("the GFS inventory lacks {value} wanted field(s) ({shown}{value2})").format(
+                value=len(missing),
+                shown=shown,
+                value2=", ..." if len(missing) > 6 else "",
+            )
         )
     merged: list[tuple[int, int | None]] = []
     for start, end in chosen:
@@ -164,7 +173,9 @@ def check_gfs_file(path: str | Path, fields: Sequence[GfsField]) -> int:
 
     kind = sniff_format(path)
     if kind != "grib":
-        raise ValueError(f"{path}: expected GRIB2 from the GFS, got {kind}")
+        raise ValueError(
+            _("{path}: expected GRIB2 from the GFS, got {kind}").format(path=path, kind=kind)
+        )
     found: set[tuple[str, int]] = set()
     count = 0
     with open(path, "rb") as handle:
@@ -173,7 +184,9 @@ def check_gfs_file(path: str | Path, fields: Sequence[GfsField]) -> int:
                 message = eccodes.codes_grib_new_from_file(handle)
             except Exception as exc:  # ecCodes raises its own error types
                 raise ValueError(
-                    f"{path}: GRIB message {count + 1} is damaged or cut short ({exc})"
+                    _("{path}: GRIB message {value} is damaged or cut short ({exc})").format(
+                        path=path, value=count + 1, exc=exc
+                    )
                 ) from exc
             if message is None:
                 break
@@ -187,13 +200,19 @@ def check_gfs_file(path: str | Path, fields: Sequence[GfsField]) -> int:
     with open(path, "rb") as handle:
         handle.seek(-4, 2)
         if handle.read(4) != b"7777":
-            raise ValueError(f"{path}: the last GRIB message is cut short (no end marker)")
+            raise ValueError(
+                _("{path}: the last GRIB message is cut short (no end marker)").format(path=path)
+            )
     missing = [f for f in fields if (f.short_name, f.level_value) not in found]
     if missing:
         shown = ", ".join(f"{f.variable}:{f.level}" for f in missing[:6])
         raise ValueError(
-            f"{path}: {len(missing)} wanted GFS field(s) missing ({shown}"
-            f"{', ...' if len(missing) > 6 else ''})"
+            _("{path}: {value} wanted GFS field(s) missing ({shown}{value2})").format(
+                path=path,
+                value=len(missing),
+                shown=shown,
+                value2=", ..." if len(missing) > 6 else "",
+            )
         )
     return count
 
@@ -204,7 +223,9 @@ def _latitude_indices(first: float, step: float, size: int, low: float, high: fl
     start = max(math.floor((low - first) / step + eps), 0)
     stop = min(math.ceil((high - first) / step - eps), size - 1)
     if start > stop:
-        raise ValueError(f"latitudes {low:g}..{high:g} lie outside the GRIB grid")
+        raise ValueError(
+            _("latitudes {low:g}..{high:g} lie outside the GRIB grid").format(low=low, high=high)
+        )
     return np.arange(start, stop + 1)
 
 
@@ -220,7 +241,11 @@ def _longitude_indices(
     if abs(size * step - 360.0) < 1e-6:  # global grid: wrap round the seam
         return (start + np.arange(min(stop - start + 1, size))) % size
     if start >= size:
-        raise ValueError(f"longitudes {west:g}..{east:g} lie outside the GRIB grid")
+        raise ValueError(
+            _("longitudes {west:g}..{east:g} lie outside the GRIB grid").format(
+                west=west, east=east
+            )
+        )
     return np.arange(start, min(stop, size - 1) + 1)
 
 
@@ -246,7 +271,11 @@ def crop_grib_file(
         while (message := eccodes.codes_grib_new_from_file(reader)) is not None:
             try:
                 if eccodes.codes_get(message, "gridType") != "regular_ll":
-                    raise ValueError(f"{source}: only regular lat-lon GRIB can be cropped")
+                    raise ValueError(
+                        _("{source}: only regular lat-lon GRIB can be cropped").format(
+                            source=source
+                        )
+                    )
                 ni = eccodes.codes_get(message, "Ni")
                 nj = eccodes.codes_get(message, "Nj")
                 lat1 = eccodes.codes_get(message, "latitudeOfFirstGridPointInDegrees")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from localization import _
 from weather.file_sniffing import sniff_format
 from weather.standard_atmosphere import G0
 
@@ -79,9 +80,11 @@ def _one_file(path: Path) -> tuple[xr.Dataset, xr.Dataset | None, str]:
     missing = [name for name in _LEVEL_VARIABLES if name not in levels]
     if missing:
         raise ValueError(
-            f"{path}: GFS variable(s) {', '.join(missing)} missing on isobaric levels; "
-            "download the file again with strato weather forecast (it asks for UGRD, VGRD, "
-            "HGT and TMP)"
+            _(
+                "{path}: GFS variable(s) {items} missing on isobaric levels; download"
+                " the file again with strato weather forecast (it asks for UGRD, "
+                "VGRD, HGT and TMP)"
+            ).format(path=path, items=", ".join(missing))
         )
     run = _run_name(levels)
     if "isobaricInhPa" not in levels.dims:  # a single level comes as a scalar coordinate
@@ -138,12 +141,14 @@ def read_gfs_grib(paths: str | Path | Iterable[str | Path]) -> xr.Dataset:
         paths = [paths]
     files = [Path(p) for p in paths]
     if not files:
-        raise ValueError("no GFS files given")
+        raise ValueError(_("no GFS files given"))
     for path in files:
         if not path.is_file():
-            raise FileNotFoundError(f"{path}: no such file")
+            raise FileNotFoundError(_("{path}: no such file").format(path=path))
         if not is_gfs_grib(path):
-            raise ValueError(f"{path}: not a GRIB file from NCEP (centre kwbc); is it GFS?")
+            raise ValueError(
+                _("{path}: not a GRIB file from NCEP (centre kwbc); is it GFS?").format(path=path)
+            )
     parts, surface, runs = [], None, []
     for path in files:
         levels, file_surface, run = _one_file(path)
@@ -153,8 +158,10 @@ def read_gfs_grib(paths: str | Path | Iterable[str | Path]) -> xr.Dataset:
             or not np.array_equal(levels["longitude"].values, parts[0]["longitude"].values)
         ):
             raise ValueError(
-                f"{path}: levels or grid differ from {files[0].name}; download all hours "
-                "for the same area and levels"
+                _(
+                    "{path}: levels or grid differ from {name}; download all hours "
+                    "for the same area and levels"
+                ).format(path=path, name=files[0].name)
             )
         parts.append(levels)
         runs.append(run)
@@ -164,8 +171,10 @@ def read_gfs_grib(paths: str | Path | Iterable[str | Path]) -> xr.Dataset:
     times = ds["time"].values
     if len(np.unique(times)) != len(times):
         raise ValueError(
-            "two GFS files hold the same valid time; give one file per forecast hour "
-            "(e.g. all hours of one run)"
+            _(
+                "two GFS files hold the same valid time; give one file per forecast "
+                "hour (e.g. all hours of one run)"
+            )
         )
     ds = ds.sortby("time").sortby("level", ascending=False).sortby("latitude")
     if surface is not None:

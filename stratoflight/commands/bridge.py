@@ -216,7 +216,7 @@ def _simulate(
             highlight=False,
         )
         stop = threading.Event()
-        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        previous = signal.signal(signal.SIGTERM, lambda *_args: stop.set())
         try:
             if start_delay > 0:
                 stop.wait(start_delay)
@@ -265,7 +265,7 @@ def listen(
         bridge = Bridge(source, protocol, baud, field_spec=spec)
         counts = {"ok": 0, "bad_checksum": 0, "malformed": 0}
         stop = threading.Event()
-        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        previous = signal.signal(signal.SIGTERM, lambda *_args: stop.set())
         try:
             for item in bridge.items(stop):
                 if isinstance(item, LinkEvent):

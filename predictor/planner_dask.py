@@ -324,6 +324,6 @@ def describe_tasks(tasks: Sequence[PlanTask]) -> str:
     """One line for people: how the study was split."""
     n = sum(len(t.slots) for t in tasks)
     span = max((t.window_end - t.window_start for t in tasks), default=0.0)
-    return (
-        f"{n} launches in {len(tasks)} task(s); largest data window {math.ceil(span / 86400)} days"
+    return _("{n} launches in {tasks} task(s); largest data window {days} days").format(
+        n=n, tasks=len(tasks), days=math.ceil(span / 86400)
     )

@@ -247,8 +247,15 @@ def register(app: typer.Typer) -> None:
                 else:
                     for b in BALLOONS.values():
                         typer.echo(
-                            f"{b.name:<8} {b.manufacturer:<7} {b.mass:5.2f} kg  burst "
-                            f"diameter {b.burst_diameter:5.2f} m  Cd {b.drag_coefficient}"
+                            _(
+                                "{name} {maker} {mass} kg  burst diameter {diameter} m  Cd {cd}"
+                            ).format(
+                                name=f"{b.name:<8}",
+                                maker=f"{b.manufacturer:<7}",
+                                mass=format_number(b.mass, 2).rjust(5),
+                                diameter=format_number(b.burst_diameter, 2).rjust(5),
+                                cd=format_number(b.drag_coefficient, 2),
+                            )
                         )
                 return
             if balloon is None or payload is None:
@@ -405,10 +412,13 @@ def _run_study(
     if scheduler is None and workers > 0 and len(tasks) <= 1:
         workers = 0  # one task: starting a cluster would only cost time
     if not quiet:
-        where = (
-            " (in this process)"
+        where = " " + (
+            _("(in this process)")
             if workers == 0 and scheduler is None
-            else f" on Dask ({scheduler or f'local cluster, {workers} worker processes'})"
+            else _("on Dask ({where})").format(
+                where=scheduler
+                or _("local cluster, {workers} worker processes").format(workers=workers)
+            )
         )
         typer.echo(describe_tasks(tasks) + where, err=True)
     return run_study(tasks, settings, workers=workers, scheduler=scheduler)

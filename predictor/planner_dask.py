@@ -209,10 +209,10 @@ def _progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
-        TextColumn("[bold]planning[/]"),
+        TextColumn(_("[bold]planning[/]")),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("tasks"),
+        TextColumn(_("tasks")),
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
         transient=False,

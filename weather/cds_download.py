@@ -128,41 +128,58 @@ def _explain_failure(exc: BaseException, job: CdsJob, url: str, key: str) -> str
     """One message saying what went wrong with ``job`` and what to do about it."""
     import requests
 
-    what = f"CDS download of {job.label} ({job.dataset})"
+    what = _("CDS download of {label} ({dataset})").format(label=job.label, dataset=job.dataset)
     hint_old_key = (
-        "\nYour key looks like an old 'UID:KEY' key; the legacy CDS was closed in "
-        "September 2024. Put your new personal access token in ~/.cdsapirc."
+        "\n"
+        + _(
+            "Your key looks like an old 'UID:KEY' key; the legacy CDS was closed in "
+            "September 2024. Put your new personal access token in ~/.cdsapirc."
+        )
         if ":" in key
         else ""
     )
     response = getattr(exc, "response", None)
     status = getattr(response, "status_code", None)
     text = str(exc).strip() or type(exc).__name__
+    said = "\n" + _("Server said: {text}").format(text=text)
     if isinstance(exc, requests.HTTPError) and status in (401, 403):
         return (
-            f"{what} was refused: the CDS at {url} did not accept the key (HTTP {status}).\n"
-            "Check that the key in ~/.cdsapirc (or CDSAPI_KEY) is your current personal "
-            "access token from https://cds.climate.copernicus.eu/profile and that you "
-            f"accepted the dataset licence.{hint_old_key}\nServer said: {text}"
+            _(
+                "{what} was refused: the CDS at {url} did not accept the key (HTTP {status}).\n"
+                "Check that the key in ~/.cdsapirc (or CDSAPI_KEY) is your current personal "
+                "access token from https://cds.climate.copernicus.eu/profile and that you "
+                "accepted the dataset licence."
+            ).format(what=what, url=url, status=status)
+            + hint_old_key
+            + said
         )
     if isinstance(exc, requests.HTTPError):
         return (
-            f"{what} failed on the CDS side (HTTP {status}); the job was rejected or "
-            "failed. Nothing was saved. Check the area, dates and levels, and the CDS "
-            f"status page https://status.ecmwf.int.\nServer said: {text}"
+            _(
+                "{what} failed on the CDS side (HTTP {status}); the job was rejected or "
+                "failed. Nothing was saved. Check the area, dates and levels, and the CDS "
+                "status page https://status.ecmwf.int."
+            ).format(what=what, status=status)
+            + said
         )
     if isinstance(exc, requests.ConnectionError | requests.Timeout):
-        return (
-            f"{what} could not reach the CDS at {url}: {text}\n"
+        return _(
+            "{what} could not reach the CDS at {url}: {text}\n"
             "Check the network connection and the url in ~/.cdsapirc. Nothing was saved; "
             "run the command again to retry."
-        )
+        ).format(what=what, url=url, text=text)
     name = type(exc).__name__
     if name == "ProcessingFailedError":
-        return f"{what} failed: the CDS reported {text}. Nothing was saved."
+        return _("{what} failed: the CDS reported {text}. Nothing was saved.").format(
+            what=what, text=text
+        )
     if name == "DownloadError":
-        return f"{what} stopped before the file was complete: {text}. Nothing was saved."
-    return f"{what} failed: {text}{hint_old_key}. Nothing was saved."
+        return _(
+            "{what} stopped before the file was complete: {text}. Nothing was saved."
+        ).format(what=what, text=text)
+    return _("{what} failed: {text}{hint}. Nothing was saved.").format(
+        what=what, text=text, hint=hint_old_key
+    )
 
 
 def _unpack_zip(

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from firmware_bridge.fields import FIELD_UNITS
 from firmware_bridge.ukhas import STRATO_UKHAS_FIELD_SPEC, UKHAS_UNITS
+from localization import _
 
 __all__ = ["FIELD_SPEC_CHOICES", "field_spec_for", "read_field_spec"]
 
@@ -92,8 +93,10 @@ def read_field_spec(path: str | Path) -> tuple[tuple[str, str], ...]:
     path = Path(path)
     if not path.is_file():
         raise ValueError(
-            f"field spec {path}: no such file; give 'strato', 'none' or a text file with "
-            "one 'NAME [UNIT]' line per UKHAS extra"
+            _(
+                "field spec {path}: no such file; give 'strato', 'none' or a text "
+                "file with one 'NAME [UNIT]' line per UKHAS extra"
+            ).format(path=path)
         )
     spec: list[tuple[str, str]] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -102,12 +105,18 @@ def read_field_spec(path: str | Path) -> tuple[tuple[str, str], ...]:
             continue
         where = f"field spec {path} line {number}"
         if not _NAME.match(words[0]):
-            raise ValueError(f"{where}: {words[0]!r} is not a field name (letters, digits, _)")
+            raise ValueError(
+                _("{where}: {value!r} is not a field name (letters, digits, _)").format(
+                    where=where, value=words[0]
+                )
+            )
         name = words[0]
         if name in _POSITION_FIELDS:
             raise ValueError(
-                f"{where}: {name!r} comes before the extras in every UKHAS sentence; list "
-                "only the fields after the altitude"
+                _(
+                    "{where}: {name!r} comes before the extras in every UKHAS "
+                    "sentence; list only the fields after the altitude"
+                ).format(where=where, name=name)
             )
         canonical = name in FIELD_UNITS
         if len(words) > 1:
@@ -119,18 +128,26 @@ def read_field_spec(path: str | Path) -> tuple[tuple[str, str], ...]:
             unit = "1"
         if unit not in UKHAS_UNITS:
             raise ValueError(
-                f"{where}: unknown unit {unit!r}; use one of {', '.join(sorted(UKHAS_UNITS))}"
+                _("{where}: unknown unit {unit!r}; use one of {items}").format(
+                    where=where, unit=unit, items=", ".join(sorted(UKHAS_UNITS))
+                )
             )
         if canonical and not _compatible(name, unit):
             raise ValueError(
-                f"{where}: {name} is stored in {FIELD_UNITS[name]}, which cannot be made "
-                f"from {unit!r}; give the unit the payload sends it in"
+                _(
+                    "{where}: {name} is stored in {value}, which cannot be made from "
+                    "{unit!r}; give the unit the payload sends it in"
+                ).format(where=where, name=name, value=FIELD_UNITS[name], unit=unit)
             )
         if not canonical and not name.startswith("extra_"):
             name = f"extra_{name}"
         spec.append((name, unit))
     if not spec:
-        raise ValueError(f"field spec {path} names no fields; one 'NAME [UNIT]' line per extra")
+        raise ValueError(
+            _("field spec {path} names no fields; one 'NAME [UNIT]' line per extra").format(
+                path=path
+            )
+        )
     return tuple(spec)
 
 

@@ -22,6 +22,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
+
 __all__ = [
     "FAULTS",
     "DEFAULT_FAULT_RATES",
@@ -99,14 +101,18 @@ class FlightTrack:
         for name, values in arrays.items():
             if values.ndim != 1 or values.shape != n:
                 raise ValueError(
-                    f"flight track field {name!r} has shape {values.shape}; every field must "
-                    f"be one-dimensional with the length of 'time' {n}"
+                    _(
+                        "flight track field {name!r} has shape {shape}; every field "
+                        "must be one-dimensional with the length of 'time' {n}"
+                    ).format(name=name, shape=values.shape, n=n)
                 )
             if not np.all(np.isfinite(values)):
-                raise ValueError(f"flight track field {name!r} contains NaN or infinity")
+                raise ValueError(
+                    _("flight track field {name!r} contains NaN or infinity").format(name=name)
+                )
             object.__setattr__(self, name, values)
         if n[0] < 2 or np.any(np.diff(arrays["time"]) <= 0):
-            raise ValueError("a flight track needs at least two points with increasing times")
+            raise ValueError(_("a flight track needs at least two points with increasing times"))
 
     @classmethod
     def from_mapping(
@@ -115,7 +121,11 @@ class FlightTrack:
         """Build a track from a mapping with the keys of :data:`_TRACK_FIELDS`."""
         missing = [name for name in _TRACK_FIELDS if name not in arrays]
         if missing:
-            raise ValueError(f"flight track lacks {missing}; needs {list(_TRACK_FIELDS)}")
+            raise ValueError(
+                _("flight track lacks {missing}; needs {value}").format(
+                    missing=missing, value=list(_TRACK_FIELDS)
+                )
+            )
         return cls(
             **{name: arrays[name] for name in _TRACK_FIELDS},
             synthetic=bool(arrays.get("synthetic", synthetic)),
@@ -171,19 +181,25 @@ def parse_faults(text: str | None) -> FaultSettings:
         item = item.strip()
         if not item:
             continue
-        name, _, value = item.partition("=")
+        name, _sep, value = item.partition("=")
         name = name.strip().lower()
         if name not in FAULTS:
             raise ValueError(
-                f"unknown fault {name!r}; choose from {', '.join(FAULTS)} "
-                "(optionally with a probability per frame, e.g. drop=0.1)"
+                _(
+                    "unknown fault {name!r}; choose from {items} (optionally with a "
+                    "probability per frame, e.g. drop=0.1)"
+                ).format(name=name, items=", ".join(FAULTS))
             )
         try:
             rate = float(value) if value else DEFAULT_FAULT_RATES[name]
         except ValueError:
             rate = -1.0
         if not 0.0 <= rate <= 1.0:
-            raise ValueError(f"fault {name!r}: probability must be in 0..1, not {value!r}")
+            raise ValueError(
+                _("fault {name!r}: probability must be in 0..1, not {value!r}").format(
+                    name=name, value=value
+                )
+            )
         rates[name] = rate
     return FaultSettings(rates=rates)
 
@@ -236,10 +252,14 @@ def telemetry_points(
     hour plus a cold sag of 4 mV per kelvin of internal temperature below 273.15 K.
     """
     if not rate > 0 or not math.isfinite(rate):
-        raise ValueError(f"telemetry rate must be a positive number of Hz, not {rate!r}")
+        raise ValueError(
+            _("telemetry rate must be a positive number of Hz, not {rate!r}").format(rate=rate)
+        )
     span = track.duration if duration is None else min(track.duration, float(duration))
     if span < 0:
-        raise ValueError(f"duration must not be negative, not {duration!r}")
+        raise ValueError(
+            _("duration must not be negative, not {duration!r}").format(duration=duration)
+        )
     offsets = np.arange(0.0, span + 1e-9, 1.0 / rate)
     times = track.time[0] + offsets
     state = _resample(track, times)
@@ -442,15 +462,24 @@ class VirtualPayload:
     ) -> None:
         if protocol not in ("ukhas", "nmea", "horus", "frame", "jsonl"):
             raise ValueError(
-                f"unknown protocol {protocol!r}; choose ukhas, nmea, horus, frame or jsonl"
+                _(
+                    "unknown protocol {protocol!r}; choose ukhas, nmea, horus, frame or jsonl"
+                ).format(protocol=protocol)
             )
         if not speedup > 0:
-            raise ValueError(f"speed-up must be positive (1 = real time), not {speedup!r}")
+            raise ValueError(
+                _("speed-up must be positive (1 = real time), not {speedup!r}").format(
+                    speedup=speedup
+                )
+            )
         settings = faults if isinstance(faults, FaultSettings) else parse_faults(faults)
         if settings.rate("badcrc") > 0 and protocol not in _CHECKSUM_PROTOCOLS:
             raise ValueError(
-                f"protocol {protocol!r} has no checksum, so the 'badcrc' fault cannot apply; "
-                "drop it from --faults or pick ukhas, nmea, horus or frame"
+                _(
+                    "protocol {protocol!r} has no checksum, so the 'badcrc' fault "
+                    "cannot apply; drop it from --faults or pick ukhas, nmea, horus "
+                    "or frame"
+                ).format(protocol=protocol)
             )
         self.track = track
         self.protocol = protocol

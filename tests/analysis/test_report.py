@@ -58,7 +58,7 @@ def test_synthetic_flight_report(tmp_path):
     assert "SYNTHETIC" in html
     assert _embedded_pngs(html) == 4
     with netCDF4.Dataset(tmp_path / "trajectory.nc") as ds:
-        assert ds.featureType == "trajectory" and "SYNTHETIC" in ds.comment
+        assert ds.featureType == "trajectory" and ds.title.startswith("SYNTHETIC")
     levels = (tmp_path / "standard_levels.csv").read_text().splitlines()
     assert levels[0].startswith("pressure_hpa,")
     # launch at 100 m (1001 hPa) and burst at 30 km (11.6 hPa): 1000 ... 20 hPa, 15 levels
@@ -145,13 +145,13 @@ def test_era5_winds_through_the_cli(realdata, tmp_path):
     point is inside the file."""
     from datetime import UTC, datetime
 
-    from analysis.cf_trajectory import write_cf_trajectory
+    from flightlog.cf_trajectory import write_cf_trajectory
 
     profile, _ = synthetic_flight(
         launch_latitude=39.5, launch_longitude=-8.5, burst_altitude=20000.0, step_s=5.0,
         launch_time=datetime(2022, 10, 13, 10, 0, tzinfo=UTC),
     )  # fmt: skip
-    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", {"comment": "SYNTHETIC"})
+    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", synthetic="test flight")
     era5 = realdata / "era5_grib" / "euroc_2022_all_windows.nc"
     out = tmp_path / "out"
     assert main(["report", "--input", str(source), "--winds", str(era5), "--out", str(out)]) == 0
@@ -172,10 +172,10 @@ def test_era5_winds_through_the_cli(realdata, tmp_path):
 
 def test_prediction_file_through_the_cli(tmp_path):
     """--prediction FILE: the 0.01 deg shifted prediction gives a 1111.95 m landing error."""
-    from analysis.cf_trajectory import write_cf_trajectory
+    from flightlog.cf_trajectory import write_cf_trajectory
 
     profile, _ = synthetic_flight(burst_altitude=5000.0, step_s=10.0)
-    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", {"comment": "SYNTHETIC"})
+    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", synthetic="test flight")
     prediction = tmp_path / "prediction.json"
     prediction.write_text(json.dumps(_prediction_from(profile)))
     out = tmp_path / "out"

@@ -10,6 +10,7 @@ import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
+from _cf_compliance import cf_failures
 from _flightlog_helpers import T0, good_frame
 
 from flightlog import FlightEvent, FlightStore, read_flight
@@ -117,14 +118,15 @@ def test_netcdf_is_a_cf_trajectory(flight_db, tmp_path):
         assert nc["time"].units == "seconds since 1970-01-01 00:00:00 UTC"
         assert nc["lat"].standard_name == "latitude" and nc["lat"].units == "degrees_north"
         assert nc["lon"].units == "degrees_east"
-        assert nc["alt"].positive == "up" and nc["alt"].units == "m"
+        assert nc["altitude"].positive == "up" and nc["altitude"].units == "m"
         assert nc["air_pressure"].standard_name == "air_pressure"
         assert nc["air_pressure"].units == "Pa"
         assert nc["air_temperature"].units == "K"
-        assert nc["air_pressure"].coordinates == "time lat lon alt"
+        assert nc["air_pressure"].coordinates == "time lat lon altitude"
         assert np.all(np.diff(nc["time"][:]) > 0)  # CF: strictly increasing time
         assert nc["time"][0] == pytest.approx((T0 + timedelta(seconds=1)).timestamp())
         assert nc.launch_latitude == 52.0
+    assert cf_failures(out, lowest_weight=1) == []  # the CF checker: no error, no warning
     import xarray as xr
 
     with xr.open_dataset(out) as ds:
@@ -237,14 +239,14 @@ def test_exports_of_a_simulated_flight_say_synthetic(flight_db, tmp_path):
     with FlightStore(db, "sim", settings={"synthetic": True}) as store:
         store.record([good_frame(i, altitude=1000.0 * i) for i in range(1, 4)])
     with netCDF4.Dataset(export_flight(db, "sim", "netcdf", tmp_path / "sim.nc")) as nc:
-        assert nc.title.startswith("SYNTHETIC") and "simulated" in nc.synthetic
+        assert nc.title.startswith("SYNTHETIC") and "simulated" in nc.title
     for fmt in ("kml", "gpx"):
         text = export_flight(db, "sim", fmt, tmp_path / f"sim.{fmt}").read_text()
         assert "Flight sim (SYNTHETIC: simulated payload)" in text
         real = export_flight(flight_db, "demo", fmt, tmp_path / f"demo.{fmt}").read_text()
         assert "SYNTHETIC" not in real
     with netCDF4.Dataset(export_flight(flight_db, "demo", "netcdf", tmp_path / "d.nc")) as nc:
-        assert "SYNTHETIC" not in nc.title and "synthetic" not in nc.ncattrs()
+        assert "SYNTHETIC" not in nc.title
     # SondeHub JSON is for uploading real flights to a public database: refused, no file.
     with pytest.raises(ValueError, match="simulated payload.*csv, netcdf, kml or gpx"):
         export_flight(db, "sim", "sondehub", tmp_path / "sim.sondehub.json")

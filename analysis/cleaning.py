@@ -15,7 +15,7 @@ import pandas as pd
 from scipy.ndimage import median_filter
 
 from analysis.columns import epoch_seconds
-from analysis.geodesy import great_circle_distance
+from terrain import geodesy
 
 __all__ = [
     "PLAUSIBLE_RANGES",
@@ -155,10 +155,10 @@ def drop_gps_jumps(
     for _ in range(max_passes):
         t = epoch_seconds(out["time"])
         dt = np.maximum(np.diff(t), 1e-3)
-        horizontal = great_circle_distance(
+        horizontal = geodesy.inverse(
             out["latitude"].to_numpy()[:-1], out["longitude"].to_numpy()[:-1],
             out["latitude"].to_numpy()[1:], out["longitude"].to_numpy()[1:],
-        ) / dt  # fmt: skip
+        )[0] / dt  # fmt: skip
         horizontal = np.nan_to_num(horizontal, nan=0.0)
         vertical = np.abs(np.diff(out["altitude"].to_numpy())) / dt
         bad_step = (horizontal > max_horizontal_speed) | (vertical > max_vertical_speed)
@@ -221,7 +221,7 @@ def drop_off_track_fixes(
             if np.isnan(lat[i]) or np.isnan(lat[last]):
                 horizontal = 0.0
             else:
-                horizontal = float(great_circle_distance(lat[i], lon[i], lat[last], lon[last]))
+                horizontal = float(geodesy.inverse(lat[i], lon[i], lat[last], lon[last])[0])
             speed = min(
                 surface_speed + speed_gain_per_m * max(alt[i], alt[last], 0.0),
                 max_horizontal_speed,

@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.cleaning import CleanFlight
 from analysis.columns import epoch_seconds
 from predictor import constants as predictor_constants
+from weather.constants import DRY_AIR_GAS_CONSTANT
 
 __all__ = [
     "DRY_AIR_GAS_CONSTANT",
@@ -26,8 +27,7 @@ __all__ = [
     "vertical_rate",
 ]
 
-#: Specific gas constant of dry air [J kg-1 K-1].
-DRY_AIR_GAS_CONSTANT = 287.05
+# DRY_AIR_GAS_CONSTANT [J kg-1 K-1]: weather.constants (287.05287, USSA 1976 R*/M0).
 #: Sea-level density used for the sea-level descent rate [kg m-3] (Project Horus).
 SEA_LEVEL_DENSITY = predictor_constants.SEA_LEVEL_DENSITY
 

@@ -2,8 +2,8 @@
 
 Conventions follow chasemapper (telemetry-formats.md §10): the vertical rate is a
 least-squares slope over the most recent samples (deduplicated first, so receivers reporting
-the same frame cannot make Δt = 0); distances are great-circle on a sphere of radius
-6,371,008.8 m (the IUGG mean Earth radius).
+the same frame cannot make Δt = 0); chase distances and bearings are WGS84 geodesics
+(:mod:`terrain.geodesy`, the one home for distances shown to people).
 """
 
 from __future__ import annotations
@@ -13,13 +13,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from predictor.constants import MEAN_EARTH_RADIUS
-from predictor.geodesy import great_circle_distance, initial_bearing
+from terrain import geodesy
 
-__all__ = ["EARTH_RADIUS", "great_circle", "vertical_rate"]
-
-#: Mean Earth radius (IUGG) [m].
-EARTH_RADIUS = MEAN_EARTH_RADIUS
+__all__ = ["distance_and_bearing", "vertical_rate"]
 
 
 def vertical_rate(times: Sequence[float], altitudes: Sequence[float]) -> float:
@@ -50,11 +46,13 @@ def vertical_rate(times: Sequence[float], altitudes: Sequence[float]) -> float:
     return float(np.sum(dt * (h - h.mean())) / denominator)
 
 
-def great_circle(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
+def distance_and_bearing(
+    lat1: float, lon1: float, lat2: float, lon2: float
+) -> tuple[float, float]:
     """Distance [m] and initial bearing [degree, clockwise from north] from point 1 to 2.
 
-    Haversine distance and the forward azimuth (:mod:`predictor.geodesy`) on a sphere of
-    radius :data:`EARTH_RADIUS`; inputs in degrees.
+    The WGS84 geodesic (:func:`terrain.geodesy.inverse`); inputs in degrees. The bearing is
+    NaN when the points coincide.
     """
-    distance = great_circle_distance(lat1, lon1, lat2, lon2, radius=EARTH_RADIUS)
-    return float(distance), float(initial_bearing(lat1, lon1, lat2, lon2))
+    distance, bearing = geodesy.inverse(lat1, lon1, lat2, lon2)
+    return float(distance), float(bearing)

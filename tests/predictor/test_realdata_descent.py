@@ -29,7 +29,7 @@ def test_descent_drift_direction_matches_observed(realdata):
     """Predicted drift below ~3.4 km AGL points within 20 deg of the observed 250.1 deg."""
     import pandas as pd
 
-    from weather.open_atmosphere import open_atmosphere
+    from weather.atmosphere_files import open_atmosphere
 
     folder = realdata / "flight_with_era5" / "hedy_euroc2025"
     atm = open_atmosphere(folder / "hedy_euroc_2025_weather_data.nc")

@@ -23,7 +23,7 @@ MARGIN = timedelta(hours=6)
 
 @pytest.fixture(scope="module")
 def single_time(realdata):
-    from weather.open_atmosphere import open_atmosphere
+    from weather.atmosphere_files import open_atmosphere
 
     return open_atmosphere(
         realdata / "era5_grib" / "ndrt_2020_weather_data_ERA5_new.nc", time_margin=MARGIN

@@ -97,3 +97,17 @@ def test_descent_rate_fit_recovers_the_sea_level_rate(v0):
 def test_descent_rate_fit_needs_a_descent():
     assert math.isnan(estimate_sea_level_descent_rate([0, 1, 2], [100, 200, 300], ussa1976_density))
     assert math.isnan(estimate_sea_level_descent_rate([0], [100], ussa1976_density))
+
+
+def test_frozen_gnss_altitude_aloft_is_not_a_landing():
+    """LetFik2 (realdata) sent 21525.6 m for 7 minutes after burst (GNSS lost lock): still,
+    but 21 km up. Landed needs stillness below 9000 m."""
+    samples, truth = flight_profile()
+    falling = [(t, h) for t, h in samples if t > truth["burst"] + 60 and h > 15000.0]
+    t_frozen, h_frozen = falling[-1]
+    frozen = [(t, h) for t, h in samples if t <= t_frozen]
+    frozen += [(t_frozen + k, h_frozen) for k in range(1, 421)]
+    detector, _, kinds = run(frozen)
+    assert kinds == ["launch", "burst"] and detector.phase == "descent"
+    _, _, kinds = run(samples)
+    assert kinds[-1] == "landing"  # the same flight landing for real still lands

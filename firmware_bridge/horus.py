@@ -41,6 +41,7 @@ __all__ = [
     "TEST_PAYLOAD_ID",
     "encode_horus",
     "horus_crc_ok",
+    "load_horusdemodlib",
     "parse_horus",
     "payload_callsign",
 ]
@@ -84,8 +85,14 @@ _NOT_TELEMETRY = {
 
 
 @lru_cache(maxsize=1)
-def _library() -> tuple[ModuleType, ModuleType]:
-    """Load horusdemodlib's decoder with its payload lists read from its bundled copies."""
+def load_horusdemodlib() -> tuple[ModuleType, ModuleType]:
+    """Import horusdemodlib (quietly) with its payload lists read from its bundled copies.
+
+    Returns
+    -------
+    decoder, payloads : module
+        ``horusdemodlib.decoder`` and ``horusdemodlib.payloads``, lists loaded offline.
+    """
     import horusdemodlib
 
     with warnings.catch_warnings():
@@ -105,7 +112,7 @@ def _library() -> tuple[ModuleType, ModuleType]:
 
 def payload_callsign(payload_id: int) -> str | None:
     """Callsign of a v1/v2 payload ID in horusdemodlib's (bundled) payload-ID list, or None."""
-    _, payloads = _library()
+    _, payloads = load_horusdemodlib()
     return payloads.HORUS_PAYLOAD_LIST.get(int(payload_id))
 
 
@@ -170,7 +177,7 @@ def _parse(raw: bytes, received_at: datetime, source: str) -> Frame:
     packet = _packet_bytes(raw)
     if isinstance(packet, str):
         return malformed(raw, received_at, source, PROTOCOL, packet)
-    decoder, _ = _library()
+    decoder, _ = load_horusdemodlib()
     try:
         decoded = decoder.decode_packet(packet)
     except ValueError as exc:

@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firmware_bridge.encode import encode_telemetry
-from firmware_bridge.horus import encode_horus, horus_crc_ok, parse_horus, payload_callsign
+from firmware_bridge.horus import (
+    encode_horus,
+    horus_crc_ok,
+    load_horusdemodlib,
+    parse_horus,
+    payload_callsign,
+)
 
 # telemetry-formats.md section 4, verified vector: ID 31415, seq 4, 23:12:17, temperature
 # 26 degC, battery 164 -> 3.22 V, ext_temperature 22.1 degC, ext_pressure 1017.3 hPa.
@@ -170,6 +176,7 @@ def test_library_vectors_v1_and_both_v2_sizes(hex_line):
 def _v3_packet(**overrides) -> bytes:
     """A v3 packet made as horusdemodlib's own tests make one: its ASN.1 (UPER) encoder and
     its CRC16 in front."""
+    load_horusdemodlib()  # imports the library without its dependencies' deprecation noise
     from horusdemodlib.checksums import add_packet_crc
     from horusdemodlib.decoder import HORUS_ASN
 
@@ -207,6 +214,7 @@ def test_v3_bad_crc_and_broken_constraints_are_not_ok():
     packet = bytearray(_v3_packet())
     packet[5] ^= 0x01
     assert parse_horus(bytes(packet)).status == "bad_checksum"
+    load_horusdemodlib()  # imports the library without its dependencies' deprecation noise
     from horusdemodlib.checksums import add_packet_crc
     from horusdemodlib.decoder import HORUS_ASN
 

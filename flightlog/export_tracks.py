@@ -23,7 +23,20 @@ from predictor.writers.track_document import (
     TrackDocument,
 )
 
-__all__ = ["GPX_NAMESPACE", "KML_NAMESPACE", "flight_document", "write_gpx", "write_kml"]
+__all__ = [
+    "GPX_NAMESPACE",
+    "KML_NAMESPACE",
+    "flight_document",
+    "track_points",
+    "write_gpx",
+    "write_kml",
+]
+
+
+def track_points(data: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a finite latitude and longitude (altitude may be NaN), in time order."""
+    good = data["latitude"].notna() & data["longitude"].notna()
+    return data.loc[good, ["time", "latitude", "longitude", "altitude"]].reset_index(drop=True)
 
 
 def _seconds(times: pd.Series) -> pd.Series:
@@ -67,9 +80,10 @@ def flight_document(data: pd.DataFrame, metadata: dict[str, Any]) -> TrackDocume
     """
     synthetic = metadata.get("settings", {}).get("synthetic")
     title = f"Flight {metadata['name']}" + (" (SYNTHETIC: simulated payload)" if synthetic else "")
+    points = track_points(data)
     track = Track(
         f"{metadata.get('callsign') or metadata['name']} track",
-        data["latitude"], data["longitude"], data["altitude"], _seconds(data["time"]),
+        points["latitude"], points["longitude"], points["altitude"], _seconds(points["time"]),
     )  # fmt: skip
     return TrackDocument(title, tracks=[track], placemarks=_event_placemarks(metadata))
 

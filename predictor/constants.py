@@ -9,6 +9,7 @@ __all__ = [
     "DEFAULT_EVENT_TOLERANCE_S",
     "DEFAULT_STEP_S",
     "EARTH_RADIUS",
+    "MEAN_EARTH_RADIUS",
     "MODELS",
     "PROFILES",
     "SEA_LEVEL_DENSITY",
@@ -17,6 +18,10 @@ __all__ = [
 # EARTH_RADIUS [m] (6 371 009 m, the value CUSF and Tawhiri use; the balloon moves on a
 # sphere of radius R + h) lives in weather.constants; distances shown to people are WGS84
 # geodesics from terrain.geodesy.
+
+#: The same radius under its round-one name (the value is :data:`EARTH_RADIUS`; there is
+#: one Earth sphere now). New code uses ``weather.constants.EARTH_RADIUS``.
+MEAN_EARTH_RADIUS = EARTH_RADIUS
 
 #: Sea-level air density the sea-level descent rate refers to [kg m-3]: the US Standard
 #: Atmosphere 1976 sea-level value, so ``v(0) = v0`` exactly in that atmosphere.

@@ -91,8 +91,8 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    from predictor.geodesy import great_circle_distance
     from stratoflight.people_texts import print_notes
+    from terrain import geodesy
 
     console = Console()
     p, s = ens.prediction, ens.statistics
@@ -117,9 +117,9 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
         )
     )
     d = float(
-        great_circle_distance(
+        geodesy.inverse(
             p.launch.latitude[0], p.launch.longitude[0], s.mean_latitude, s.mean_longitude
-        )
+        )[0]
     )
     console.print(
         "  "

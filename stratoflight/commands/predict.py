@@ -129,8 +129,8 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
     from localization import _, format_number, format_position, format_time
-    from predictor.geodesy import great_circle_distance, initial_bearing
     from stratoflight.people_texts import print_notes, print_synthetic, warning_text
+    from terrain import geodesy
 
     console = Console()
     if result.synthetic:
@@ -152,10 +152,7 @@ def _print_summary(result: Any, notes: list[str]) -> None:
         if p.latitude[0] != p.latitude[0]:  # NaN: not reached (the flight left the data)
             console.print(f"  {label} {_('not reached')}", highlight=False)
             continue
-        dist = great_circle_distance(
-            launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
-        )
-        brg = initial_bearing(
+        dist, brg = geodesy.inverse(
             launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
         )
         where = (

@@ -120,8 +120,8 @@ def test_plan_table_in_vietnamese_with_local_launch_times():
 
 
 def test_report_writes_a_vietnamese_page(tmp_path):
-    from flightlog.cf_trajectory import write_cf_trajectory
     from analysis.synthetic import synthetic_flight
+    from flightlog.cf_trajectory import write_cf_trajectory
 
     profile, _meta = synthetic_flight(burst_altitude=5000.0, step_s=10.0)
     source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", synthetic="test flight")

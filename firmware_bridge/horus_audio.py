@@ -28,6 +28,7 @@ from typing import IO, Any
 import numpy as np
 
 from firmware_bridge.transports import EndOfStream, Received
+from localization import _
 
 __all__ = ["MODEM_SAMPLE_RATE", "HorusAudioTransport"]
 
@@ -82,15 +83,21 @@ class HorusAudioTransport:
                 self._wave = wave.open(target, "rb")  # noqa: SIM115 (closed in close())
             except wave.Error as exc:
                 raise ValueError(
-                    f"{target}: not a WAV file the demodulator can read ({exc}); convert it "
-                    "with e.g. 'sox IN -b 16 -e signed-integer OUT.wav'"
+                    _(
+                        "{target}: not a WAV file the demodulator can read ({exc}); "
+                        "convert it with e.g. 'sox IN -b 16 -e signed-integer "
+                        "OUT.wav'"
+                    ).format(target=target, exc=exc)
                 ) from exc
             if self._wave.getsampwidth() != 2:
                 width = 8 * self._wave.getsampwidth()
                 self._wave.close()
                 raise ValueError(
-                    f"{target}: {width}-bit samples; the Horus demodulator takes 16-bit PCM. "
-                    "Convert with 'sox IN -b 16 -e signed-integer OUT.wav'"
+                    _(
+                        "{target}: {width}-bit samples; the Horus demodulator takes "
+                        "16-bit PCM. Convert with 'sox IN -b 16 -e signed-integer "
+                        "OUT.wav'"
+                    ).format(target=target, width=width)
                 )
             self._channels = self._wave.getnchannels()
             rate = self._wave.getframerate()

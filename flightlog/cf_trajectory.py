@@ -30,6 +30,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from localization import _
+
 __all__ = [
     "CF_VARIABLES",
     "SYNTHETIC_MARK",
@@ -81,9 +83,7 @@ CF_VARIABLES: dict[str, CFVariable] = {
     "ground_speed": CFVariable(
         "ground_speed", "platform_speed_wrt_ground", "m s-1", "payload speed over ground"
     ),
-    "heading": CFVariable(
-        "heading", "platform_course", "degree", "payload course over ground"
-    ),
+    "heading": CFVariable("heading", "platform_course", "degree", "payload course over ground"),
     "internal_temperature": CFVariable(
         "internal_temperature", "", "K", "payload internal temperature"
     ),
@@ -314,8 +314,11 @@ def read_cf_trajectory(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         feature = str(getattr(ds, "featureType", ""))
         if feature not in ("trajectory", "profile"):
             raise ValueError(
-                f"{path}: NetCDF file without featureType trajectory/profile; only CF "
-                "trajectory files (as written by stratoflight) are read as flights"
+                _(
+                    "{path}: NetCDF file without featureType trajectory/profile; only"
+                    " CF trajectory files (as written by stratoflight) are read as "
+                    "flights"
+                ).format(path=path)
             )
         name = ""
         for vname, var in ds.variables.items():

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+from localization import _
 from terrain import coastline_tiles
 from terrain.coastline_tiles import TileKey
 
@@ -37,8 +38,10 @@ def _points(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike) -> tuple[FloatArray,
     finite_lat = lat[np.isfinite(lat)]
     if finite_lat.size and (finite_lat.min() < -90.0 or finite_lat.max() > 90.0):
         raise ValueError(
-            "latitude must be within -90..90 degrees; check that latitude and longitude "
-            "are not swapped"
+            _(
+                "latitude must be within -90..90 degrees; check that latitude and "
+                "longitude are not swapped"
+            )
         )
     lon = (lon + 180.0) % 360.0 - 180.0
     return np.array(lat, dtype=float), np.array(lon, dtype=float)
@@ -189,8 +192,11 @@ class Coastline:
         """
         if not (south < north and west < east):
             raise ValueError(
-                f"box south={south} west={west} north={north} east={east} is empty or "
-                "crosses 180 degrees: give south < north and west < east in -180..180"
+                _(
+                    "box south={south} west={west} north={north} east={east} is empty"
+                    " or crosses 180 degrees: give south < north and west < east in "
+                    "-180..180"
+                ).format(south=south, west=west, north=north, east=east)
             )
         keys = _box_keys(south, west, north, east)
         tiles = [g for g in self.tiles(keys).values() if not g.is_empty]
@@ -268,7 +274,7 @@ class Coastline:
 
 def _box_keys(south: float, west: float, north: float, east: float) -> set[TileKey]:
     if not (south <= north and west <= east):
-        raise ValueError("give south <= north and west <= east [degree]")
+        raise ValueError(_("give south <= north and west <= east [degree]"))
     lat0, lat1 = int(math.floor(max(south, -90.0))), int(math.floor(min(north, 89.999999)))
     lon0, lon1 = int(math.floor(west)), int(math.floor(min(east, 179.999999)))
     return {(la, lo) for la in range(lat0, lat1 + 1) for lo in range(lon0, lon1 + 1)}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from localization import _
 from weather.canonical import SURFACE_VARIABLES, validate_canonical
 from weather.file_sniffing import sniff_format
 from weather.protocol import to_epoch_seconds
@@ -47,7 +48,7 @@ def read_any(path: str | Path, load: bool = False) -> list[xr.Dataset]:
 
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
+        raise FileNotFoundError(_("{path}: no such file").format(path=path))
     kind = sniff_format(path)
     if kind in ("netcdf4", "netcdf3"):
         return [read_era5_netcdf(path, load=load)]
@@ -70,7 +71,7 @@ def read_any(path: str | Path, load: bool = False) -> list[xr.Dataset]:
                 ds.attrs["source"] = f"{ds.attrs['source']} from {path.name}"
                 out.append(ds)
     if not out:
-        raise ValueError(f"{path}: the zip file holds no data files")
+        raise ValueError(_("{path}: the zip file holds no data files").format(path=path))
     return out
 
 
@@ -100,17 +101,25 @@ def _concat_levels(parts: list[xr.Dataset]) -> xr.Dataset:
     for other in parts[1:]:
         if not _same_grid(first, other, ("level", "latitude", "longitude")):
             raise ValueError(
-                f"{first.attrs['source']} and {other.attrs['source']} have different areas, "
-                "grids or pressure levels; files to combine must cover the same area and levels "
-                "(download them with the same --area and --levels)"
+                _(
+                    "{source} and {source2} have different areas, grids or pressure "
+                    "levels; files to combine must cover the same area and levels "
+                    "(download them with the same --area and --levels)"
+                ).format(source=first.attrs["source"], source2=other.attrs["source"])
             )
         if ("member" in first.dims) != ("member" in other.dims):
-            raise ValueError("cannot combine ensemble and single-member files")
+            raise ValueError(_("cannot combine ensemble and single-member files"))
         if set(first.data_vars) != set(other.data_vars):
             raise ValueError(
-                f"{first.attrs['source']} has {sorted(first.data_vars)} but "
-                f"{other.attrs['source']} has {sorted(other.data_vars)}; files must hold the "
-                "same variables"
+                _(
+                    "{source} has {value} but {source2} has {value2}; files must hold"
+                    " the same variables"
+                ).format(
+                    source=first.attrs["source"],
+                    value=sorted(first.data_vars),
+                    source2=other.attrs["source"],
+                    value2=sorted(other.data_vars),
+                )
             )
     if len(parts) == 1:
         return first if surface is None else first.merge(surface, join="exact")
@@ -120,9 +129,16 @@ def _concat_levels(parts: list[xr.Dataset]) -> xr.Dataset:
         gap = b["time"].values[0] - a["time"].values[-1]
         if gap > longest * 1.5:
             raise ValueError(
-                f"{a.attrs['source']} ends at {a['time'].values[-1]} but "
-                f"{b.attrs['source']} starts at {b['time'].values[0]}: the files are not "
-                "consecutive; add the missing period or open them separately"
+                _(
+                    "{source} ends at {value} but {source2} starts at {value2}: the "
+                    "files are not consecutive; add the missing period or open them "
+                    "separately"
+                ).format(
+                    source=a.attrs["source"],
+                    value=a["time"].values[-1],
+                    source2=b.attrs["source"],
+                    value2=b["time"].values[0],
+                )
             )
     # align the coordinates exactly (tiny float differences between files)
     aligned = [
@@ -140,7 +156,7 @@ def _concat_levels(parts: list[xr.Dataset]) -> xr.Dataset:
         join="override",
         combine_attrs="override",
     )
-    _, unique = np.unique(joined["time"].values, return_index=True)
+    _times, unique = np.unique(joined["time"].values, return_index=True)
     if unique.size != joined.sizes["time"]:
         joined = joined.isel(time=np.sort(unique))  # overlapping files: keep the first copy
     joined.attrs["source"] = "; ".join(p.attrs["source"] for p in parts)
@@ -167,11 +183,23 @@ def _attach_surface(levels: xr.Dataset, surfaces: list[xr.Dataset]) -> xr.Datase
                     or lon.max() > s_lon.max() + _GRID_TOLERANCE
                 ):
                     raise ValueError(
-                        f"{surface.attrs['source']} (latitude {s_lat.min():g}..{s_lat.max():g}, "
-                        f"longitude {s_lon.min():g}..{s_lon.max():g}) does not cover the "
-                        f"pressure-level area (latitude {lat.min():g}..{lat.max():g}, longitude "
-                        f"{lon.min():g}..{lon.max():g}); download the single-level fields for "
-                        "the same area"
+                        _(
+                            "{source} (latitude {value:g}..{value2:g}, longitude "
+                            "{value3:g}..{value4:g}) does not cover the "
+                            "pressure-level area (latitude {value5:g}..{value6:g}, "
+                            "longitude {value7:g}..{value8:g}); download the "
+                            "single-level fields for the same area"
+                        ).format(
+                            source=surface.attrs["source"],
+                            value=s_lat.min(),
+                            value2=s_lat.max(),
+                            value3=s_lon.min(),
+                            value4=s_lon.max(),
+                            value5=lat.min(),
+                            value6=lat.max(),
+                            value7=lon.min(),
+                            value8=lon.max(),
+                        )
                     )
                 field = field.interp(latitude=lat, longitude=lon)
             else:
@@ -212,7 +240,9 @@ def _in_window(levels: list[xr.Dataset], window: tuple[float, float]) -> list[xr
     """
     start, end = window
     if not end >= start:
-        raise ValueError(f"time_window ends ({end}) before it starts ({start})")
+        raise ValueError(
+            _("time_window ends ({end}) before it starts ({start})").format(end=end, start=start)
+        )
     times = np.unique(np.concatenate([_seconds(ds) for ds in levels]))
     lo = times[max(int(np.searchsorted(times, start, side="right")) - 1, 0)]
     hi = times[min(int(np.searchsorted(times, end, side="left")), times.size - 1)]
@@ -256,15 +286,17 @@ def load_canonical(
         paths = [paths]
     paths = [Path(p) for p in paths]
     if not paths:
-        raise ValueError("no atmosphere files given")
+        raise ValueError(_("no atmosphere files given"))
     datasets = _read_all(paths, load=load and time_window is None)
     try:
         level_parts = [d for d in datasets if "level" in d.dims]
         surface_parts = [d for d in datasets if "level" not in d.dims]
         if not level_parts:
             raise ValueError(
-                f"{', '.join(p.name for p in paths)}: only single-level fields; an atmosphere "
-                "also needs the pressure-level file (u, v, z, t)"
+                _(
+                    "{items}: only single-level fields; an atmosphere also needs the "
+                    "pressure-level file (u, v, z, t)"
+                ).format(items=", ".join(p.name for p in paths))
             )
         if time_window is not None:
             window = (_epoch(time_window[0]), _epoch(time_window[1]))

@@ -18,7 +18,6 @@ its data there (the last connection checkpoints and removes the WAL).
 from __future__ import annotations
 
 import errno
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,7 +78,8 @@ def _header_state(path: Path) -> bool:
     if not head.startswith(_HEADER[: len(head)]) or len(head) < len(_HEADER):
         preview = head[:16].decode("ascii", "backslashreplace")
         raise NotAFlightLogError(
-            f"{path} is not a flight log: it is not an SQLite database (it starts with "
+            f"{path} is not a Stratoflight flight log: it is not an SQLite database "
+            "(it starts with "
             f"{preview!r}); Stratoflight leaves it untouched; {_FIX}"
         )
     if len(head) < 100:
@@ -118,11 +118,13 @@ def _check_ours(conn: sqlite3.Connection, path: Path, *, quick_check: bool) -> b
         ) from exc
     if app_id == 0 and version == 0 and not tables:
         return False  # a blank database: nothing in it to harm
-    ours = app_id == APPLICATION_ID or (app_id == 0 and version >= 1 and FLIGHT_LOG_TABLES <= tables)
+    legacy = app_id == 0 and version >= 1 and FLIGHT_LOG_TABLES <= tables  # first release
+    ours = app_id == APPLICATION_ID or legacy
     if not ours:
         listed = ", ".join(sorted(tables)[:6]) or "none"
         raise NotAFlightLogError(
-            f"{path} is another program's SQLite database, not a flight log (application id "
+            f"{path} is another program's SQLite database, not a Stratoflight flight log "
+            "(application id "
             f"{app_id:#x}, tables: {listed}); Stratoflight leaves it untouched; {_FIX}"
         )
     if version > SCHEMA_VERSION:
@@ -182,8 +184,9 @@ def open_for_reading(path: str | Path) -> sqlite3.Connection:
         )
     if not _header_state(path):
         raise NotAFlightLogError(
-            f"{path} is an empty file, not a flight log (no flight was ever recorded into "
-            f"it); record one with 'strato log SOURCE --db {path}' or give the right --db"
+            f"{path} is an empty file, not a Stratoflight flight log (no flight was ever "
+            f"recorded into it); record one with 'strato log SOURCE --db {path}' or give the "
+            "right --db"
         )
     last: sqlite3.Error | None = None
     for immutable in (False, True):
@@ -195,7 +198,7 @@ def open_for_reading(path: str | Path) -> sqlite3.Connection:
                 return conn
             conn.close()
             raise NotAFlightLogError(
-                f"{path} is an empty SQLite database, not a flight log; {_FIX}"
+                f"{path} is an empty SQLite database, not a Stratoflight flight log; {_FIX}"
             )
         except sqlite3.OperationalError as exc:  # e.g. no -shm can be made on read-only media
             last = exc
@@ -213,7 +216,7 @@ def open_for_reading(path: str | Path) -> sqlite3.Connection:
 
 @contextmanager
 def reading_connection(path: str | Path) -> Iterator[sqlite3.Connection]:
-    """A read-only flight-log connection; SQLite errors while reading become clear errors."""
+    """Yield a read-only flight-log connection; SQLite errors while reading become clear errors."""
     conn = open_for_reading(path)
     try:
         yield conn

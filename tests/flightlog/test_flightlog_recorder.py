@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -110,12 +111,25 @@ def test_pending_overflow_spills_oldest_items_as_raw_capture_lines(tmp_path):
     assert bytes.fromhex(record["data_hex"]) == items[1].raw
 
 
-def test_pending_overflow_without_spill_file_counts_dropped(tmp_path):
+def test_unwritable_spill_moves_to_the_temporary_folder_then_counts_dropped(
+    tmp_path, monkeypatch
+):
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where a folder should be")
+    spare = tmp_path / "tmp"
+    spare.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spare))
     buffer = PendingBuffer(max_items=2, spill_path=blocked / "spill.jsonl")
     buffer.extend(frames_for([1, 2]))
-    assert buffer.dropped == 2 and buffer.spilled == 0
+    # The spill could not go where it was asked: it went where there is room, and says so.
+    assert buffer.spilled == 2 and buffer.dropped == 0
+    assert buffer.spill_path == spare / "spill.jsonl" and buffer.spill_paths == [buffer.spill_path]
+    assert (spare / "spill.jsonl").read_text().count("\n") == 1  # the chunk holds the frame
+    # When no place takes it either, the items are counted lost.
+    monkeypatch.setattr(tempfile, "tempdir", str(blocked))
+    lost = PendingBuffer(max_items=2, spill_path=blocked / "spill.jsonl")
+    lost.extend(frames_for([3, 4]))
+    assert lost.dropped == 2 and lost.spilled == 0
 
 
 def test_read_only_store_spills_at_the_end_and_says_so(tmp_path):

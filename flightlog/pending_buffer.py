@@ -36,7 +36,15 @@ from firmware_bridge.frame import Frame, LinkEvent, RawChunk
 from firmware_bridge.transports import CAPTURE_FORMAT
 from flightlog.events import FlightEvent
 
-__all__ = ["SPILL_MIN_FREE", "PendingBuffer", "capture_line", "default_spill_path", "event_line"]
+__all__ = [
+    "SPILL_MIN_FREE",
+    "PendingBuffer",
+    "capture_line",
+    "default_spill_path",
+    "event_line",
+    "read_spilled_events",
+    "spilled_events_path",
+]
 
 #: Free space a disk needs to be chosen for the default spill file [bytes].
 SPILL_MIN_FREE = 64 * 1024 * 1024
@@ -83,6 +91,39 @@ def event_line(item: LinkEvent | FlightEvent) -> dict[str, Any]:
     return {"kind": item.kind, "time": item.time.isoformat(), "data": item.data}
 
 
+def spilled_events_path(spill_path: Path) -> Path:
+    """Return the side file holding the events spilled with ``spill_path``."""
+    return spill_path.with_name(spill_path.name + ".events.jsonl")
+
+
+def read_spilled_events(spill_path: Path) -> list[FlightEvent]:
+    """Read back the events spilled beside a spill file (none when there is no side file).
+
+    Replaying a spill file with ``strato log file://SPILL`` records these too, so the
+    ``write_error`` of the failure and the phase events reach the database. Lines that
+    cannot be read (a torn last line) are skipped.
+    """
+    from datetime import datetime
+
+    path = spilled_events_path(spill_path)
+    if not path.is_file():
+        return []
+    events = []
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            try:
+                record = json.loads(line)
+                when = datetime.fromisoformat(record["time"])
+                data = record.get("data")
+                if data is None:  # a link event
+                    data = {"source": record.get("source"), "detail": record.get("detail")}
+                data = dict(data, replayed_from=str(path))
+                events.append(FlightEvent(record["kind"], when, data))
+            except (ValueError, KeyError, TypeError, RecursionError):
+                continue
+    return events
+
+
 class PendingBuffer:
     """Items waiting for a successful commit, at most ``max_items`` of them in memory.
 
@@ -109,7 +150,7 @@ class PendingBuffer:
         if max_items < 1:
             raise ValueError(f"max_items must be at least 1, not {max_items}")
         self.max_items = int(max_items)
-        self._avoid = {_resolved(avoid), _resolved(_events_path(avoid))} if avoid else set()
+        self._avoid = {_resolved(avoid), _resolved(spilled_events_path(avoid))} if avoid else set()
         self.spill_path = None if spill_path is None else self._not_avoided(Path(spill_path))
         self.spill_paths: list[Path] = []
         self.spilled = 0
@@ -118,7 +159,7 @@ class PendingBuffer:
         self._chunk_spilled: dict[str, bool] = {}
 
     def _not_avoided(self, path: Path) -> Path:
-        while _resolved(path) in self._avoid or _resolved(_events_path(path)) in self._avoid:
+        while _resolved(path) in self._avoid or _resolved(spilled_events_path(path)) in self._avoid:
             path = path.with_name(path.name.removesuffix(".jsonl") + ".again.jsonl")
         return path
 
@@ -127,7 +168,7 @@ class PendingBuffer:
         """Side file for spilled events."""
         if self.spill_path is None:
             return None
-        return _events_path(self.spill_path)
+        return spilled_events_path(self.spill_path)
 
     def head(self, n: int) -> list[Any]:
         """Return the ``n`` oldest pending items (fewer when there are fewer)."""
@@ -183,7 +224,7 @@ class PendingBuffer:
         for spill_path in dict.fromkeys([self.spill_path, fallback]):
             try:
                 _append(spill_path, captures)
-                _append(_events_path(spill_path), events)
+                _append(spilled_events_path(spill_path), events)
             except OSError:
                 continue  # e.g. the database's disk is full too: try the temporary folder
             self.spill_path = spill_path
@@ -192,10 +233,6 @@ class PendingBuffer:
             self.spilled += len(items)
             return
         self.dropped += len(items)
-
-
-def _events_path(path: Path) -> Path:
-    return path.with_name(path.name + ".events.jsonl")
 
 
 def _resolved(path: Path | None) -> Path | None:

@@ -130,6 +130,7 @@ def _run_log(**options) -> None:
 
     from flightlog.live_view import parse_chase
     from flightlog.session import run_logging_session
+    from firmware_bridge.transports import PortInUseError
     from flightlog.store import StoreWriteError
 
     for name in ("max_frames", "duration", "burst_altitude", "descent_rate"):
@@ -184,6 +185,8 @@ def _run_log(**options) -> None:
         )
     except StoreWriteError as exc:  # only opening the database raises it
         raise UserError(f"{exc}; or give another --db PATH") from exc
+    except PortInUseError as exc:
+        raise UserError(str(exc)) from exc
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

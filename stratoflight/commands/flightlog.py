@@ -128,9 +128,9 @@ def _run_log(**options) -> None:
 
     from rich.console import Console
 
+    from firmware_bridge.transports import PortInUseError
     from flightlog.live_view import parse_chase
     from flightlog.session import run_logging_session
-    from firmware_bridge.transports import PortInUseError
     from flightlog.store import StoreWriteError
 
     for name in ("max_frames", "duration", "burst_altitude", "descent_rate"):

@@ -67,6 +67,22 @@ def _left_out(conn: sqlite3.Connection, flight_id: int) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
+def _left_out_notes(left_out: dict[str, int]) -> list[str]:
+    """Sentences for reports about frames kept raw but not in the telemetry."""
+    notes = []
+    if left_out.get("implausible"):
+        notes.append(
+            f"{left_out['implausible']} frames left out as implausible (a time outside "
+            "2000-2100, no fields, or an impossible position); kept raw in the flight log"
+        )
+    if left_out.get("quarantined"):
+        notes.append(
+            f"{left_out['quarantined']} items quarantined (the store could not take them as "
+            "they were); kept raw in the flight log with the reason"
+        )
+    return notes
+
+
 def _metadata(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     site = None
     if row["launch_latitude"] is not None and row["launch_longitude"] is not None:
@@ -85,7 +101,8 @@ def _metadata(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
         "events": read_events(conn, row["id"]),
         "created_at": _utc(row["created_at"]),
         "status": row["status"],
-        "frames_left_out": _left_out(conn, row["id"]),
+        "frames_left_out": (left_out := _left_out(conn, row["id"])),
+        "notes": _left_out_notes(left_out),
     }
 
 
@@ -116,7 +133,8 @@ def read_flight(db_path: str | Path, flight_name: str) -> tuple[pd.DataFrame, di
         ``name``, ``callsign``, ``launch_site`` (``{latitude, longitude, altitude}`` or
         None), ``balloon``, ``prediction`` (the pre-launch prediction JSON dict or None),
         ``settings``, ``events`` (list of ``{kind, time, data}``), ``created_at``,
-        ``status``, ``frames_left_out`` (frames not in the telemetry, by status:
+        ``status``, ``notes`` (sentences for reports about frames left out),
+        ``frames_left_out`` (frames not in the telemetry, by status:
         ``implausible`` for absurd times or positions, ``quarantined`` for items the store
         could not take, ``malformed``, ``bad_checksum``; each kept raw with its reason).
 

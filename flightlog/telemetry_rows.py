@@ -197,7 +197,8 @@ def telemetry_row(frame: Frame) -> TelemetryRow:
 
 def _when(seconds: float) -> str:
     try:
-        return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        when = datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+        return when.isoformat(sep=" ", timespec="seconds") + "Z"  # %Y drops year 1's zeros
     except (OverflowError, OSError, ValueError):
         return f"{seconds:g} s from 1970"
 

@@ -237,7 +237,13 @@ def flights(
                 r["name"],
                 r["callsign"] or "-",
                 r["status"],
-                f"{r['good_frames']}/{r['bad_frames']}",
+                f"{r['good_frames']}/{r['bad_frames']}"
+                + (
+                    f" ({r['implausible_frames']} implausible, "
+                    f"{r['quarantined_frames']} quarantined)"
+                    if r["implausible_frames"] or r["quarantined_frames"]
+                    else ""
+                ),
                 str(r["telemetry_rows"]),
                 when(r["first_time"]),
                 when(r["last_time"]),

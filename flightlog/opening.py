@@ -9,10 +9,13 @@ count the header states (truncation), application id, schema version, tables and
 ``PRAGMA quick_check``. A foreign, damaged or unreadable file raises one of the errors of
 :mod:`flightlog.errors` and is left exactly as it was.
 
-Readers (``flights``, ``export``, ``report``) open with ``mode=ro``; when even that needs a
-write (a WAL log on read-only media has no ``-shm`` file and none can be made) they fall
-back to ``immutable=1``, which reads the main file as it is: a log closed cleanly has all
-its data there (the last connection checkpoints and removes the WAL).
+Readers (``flights``, ``export``, ``report``) never write, not even the ``-wal``/``-shm``
+files a read-only SQLite connection would otherwise create and leave behind. A log closed
+cleanly has all its data in the main file (the last writer checkpoints and removes the WAL),
+so without a ``-wal`` file it is opened ``immutable=1`` (which also works on read-only media
+and for users with read permission only). With a ``-wal`` file (a logger is recording, or
+was killed) it is opened ``mode=ro`` to see the newest commits, and ``immutable=1`` only if
+that cannot work (no ``-shm`` can be made on read-only media).
 """
 
 from __future__ import annotations
@@ -112,6 +115,8 @@ def _check_ours(conn: sqlite3.Connection, path: Path, *, quick_check: bool) -> b
         tables = {
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
+    except sqlite3.OperationalError:
+        raise  # cannot be read this way (locked, no -shm possible): the caller decides
     except sqlite3.DatabaseError as exc:
         raise DamagedFlightLogError(
             f"{path} is a damaged SQLite file ({exc}); restore it from a copy or {_FIX}"
@@ -189,7 +194,8 @@ def open_for_reading(path: str | Path) -> sqlite3.Connection:
             "right --db"
         )
     last: sqlite3.Error | None = None
-    for immutable in (False, True):
+    live = path.with_name(path.name + "-wal").exists()
+    for immutable in (False, True) if live else (True,):
         conn = None
         try:
             conn = _read_only_connection(path, immutable=immutable)

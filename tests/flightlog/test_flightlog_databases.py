@@ -137,7 +137,12 @@ def test_readers_work_on_read_only_media(tmp_path, capsys):
             assert main(["flights", "--db", str(card / "log.sqlite"), "--json"]) == 0
             assert '"good_frames": 10' in capsys.readouterr().out
             out = tmp_path / "f.csv"
-            assert main(["export", "--flight", "f", "--out", str(out), "--db", str(card / "log.sqlite")]) == 0  # noqa: E501
+            assert (
+                main(
+                    ["export", "--flight", "f", "--out", str(out), "--db", str(card / "log.sqlite")]
+                )
+                == 0
+            )  # noqa: E501
             assert out.read_text().count("\n") == 11
             data, _ = read_flight(card / "log.sqlite", "f")
             assert len(data) == 10

@@ -94,7 +94,12 @@ def _header_state(path: Path) -> bool:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(head[28:32], "big")
     header_valid = head[24:28] == head[92:96]  # the in-header size is trusted only then
-    if page_size < 512 or (header_valid and pages and size < pages * page_size):
+    wal = path.with_name(path.name + "-wal")
+    # With a WAL, an interrupted checkpoint (a full disk) may leave the main file shorter
+    # than its header says while the WAL still holds those pages: not a truncation.
+    pending_wal = wal.exists() and wal.stat().st_size > 0
+    short = header_valid and pages and size < pages * page_size and not pending_wal
+    if page_size < 512 or short:
         raise DamagedFlightLogError(
             f"{path} is truncated: {size} bytes where its header says {pages} pages of "
             f"{page_size} bytes ({pages * page_size} bytes); restore it from a copy or {_FIX}"

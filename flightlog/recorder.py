@@ -34,7 +34,6 @@ stalled disk) is reported through ``on_stall`` while it lasts.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -45,6 +44,7 @@ from typing import Any, Protocol
 
 from firmware_bridge.frame import Frame
 from flightlog.events import FlightEvent
+from flightlog.inbox import Inbox
 from flightlog.pending_buffer import PendingBuffer, default_spill_path
 from flightlog.store import FlightStore, RecordResult, StoreWriteError
 
@@ -208,35 +208,22 @@ class Recorder:
     def _read(
         self,
         items: Iterable[Any],
-        inbox: queue.Queue[Any],
+        inbox: Inbox,
         stop: threading.Event,
         can_wait: bool,
     ) -> None:
         try:
             for item in items:
                 if can_wait:
-                    while not stop.is_set():  # back-pressure: the source waits for room
-                        try:
-                            inbox.put(item, timeout=0.2)
-                            break
-                        except queue.Full:
-                            continue
-                else:
-                    try:
-                        inbox.put_nowait(item)
-                    except queue.Full:
-                        self.stats.link_dropped += 1
+                    inbox.put(item, stop)  # back-pressure: the source waits for room
+                elif not inbox.offer(item):
+                    self.stats.link_dropped += 1
                 if stop.is_set():
                     break
         except BaseException as exc:  # noqa: BLE001 (reported by run() after a last commit)
             self._reader_error = exc
         finally:
-            while True:  # the end marker must arrive, even into a full queue
-                try:
-                    inbox.put(_END, timeout=0.2)
-                    break
-                except queue.Full:
-                    continue
+            inbox.close_with(_END)  # the end marker must arrive, even into a full queue
 
     # -- the writing side --------------------------------------------------------------
     def _commit(self) -> bool:
@@ -405,7 +392,7 @@ class Recorder:
         """
         stop = stop if stop is not None else threading.Event()
         self._max_frames = max_frames
-        inbox: queue.Queue[Any] = queue.Queue(maxsize=self.max_inbox)
+        inbox = Inbox(self.max_inbox)
         reader = threading.Thread(
             target=self._read,
             args=(items, inbox, stop, can_wait),
@@ -431,18 +418,7 @@ class Recorder:
                     break
                 if stop.is_set() or ended:
                     break
-                batch: list[Any] = []
-                try:
-                    first = inbox.get(timeout=0.2 if not len(self.pending) else 0.05)
-                except queue.Empty:
-                    first = None
-                if first is not None:
-                    batch.append(first)
-                    while len(batch) < self.max_batch:
-                        try:
-                            batch.append(inbox.get_nowait())
-                        except queue.Empty:
-                            break
+                batch = inbox.take(self.max_batch, 0.2 if not len(self.pending) else 0.05)
                 if batch and batch[-1] is _END:
                     batch.pop()
                     ended = True
@@ -481,16 +457,9 @@ class Recorder:
             kept.append(item)
         return kept
 
-    def _finish(self, inbox: queue.Queue[Any], final_retry: float) -> None:
+    def _finish(self, inbox: Inbox, final_retry: float) -> None:
         """Commit what is left; spill it if the store stays unwritable."""
-        leftover = []
-        while True:
-            try:
-                item = inbox.get_nowait()
-            except queue.Empty:
-                break
-            if item is not _END:
-                leftover.append(item)
+        leftover = [item for item in inbox.take(len(inbox), 0.0) if item is not _END]
         if self._max_frames is not None:
             leftover = self._cut_at_frame_limit(leftover, self._max_frames)
         self._add(leftover)

@@ -46,6 +46,13 @@ PLAUSIBLE_TIME_WINDOW = (
 #: kept raw and left out of telemetry; any other field out of range is only left blank.
 _POSITION_FIELDS = ("latitude", "longitude", "altitude")
 
+#: (field, lowest, highest) of the measurements whose implausible values are left blank.
+_MEASUREMENT_RANGES = tuple(
+    (name, lowest, highest)
+    for name, (lowest, highest) in PLAUSIBLE_RANGES.items()
+    if name not in _POSITION_FIELDS and name in TELEMETRY_FIELD_COLUMNS
+)
+
 #: Range of an SQLite INTEGER (signed 64-bit); a sentence id outside it cannot be stored.
 _SQLITE_INT_MIN, _SQLITE_INT_MAX = -(2**63), 2**63 - 1
 
@@ -237,14 +244,15 @@ def without_implausible_values(row: TelemetryRow) -> tuple[TelemetryRow, str | N
     The frame's raw bytes keep the sent values; only the telemetry columns are left empty,
     so one bad sensor never costs the position of a frame.
     """
-    bad = []
-    for name, (lowest, highest) in PLAUSIBLE_RANGES.items():
-        value = row.values.get(name)
-        if name not in _POSITION_FIELDS and value is not None and not lowest <= value <= highest:
-            bad.append(f"{name} {value:g} outside {lowest:g}..{highest:g}")
+    values = row.values
+    bad = [
+        f"{name} {values[name]:g} outside {lowest:g}..{highest:g}"
+        for name, lowest, highest in _MEASUREMENT_RANGES
+        if values[name] is not None and not lowest <= values[name] <= highest
+    ]
     if not bad:
         return row, None
-    values = dict(row.values)
+    values = dict(values)
     for text in bad:
         values[text.split(" ", 1)[0]] = None
     return replace(row, values=values), "implausible values left blank: " + "; ".join(bad)

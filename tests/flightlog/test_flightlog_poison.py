@@ -127,6 +127,8 @@ def test_absurd_dates_are_kept_raw_and_never_break_exports_or_the_report(tmp_pat
     with open(tmp_path / "f.csv", encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 10
     assert main(["report", "--db", str(db), "--flight", "f", "--out", str(tmp_path / "r")]) == 0
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert any("3 frames left out as implausible" in note for note in summary["notes"])
 
 
 def test_old_logs_with_absurd_telemetry_rows_still_read_and_export(tmp_path):

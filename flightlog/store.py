@@ -6,6 +6,14 @@ COMMIT has returned, so whatever it reports is on disk (WAL, ``synchronous=FULL`
 :mod:`flightlog.schema`). If the write fails (disk full, read-only file system, I/O error)
 the transaction rolls back, nothing committed earlier is touched, and
 :class:`StoreWriteError` says why; the caller keeps the items and tries again later.
+
+One item never costs the others: when a batch fails for a reason that is not storage (an
+item SQLite cannot bind, such as a callsign holding a lone UTF-16 surrogate), the batch is
+written again with each item in its own savepoint, and an item that still fails is kept
+raw with status ``quarantined`` and the reason. Decoded frames that cannot be telemetry
+(see :func:`flightlog.telemetry_rows.implausible_reason`) are kept raw as ``implausible``.
+The file is opened through :func:`flightlog.opening.open_for_writing`, which refuses a
+database that is not a flight log before anything is written to it.
 """
 
 from __future__ import annotations
@@ -216,8 +224,10 @@ class FlightStore:
     ------
     StoreWriteError
         If the database cannot be created or written (read-only, disk full).
-    ValueError
-        If the file is not a flight log or was written by a newer Stratoflight.
+    flightlog.errors.FlightLogError
+        (a ``ValueError``) If the file is not a flight log (another program's database, a
+        text file, a folder), is damaged or truncated, or was written by a newer
+        Stratoflight; nothing was written to it.
     """
 
     def __init__(

@@ -131,6 +131,7 @@ def _run_log(**options) -> None:
 
     from rich.console import Console
 
+    from firmware_bridge.transports import PortInUseError
     from flightlog.live_view import parse_chase
     from flightlog.session import run_logging_session
     from flightlog.store import StoreWriteError
@@ -195,6 +196,8 @@ def _run_log(**options) -> None:
         )
     except StoreWriteError as exc:  # only opening the database raises it
         raise UserError(_("{exc}; or give another --db PATH").format(exc=exc)) from exc
+    except PortInUseError as exc:
+        raise UserError(str(exc)) from exc
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -254,7 +257,15 @@ def flights(
                 r["name"],
                 r["callsign"] or "-",
                 statuses.get(r["status"], r["status"]),
-                f"{r['good_frames']}/{r['bad_frames']}",
+                f"{r['good_frames']}/{r['bad_frames']}"
+                + (
+                    " "
+                    + _("({implausible} implausible, {quarantined} quarantined)").format(
+                        implausible=r["implausible_frames"], quarantined=r["quarantined_frames"]
+                    )
+                    if r["implausible_frames"] or r["quarantined_frames"]
+                    else ""
+                ),
                 str(r["telemetry_rows"]),
                 when(r["first_time"]),
                 when(r["last_time"]),

@@ -22,8 +22,18 @@ from flightlog.live_quantities import distance_and_bearing
 from flightlog.phase_observer import PhaseObserver
 from flightlog.recorder import RecorderStats
 from flightlog.store import RecordResult
+from localization import N_, _, format_clock, format_number, parse_time
 
 __all__ = ["ChasePosition", "LiveView", "commit_line", "format_ids", "parse_chase", "parse_ids"]
+
+#: Flight phases (flightlog.phase_detection.PHASES) for people.
+PHASE_NAMES = {
+    "pre_launch": N_("pre-launch"),
+    "ascent": N_("ascent"),
+    "float": N_("float"),
+    "descent": N_("descent"),
+    "landed": N_("landed"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,18 @@ def parse_chase(text: str) -> ChasePosition:
     if not (-90 <= lat <= 90 and -180 <= lon <= 360):
         raise ValueError(f"--chase {text!r} is outside -90..90 latitude / -180..360 longitude")
     return ChasePosition(lat, lon if lon <= 180 else lon - 360)
+
+
+def _people_clock(when: datetime | float | str | None) -> str:
+    """Show a time on the crew's clock with the zone named (UTC beside it)."""
+    if when is None:
+        return "-"
+    if isinstance(when, str):
+        try:
+            when = parse_time(when).utc
+        except ValueError:
+            return when
+    return format_clock(when, seconds=True)
 
 
 def _iso(when: datetime | float | None) -> str:
@@ -174,7 +196,9 @@ class LiveView:
             return "-"
         chase = self.chase
         distance, bearing = distance_and_bearing(chase.latitude, chase.longitude, lat, lon)
-        return f"{distance / 1000:.2f} km at {bearing:.0f} deg"
+        return _("{distance} km at {bearing} deg").format(
+            distance=format_number(distance / 1000, 2), bearing=format_number(bearing, 0)
+        )
 
     def rows(self) -> list[tuple[str, str]]:
         """Return the dashboard's (label, value) rows, as plain text."""
@@ -184,48 +208,73 @@ class LiveView:
         rate = self.phases.detector.rate
         since = "-"
         if stats.last_frame_at is not None:
-            since = f"{(datetime.now(UTC) - stats.last_frame_at).total_seconds():.0f} s"
+            seconds = (datetime.now(UTC) - stats.last_frame_at).total_seconds()
+            since = f"{format_number(seconds, 0)} s"
         when = None if row is None else (row.payload_time or row.received_at)
-        fix = "-" if lat is None or lon is None else f"{lat:.5f}, {lon:.5f} at {_iso(when)}"
+        fix = (
+            "-"
+            if lat is None or lon is None
+            else _("{lat}, {lon} at {time}").format(
+                lat=format_number(lat, 5), lon=format_number(lon, 5), time=_people_clock(when)
+            )
+        )
         burst = self.phases.detector.burst_altitude
+        phase = self.phases.phase
         rows = [
-            ("last fix", fix),
-            ("altitude", "-" if alt is None else f"{alt:.0f} m"),
-            ("vertical rate", "-" if not math.isfinite(rate) else f"{rate:+.1f} m/s"),
-            ("phase", self.phases.phase),
-            ("since last frame", since),
+            (N_("last fix"), fix),
+            (N_("altitude"), "-" if alt is None else f"{format_number(alt, 0)} m"),
             (
-                "frames",
-                f"ok {stats.frames_ok}  bad {stats.frames_bad}  duplicate {stats.duplicates}",
+                N_("vertical rate"),
+                "-" if not math.isfinite(rate) else f"{format_number(rate, 1, signed=True)} m/s",
             ),
-            ("burst altitude", "-" if burst is None else f"{burst:.0f} m"),
-            ("from chase", self._chase_text(lat, lon)),
+            (N_("phase"), _(PHASE_NAMES[phase]) if phase in PHASE_NAMES else phase),
+            (N_("since last frame"), since),
+            (
+                N_("frames"),
+                _("ok {ok}  bad {bad}  duplicate {duplicates}").format(
+                    ok=stats.frames_ok, bad=stats.frames_bad, duplicates=stats.duplicates
+                ),
+            ),
+            (N_("burst altitude"), "-" if burst is None else f"{format_number(burst, 0)} m"),
+            (N_("from chase"), self._chase_text(lat, lon)),
         ]
         latest = getattr(self.predictor, "latest", None)
         if latest is not None:
             rows.append(
                 (
-                    "predicted landing",
-                    f"{latest['landing_latitude']:.4f}, {latest['landing_longitude']:.4f} "
-                    f"at {latest['landing_time']} ({latest['basis']})"
-                    + (" SYNTHETIC atmosphere" if latest.get("synthetic_atmosphere") else ""),
+                    N_("predicted landing"),
+                    _("{lat}, {lon} at {time} ({basis})").format(
+                        lat=format_number(latest["landing_latitude"], 4),
+                        lon=format_number(latest["landing_longitude"], 4),
+                        time=_people_clock(latest["landing_time"]),
+                        basis=_(PHASE_NAMES.get(latest["basis"], latest["basis"])),
+                    )
+                    + (
+                        " " + _("SYNTHETIC atmosphere")
+                        if latest.get("synthetic_atmosphere")
+                        else ""
+                    ),
                 )
             )
             rows.append(
                 (
-                    "landing from chase",
+                    N_("landing from chase"),
                     self._chase_text(latest["landing_latitude"], latest["landing_longitude"]),
                 )
             )
         else:
             error = getattr(self.predictor, "last_error", None)
-            rows.append(("predicted landing", f"- ({error})" if error else "-"))
+            rows.append((N_("predicted landing"), f"- ({error})" if error else "-"))
         if stats.write_error:
             rows.append(
                 (
-                    "WRITE ERROR",
-                    f"{stats.write_error} (pending {stats.pending}, "
-                    f"spilled {stats.spilled}, lost {stats.dropped})",
+                    N_("WRITE ERROR"),
+                    _("{error} (pending {pending}, spilled {spilled}, lost {lost})").format(
+                        error=stats.write_error,
+                        pending=stats.pending,
+                        spilled=stats.spilled,
+                        lost=stats.dropped,
+                    ),
                 )
             )
         return rows
@@ -236,11 +285,13 @@ class LiveView:
         table.add_column()
         for label, value in self.rows():
             style = "bold red" if label == "WRITE ERROR" else None
-            table.add_row(label, Text(value, style=style or ""))
+            table.add_row(_(label), Text(value, style=style or ""))
         recent = [
             e
             for e in self.stats.events[-5:]
             if e.kind not in ("recording_started", "recording_stopped")
         ]
-        lines = [Text(f"{_iso(e.time)} {e.kind} {_event_summary(e.data)}") for e in recent]
+        lines = [
+            Text(f"{_people_clock(e.time)} {e.kind} {_event_summary(e.data)}") for e in recent
+        ]
         return Panel(Group(table, *lines), title=f"strato log: {self.flight_name}")

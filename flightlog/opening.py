@@ -34,6 +34,7 @@ from flightlog.errors import (
 )
 from flightlog.migrations import migrate
 from flightlog.schema import BUSY_TIMEOUT_MS, SCHEMA_VERSION, connect
+from localization import N_, _
 
 __all__ = [
     "APPLICATION_ID",
@@ -50,7 +51,7 @@ APPLICATION_ID = 0x53544C47
 FLIGHT_LOG_TABLES = frozenset({"flights", "raw_chunks", "frames", "telemetry", "events"})
 
 _HEADER = b"SQLite format 3\x00"
-_FIX = "give another --db PATH (a new file name starts a new flight log)"
+_FIX = N_("give another --db PATH (a new file name starts a new flight log)")
 
 
 def _header_state(path: Path) -> bool:
@@ -63,7 +64,9 @@ def _header_state(path: Path) -> bool:
     """
     if path.is_dir():
         raise NotAFlightLogError(
-            f"{path} is a folder, not a flight-log file; give the .sqlite file with --db"
+            _("{path} is a folder, not a flight-log file; give the .sqlite file with --db").format(
+                path=path
+            )
         )
     try:
         size = path.stat().st_size
@@ -75,20 +78,25 @@ def _header_state(path: Path) -> bool:
         return False
     except OSError as exc:
         raise FlightLogError(
-            f"cannot read the flight log {path}: {exc.strerror or exc}; check the file's "
-            f"permissions or {_FIX}"
+            _(
+                "cannot read the flight log {path}: {value}; check the file's permissions or {FIX}"
+            ).format(path=path, value=exc.strerror or exc, FIX=_(_FIX))
         ) from exc
     if not head.startswith(_HEADER[: len(head)]) or len(head) < len(_HEADER):
         preview = head[:16].decode("ascii", "backslashreplace")
         raise NotAFlightLogError(
-            f"{path} is not a Stratoflight flight log: it is not an SQLite database "
-            "(it starts with "
-            f"{preview!r}); Stratoflight leaves it untouched; {_FIX}"
+            _(
+                "{path} is not a Stratoflight flight log: it is not an SQLite "
+                "database (it starts with {preview!r}); Stratoflight leaves it "
+                "untouched; {FIX}"
+            ).format(path=path, preview=preview, FIX=_(_FIX))
         )
     if len(head) < 100:
         raise DamagedFlightLogError(
-            f"{path} is a truncated SQLite file ({size} bytes, shorter than its 100-byte "
-            f"header); restore it from a copy or {_FIX}"
+            _(
+                "{path} is a truncated SQLite file ({size} bytes, shorter than its "
+                "100-byte header); restore it from a copy or {FIX}"
+            ).format(path=path, size=size, FIX=_(_FIX))
         )
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
@@ -101,8 +109,18 @@ def _header_state(path: Path) -> bool:
     short = header_valid and pages and size < pages * page_size and not pending_wal
     if page_size < 512 or short:
         raise DamagedFlightLogError(
-            f"{path} is truncated: {size} bytes where its header says {pages} pages of "
-            f"{page_size} bytes ({pages * page_size} bytes); restore it from a copy or {_FIX}"
+            _(
+                "{path} is truncated: {size} bytes where its header says {pages} "
+                "pages of {page_size} bytes ({value} bytes); restore it from a copy "
+                "or {FIX}"
+            ).format(
+                path=path,
+                size=size,
+                pages=pages,
+                page_size=page_size,
+                value=pages * page_size,
+                FIX=_(_FIX),
+            )
         )
     return True
 
@@ -124,7 +142,9 @@ def _check_ours(conn: sqlite3.Connection, path: Path, *, quick_check: bool) -> b
         raise  # cannot be read this way (locked, no -shm possible): the caller decides
     except sqlite3.DatabaseError as exc:
         raise DamagedFlightLogError(
-            f"{path} is a damaged SQLite file ({exc}); restore it from a copy or {_FIX}"
+            _("{path} is a damaged SQLite file ({exc}); restore it from a copy or {FIX}").format(
+                path=path, exc=exc, FIX=_(_FIX)
+            )
         ) from exc
     if app_id == 0 and version == 0 and not tables:
         return False  # a blank database: nothing in it to harm
@@ -133,20 +153,27 @@ def _check_ours(conn: sqlite3.Connection, path: Path, *, quick_check: bool) -> b
     if not ours:
         listed = ", ".join(sorted(tables)[:6]) or "none"
         raise NotAFlightLogError(
-            f"{path} is another program's SQLite database, not a Stratoflight flight log "
-            "(application id "
-            f"{app_id:#x}, tables: {listed}); Stratoflight leaves it untouched; {_FIX}"
+            _(
+                "{path} is another program's SQLite database, not a Stratoflight "
+                "flight log (application id {app_id:#x}, tables: {listed}); "
+                "Stratoflight leaves it untouched; {FIX}"
+            ).format(path=path, app_id=app_id, listed=listed, FIX=_(_FIX))
         )
     if version > SCHEMA_VERSION:
         raise FlightLogError(
-            f"{path} has flight-log schema version {version}, newer than the {SCHEMA_VERSION} "
-            "this Stratoflight understands; upgrade Stratoflight to read or extend it"
+            _(
+                "{path} has flight-log schema version {version}, newer than the "
+                "{SCHEMA_VERSION} this Stratoflight understands; upgrade Stratoflight"
+                " to read or extend it"
+            ).format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
         )
     missing = FLIGHT_LOG_TABLES - tables
     if missing:
         raise DamagedFlightLogError(
-            f"{path} is an incomplete flight log: the table(s) {', '.join(sorted(missing))} "
-            f"are missing; restore it from a copy or {_FIX}"
+            _(
+                "{path} is an incomplete flight log: the table(s) {items} are "
+                "missing; restore it from a copy or {FIX}"
+            ).format(path=path, items=", ".join(sorted(missing)), FIX=_(_FIX))
         )
     if quick_check:
         try:
@@ -155,9 +182,11 @@ def _check_ours(conn: sqlite3.Connection, path: Path, *, quick_check: bool) -> b
             problems = [str(exc)]
         if problems != ["ok"]:
             raise DamagedFlightLogError(
-                f"{path} is a damaged flight log (SQLite quick_check: {'; '.join(problems)}); "
-                "nothing was written to it. Copy what is readable with 'strato export', then "
-                f"{_FIX}"
+                _(
+                    "{path} is a damaged flight log (SQLite quick_check: {items}); "
+                    "nothing was written to it. Copy what is readable with 'strato "
+                    "export', then {FIX}"
+                ).format(path=path, items="; ".join(problems), FIX=_(_FIX))
             )
     return True
 
@@ -189,14 +218,18 @@ def open_for_reading(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     if not path.exists() and not path.is_dir():
         raise FlightLogNotFoundError(
-            f"flight log {path} does not exist; record a flight first with "
-            "'strato log SOURCE --db PATH' or give the right --db"
+            _(
+                "flight log {path} does not exist; record a flight first with 'strato"
+                " log SOURCE --db PATH' or give the right --db"
+            ).format(path=path)
         )
     if not _header_state(path):
         raise NotAFlightLogError(
-            f"{path} is an empty file, not a Stratoflight flight log (no flight was ever "
-            f"recorded into it); record one with 'strato log SOURCE --db {path}' or give the "
-            "right --db"
+            _(
+                "{path} is an empty file, not a Stratoflight flight log (no flight "
+                "was ever recorded into it); record one with 'strato log SOURCE --db "
+                "{path}' or give the right --db"
+            ).format(path=path)
         )
     last: sqlite3.Error | None = None
     live = path.with_name(path.name + "-wal").exists()
@@ -209,7 +242,9 @@ def open_for_reading(path: str | Path) -> sqlite3.Connection:
                 return conn
             conn.close()
             raise NotAFlightLogError(
-                f"{path} is an empty SQLite database, not a Stratoflight flight log; {_FIX}"
+                _(
+                    "{path} is an empty SQLite database, not a Stratoflight flight log; {FIX}"
+                ).format(path=path, FIX=_(_FIX))
             )
         except sqlite3.OperationalError as exc:  # e.g. no -shm can be made on read-only media
             last = exc
@@ -220,8 +255,10 @@ def open_for_reading(path: str | Path) -> sqlite3.Connection:
                 conn.close()
             raise
     raise FlightLogError(
-        f"cannot read the flight log {path} ({last}); check that the file and its folder "
-        "are readable"
+        _(
+            "cannot read the flight log {path} ({last}); check that the file and its "
+            "folder are readable"
+        ).format(path=path, last=last)
     )
 
 
@@ -233,8 +270,10 @@ def reading_connection(path: str | Path) -> Iterator[sqlite3.Connection]:
         yield conn
     except sqlite3.DatabaseError as exc:
         raise DamagedFlightLogError(
-            f"{path} could not be read to the end ({exc}); it is damaged or truncated. "
-            f"Restore it from a copy or {_FIX}"
+            _(
+                "{path} could not be read to the end ({exc}); it is damaged or "
+                "truncated. Restore it from a copy or {FIX}"
+            ).format(path=path, exc=exc, FIX=_(_FIX))
         ) from exc
     finally:
         conn.close()
@@ -250,8 +289,10 @@ def _folder_problem(path: Path, exc: OSError) -> FlightLogError:
     else:
         why = exc.strerror or str(exc)
     return FlightLogError(
-        f"cannot create the folder {path.parent} for the flight log {path.name}: {why}; "
-        "give --db a path on a writable disk"
+        _(
+            "cannot create the folder {parent} for the flight log {name}: {why}; give"
+            " --db a path on a writable disk"
+        ).format(parent=path.parent, name=path.name, why=why)
     )
 
 

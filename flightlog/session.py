@@ -31,6 +31,7 @@ from flightlog.phase_detection import PhaseDetector
 from flightlog.phase_observer import PhaseObserver, phase_after_events
 from flightlog.recorder import Recorder, RecorderStats
 from flightlog.store import FlightStore, RecordResult, StoreWriteError
+from localization import _
 
 __all__ = ["SessionSummary", "run_logging_session"]
 
@@ -77,35 +78,54 @@ class SessionSummary:
     def report(self) -> list[str]:
         """Return the closing lines for the crew (Rich markup): totals, how to replay a spill."""
         stats = self.stats
-        summary = (
-            f"stopped: {stats.frames_ok} good and {stats.frames_bad} bad frames recorded in "
-            f"{stats.commits} commits ({stats.duplicates} duplicates)"
+        summary = _(
+            "stopped: {good} good and {bad} bad frames recorded in {commits} commits "
+            "({duplicates} duplicates)"
+        ).format(
+            good=stats.frames_ok,
+            bad=stats.frames_bad,
+            commits=stats.commits,
+            duplicates=stats.duplicates,
         )
         if stats.spilled or stats.dropped:
             where = ", ".join(str(path) for path in self.spill_paths) or str(self.spill_path)
-            summary += f"; {stats.spilled} items spilled to {where}, {stats.dropped} lost"
+            summary += "; " + _("{spilled} items spilled to {where}, {lost} lost").format(
+                spilled=stats.spilled, where=where, lost=stats.dropped
+            )
         lines = [summary]
         if stats.implausible or stats.quarantined:
             lines.append(
-                f"{stats.implausible} frames left out of telemetry as implausible and "
-                f"{stats.quarantined} items quarantined, all kept raw with the reason "
-                f"(latest: {stats.last_reason})"
+                _(
+                    "{implausible} frames left out of telemetry as implausible and "
+                    "{quarantined} items quarantined, all kept raw with the reason "
+                    "(latest: {last_reason})"
+                ).format(
+                    implausible=stats.implausible,
+                    quarantined=stats.quarantined,
+                    last_reason=stats.last_reason,
+                )
             )
         if stats.link_dropped:
             lines.append(
-                f"[bold red]{stats.link_dropped} items of the UDP link were dropped[/]: the "
-                "disk could not keep up (a data_dropped event says when)"
+                _(
+                    "[bold red]{link_dropped} items of the UDP link were dropped[/]: "
+                    "the disk could not keep up (a data_dropped event says when)"
+                ).format(link_dropped=stats.link_dropped)
             )
         for path in self.spill_paths or ((self.spill_path,) if stats.spilled else ()):
             lines.append(
-                f"[bold red]items are not in the database[/]: replay them with "
-                f'strato log "file://{path}?speed=max" --flight {self.flight!r} --db '
-                f"{self.db_path} once the disk is writable"
+                _(
+                    "[bold red]items are not in the database[/]: replay them with "
+                    'strato log "file://{path}?speed=max" --flight {flight!r} --db '
+                    "{db_path} once the disk is writable"
+                ).format(path=path, flight=self.flight, db_path=self.db_path)
             )
         if self.status == "recording":
             lines.append(
-                "another logger is still recording this flight: its status stays 'recording' "
-                "until the last logger stops"
+                _(
+                    "another logger is still recording this flight: its status stays "
+                    "'recording' until the last logger stops"
+                )
             )
         return lines
 
@@ -116,7 +136,9 @@ def _print_line(line: str) -> None:
 
 def _check_positive(name: str, value: float | None) -> None:
     if value is not None and not value > 0:  # NaN fails too
-        raise ValueError(f"{name} must be a positive number, not {value}")
+        raise ValueError(
+            _("{name} must be a positive number, not {value}").format(name=name, value=value)
+        )
 
 
 def run_logging_session(
@@ -230,10 +252,12 @@ def run_logging_session(
         _check_positive(name, value)
     if not prediction_interval >= 0:
         raise ValueError(
-            f"prediction_interval must be 0 or more seconds, not {prediction_interval}"
+            _("prediction_interval must be 0 or more seconds, not {prediction_interval}").format(
+                prediction_interval=prediction_interval
+            )
         )
     if atmosphere is not None and burst_altitude is None:
-        raise ValueError("in-flight prediction needs the planned burst_altitude [m]")
+        raise ValueError(_("in-flight prediction needs the planned burst_altitude [m]"))
     if on_notice is None:
         from rich.console import Console
 
@@ -292,15 +316,25 @@ def run_logging_session(
 
         def on_write_error(error: StoreWriteError, stats: RecorderStats) -> None:
             on_notice(
-                f"[bold red]WRITE ERROR[/] {error} (pending in memory: {stats.pending}, "
-                f"spilled: {stats.spilled}, lost: {stats.dropped}); retrying"
+                _(
+                    "[bold red]WRITE ERROR[/] {error} (pending in memory: {pending}, "
+                    "spilled: {spilled}, lost: {dropped}); retrying"
+                ).format(
+                    error=error,
+                    pending=stats.pending,
+                    spilled=stats.spilled,
+                    dropped=stats.dropped,
+                )
             )
 
         def on_stall(seconds: float, stats: RecorderStats) -> None:
             on_notice(
-                f"[bold yellow]DISK STALLED[/] a commit to {store.path} has been running for "
-                f"{seconds:.0f} s (the disk does not answer; pending in memory: "
-                f"{stats.pending}). Nothing is lost yet; check the disk or its cable."
+                _(
+                    "[bold yellow]DISK STALLED[/] a commit to {path} has been running"
+                    " for {seconds:.0f} s (the disk does not answer; pending in "
+                    "memory: {pending}). Nothing is lost yet; check the disk or its "
+                    "cable."
+                ).format(path=store.path, seconds=seconds, pending=stats.pending)
             )
 
         replayed = Path(bridge.spec.target) if bridge.spec.kind == "file" else None
@@ -313,11 +347,19 @@ def run_logging_session(
             spill_path=spill_path,
             avoid_path=replayed,
         )
-        verb = "resuming" if store.resumed else "recording"
+        verb = _("resuming") if store.resumed else _("recording")
         on_notice(
-            f"{verb} flight {flight!r} from {bridge.label} into {store.path} "
-            f"(WAL, synchronous=FULL; if the disk fails, unsaved items go to "
-            f"{recorder.pending.spill_path})"
+            _(
+                "{verb} flight {flight!r} from {label} into {path} (WAL, "
+                "synchronous=FULL; if the disk fails, unsaved items go to "
+                "{spill_path})"
+            ).format(
+                verb=verb,
+                flight=flight,
+                label=bridge.label,
+                path=store.path,
+                spill_path=recorder.pending.spill_path,
+            )
         )
         link_items = bridge.items(stop)
         if replayed is not None:
@@ -347,7 +389,11 @@ def run_logging_session(
                 status = "recording"  # another logger still records this flight
         except StoreWriteError as exc:
             status = None
-            on_notice(f"[bold red]WRITE ERROR[/] at the end (flight status not updated): {exc}")
+            on_notice(
+                _("[bold red]WRITE ERROR[/] at the end (flight status not updated): {exc}").format(
+                    exc=exc
+                )
+            )
     finally:
         if predictor is not None:  # left early: do not wait for a running prediction
             predictor.close(wait=False)

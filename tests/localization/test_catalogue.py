@@ -18,7 +18,9 @@ from localization.extraction import extract_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-MARKUP = re.compile(r"\[/?[a-z ]*\]")
+#: Rich style tags ([bold red]...[/]); unit brackets such as [m] or [degree] may be translated.
+STYLE = r"(?:bold|italic|dim|underline|red|yellow|green|blue|cyan)"
+MARKUP = re.compile(r"\[/?(?:" + STYLE + r"\b ?)+\]|\[/\]")
 
 
 def _catalogue():

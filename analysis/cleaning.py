@@ -24,6 +24,7 @@ __all__ = [
     "drop_gps_jumps",
     "drop_off_track_fixes",
     "drop_impossible_values",
+    "fill_heights_by_log_pressure",
     "keep_flight_segment",
     "monotonic_ascent",
     "split_phases",
@@ -84,11 +85,13 @@ class CleanFlight:
 
 
 def drop_impossible_values(profile: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Set values outside :data:`PLAUSIBLE_RANGES` missing; drop rows with no usable altitude.
+    """Set values outside :data:`PLAUSIBLE_RANGES` missing; drop rows with no vertical place.
 
     A position of exactly 0 N 0 E (a receiver with no fix) is treated as missing.
-    Rows without altitude, or without a position in a profile that otherwise has
-    positions, are dropped.
+    A level of a sounding table (no times) is placed by its pressure, so it is kept without
+    a height: the surface row of many TEMP reports and significant levels carry none. A
+    telemetry frame (with a time) without altitude is dropped, and so is any row without a
+    position in a profile that otherwise has positions.
     """
     out = profile.copy()
     counts: dict[str, int] = {}
@@ -101,6 +104,8 @@ def drop_impossible_values(profile: pd.DataFrame) -> tuple[pd.DataFrame, dict[st
     out.loc[null_island, ["latitude", "longitude"]] = np.nan
     counts["null_island"] = int(null_island.sum())
     keep = out["altitude"].notna()
+    if out["time"].isna().all():  # a sounding table: pressure places a level
+        keep |= out["pressure"].notna()
     if out["latitude"].notna().mean() > 0.5:
         keep &= out["latitude"].notna() & out["longitude"].notna()
     counts["rows_dropped"] = int((~keep).sum())
@@ -118,7 +123,7 @@ def keep_flight_segment(profile: pd.DataFrame, max_gap_s: float = 1800.0) -> pd.
     out = profile.sort_values("time", kind="stable").drop_duplicates("time")
     seconds = epoch_seconds(out["time"])
     run = np.concatenate([[0], np.cumsum(np.diff(seconds) > max_gap_s)])
-    top_run = run[int(np.argmax(out["altitude"].to_numpy()))]
+    top_run = run[int(np.nanargmax(out["altitude"].to_numpy()))]
     return out[run == top_run].reset_index(drop=True)
 
 
@@ -301,10 +306,11 @@ def monotonic_ascent(profile: pd.DataFrame, window: int = 5) -> pd.DataFrame:
 
     Pressure is median-filtered over ``window`` samples (1 Hz noise), then only rows lower
     in pressure than every row kept before them are kept, so equal or rising pressures
-    (which MetPy rejects or warns about) disappear. Rows without pressure, temperature or
-    dewpoint are left out.
+    (which MetPy rejects or warns about) disappear. Rows without pressure or temperature
+    are left out; rows without dewpoint are kept (temperature above the last humidity
+    reading still counts for the indices and the parcel's environment).
     """
-    rows = profile.dropna(subset=["pressure", "temperature", "dewpoint"])
+    rows = profile.dropna(subset=["pressure", "temperature"])
     if rows.empty:
         return rows
     pressure = rows["pressure"].to_numpy(float)
@@ -315,6 +321,34 @@ def monotonic_ascent(profile: pd.DataFrame, window: int = 5) -> pd.DataFrame:
     out = rows[keep].copy()
     out["pressure"] = pressure[keep]
     return out.reset_index(drop=True)
+
+
+def _order_levels(profile: pd.DataFrame) -> pd.DataFrame:
+    """Sounding levels bottom to top: by pressure when every level has one, else by height."""
+    key, ascending = ("pressure", False) if profile["pressure"].notna().all() else ("altitude", True)
+    return profile.sort_values(key, ascending=ascending, kind="stable").reset_index(drop=True)
+
+
+def fill_heights_by_log_pressure(profile: pd.DataFrame) -> pd.DataFrame:
+    """Missing heights of sounding levels, linear in log p between levels with heights.
+
+    Between two levels the hypsometric equation makes height nearly linear in log p, so a
+    level without a height (a TEMP surface row, a significant level) gets one good to a
+    few metres for the tropopause and the plots. Levels outside the measured heights keep
+    NaN (no extrapolation).
+    """
+    z = profile["altitude"].to_numpy(float)
+    p = profile["pressure"].to_numpy(float)
+    missing = ~np.isfinite(z) & np.isfinite(p)
+    known = np.isfinite(z) & np.isfinite(p)
+    if not missing.any() or known.sum() < 2:
+        return profile
+    order = np.argsort(p[known])
+    logp_known, z_known = np.log(p[known])[order], z[known][order]
+    filled = np.interp(np.log(p[missing]), logp_known, z_known, left=np.nan, right=np.nan)
+    out = profile.copy()
+    out.loc[missing, "altitude"] = filled
+    return out
 
 
 def clean_flight(profile: pd.DataFrame) -> CleanFlight:
@@ -343,7 +377,11 @@ def clean_flight(profile: pd.DataFrame) -> CleanFlight:
         out, off_track = drop_off_track_fixes(out)
         removed["off_track"] = off_track
     else:
-        out = out.sort_values("altitude", kind="stable").reset_index(drop=True)
+        out = _order_levels(out)
+        filled = int(out["altitude"].isna().sum())
+        out = fill_heights_by_log_pressure(out)
+        if filled:
+            removed["heights_interpolated_in_log_pressure"] = filled
     if len(out) < 2:
         raise ValueError("fewer than 2 usable rows remain after cleaning; nothing to analyse")
     launch, burst, landing, float_slice = split_phases(out)

@@ -96,11 +96,22 @@ def parse_wyoming_text(text: str) -> tuple[pd.DataFrame, dict]:
             stamp = datetime.strptime(f"{year} {month} {day} {hour}", "%Y %b %d %H")
             metadata["observation_time"] = stamp.replace(tzinfo=UTC).isoformat()
             metadata["station"] = line[: match.start()].replace("Observations", "").strip()
+    published: dict[str, float] = {}
     for line in lines[start + len(rows) :]:
         if ":" in line:
             key, _, value = line.partition(":")
-            if key.strip() in _STATION_FIELDS:
-                metadata[_STATION_FIELDS[key.strip()]] = value.strip()
+            key = re.sub(r"<[^>]*>", "", key).strip()  # the HTML page's tags
+            if key in _STATION_FIELDS:
+                metadata[_STATION_FIELDS[key]] = value.strip()
+            else:
+                try:
+                    published[key] = float(value)
+                except ValueError:
+                    continue
+    if published:
+        # "Station information and sounding indices" as the page prints them (names
+        # and units of UWyo: K index [degC], CAPE [J/kg], LCL [K]/[hPa], PW [mm]...)
+        metadata["published_indices"] = published
     return _wyoming_table(table, "knot"), metadata
 
 

@@ -88,10 +88,11 @@ def drop_impossible_values(profile: pd.DataFrame) -> tuple[pd.DataFrame, dict[st
     """Set values outside :data:`PLAUSIBLE_RANGES` missing; drop rows with no vertical place.
 
     A position of exactly 0 N 0 E (a receiver with no fix) is treated as missing.
-    A level of a sounding table (no times) is placed by its pressure, so it is kept without
-    a height: the surface row of many TEMP reports and significant levels carry none. A
-    telemetry frame (with a time) without altitude is dropped, and so is any row without a
-    position in a profile that otherwise has positions.
+    A level of a pressure-based sounding (a table without times, or a profile with a
+    pressure on every row) is placed by its pressure, so it is kept without a height: the
+    surface row of many TEMP reports and some BUFR levels carry none (:func:`clean_flight`
+    then interpolates the height in log p). Other rows without altitude are dropped, and
+    so is any row without a position in a profile that otherwise has positions.
     """
     out = profile.copy()
     counts: dict[str, int] = {}
@@ -104,8 +105,8 @@ def drop_impossible_values(profile: pd.DataFrame) -> tuple[pd.DataFrame, dict[st
     out.loc[null_island, ["latitude", "longitude"]] = np.nan
     counts["null_island"] = int(null_island.sum())
     keep = out["altitude"].notna()
-    if out["time"].isna().all():  # a sounding table: pressure places a level
-        keep |= out["pressure"].notna()
+    if out["time"].isna().all() or out["pressure"].notna().all():
+        keep |= out["pressure"].notna()  # a pressure-based sounding: pressure places a level
     if out["latitude"].notna().mean() > 0.5:
         keep &= out["latitude"].notna() & out["longitude"].notna()
     counts["rows_dropped"] = int((~keep).sum())
@@ -368,6 +369,11 @@ def clean_flight(profile: pd.DataFrame) -> CleanFlight:
     out, counts = drop_impossible_values(profile)
     removed.update({f"impossible_{k}": v for k, v in counts.items() if v})
     has_time = bool(out["time"].notna().all()) and len(out) > 0
+    if has_time and out["altitude"].isna().any():
+        filled = int(out["altitude"].isna().sum())
+        out = fill_heights_by_log_pressure(out)
+        out = out[out["altitude"].notna()].reset_index(drop=True)
+        removed["heights_interpolated_in_log_pressure"] = filled
     if has_time:
         before = len(out)
         out = keep_flight_segment(out)

@@ -133,8 +133,13 @@ def drop_gps_jumps(
     max_horizontal_speed: float = 200.0,
     max_vertical_speed: float = 100.0,
     max_passes: int = 5,
+    keep_levels: bool = False,
 ) -> tuple[pd.DataFrame, int]:
     """Drop isolated fixes that imply impossible speeds to both neighbours.
+
+    With ``keep_levels`` (a pressure-based sounding, where pressure places every level) a
+    jump costs only the bad fix, not the good thermodynamic level: its position is set
+    missing and the row stays (a height jump is interpolated again in log p).
 
     Parameters
     ----------
@@ -146,6 +151,8 @@ def drop_gps_jumps(
         Fastest believable vertical speed [m s-1] (a burst payload falls < 100 m/s).
     max_passes : int
         Passes of the check (a removed spike can reveal another).
+    keep_levels : bool
+        Blank the fix instead of dropping the row.
 
     Returns
     -------
@@ -176,6 +183,17 @@ def drop_gps_jumps(
         if not spike.any():
             break
         removed += int(spike.sum())
+        if keep_levels:
+            out = out.copy()
+            out.loc[spike, ["latitude", "longitude"]] = np.nan
+            vertical_spike = spike & np.concatenate([[True], vertical > max_vertical_speed]) & (
+                np.concatenate([vertical > max_vertical_speed, [True]])
+            )
+            if vertical_spike.any():
+                out.loc[vertical_spike, "altitude"] = np.nan
+                out = fill_heights_by_log_pressure(out)
+                out = out[out["altitude"].notna()].reset_index(drop=True)
+            continue
         out = out[~spike].reset_index(drop=True)
     return out, removed
 
@@ -378,7 +396,7 @@ def clean_flight(profile: pd.DataFrame) -> CleanFlight:
         before = len(out)
         out = keep_flight_segment(out)
         removed["outside_flight_segment"] = before - len(out)
-        out, jumps = drop_gps_jumps(out)
+        out, jumps = drop_gps_jumps(out, keep_levels=bool(out["pressure"].notna().all()))
         removed["gps_jumps"] = jumps
         out, off_track = drop_off_track_fixes(out)
         removed["off_track"] = off_track

@@ -12,7 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.cf_trajectory import read_cf_trajectory
+from analysis.read_bufr import read_temp_bufr
 from analysis.read_exports import parse_flight_csv, read_flight_db
+from analysis.read_gruan import is_gruan_product, read_gruan_gdp
+from analysis.read_igra2 import is_igra2_text, parse_igra2
 from analysis.read_sonde_logs import parse_auto_rx_log, parse_vaisala_edt
 from analysis.read_soundings import parse_noaa_raob_csv, parse_wyoming_csv, parse_wyoming_text
 from analysis.read_ukhas import parse_habhub_track, parse_ukhas_log
@@ -29,6 +32,10 @@ ACCEPTED_FORMATS: dict[str, str] = {
     "ukhas_log": "UKHAS sentences ($$CALLSIGN,...*CRC16), plain or habhub _sentence CSV",
     "habhub_track": "habhub track TSV (#Time Lat Lon Alt Sat)",
     "flight_csv": "Stratoflight flight-log CSV export (time,...,latitude,longitude,altitude)",
+    "igra2": "NOAA NCEI IGRA2 sounding data (#STATIONID YYYY MM DD HH header lines)",
+    "igra2_derived": "NOAA NCEI IGRA2 derived parameters (-drvd.txt, long # header lines)",
+    "bufr_temp": "WMO TEMP radiosonde report in BUFR (3 09 007/052/057), read with ecCodes",
+    "gruan_gdp": "GRUAN data product NetCDF (e.g. RS41-GDP, RS92-GDP)",
     "cf_netcdf": "CF-NetCDF trajectory (featureType = trajectory), e.g. our export",
     "flightlog_db": "Stratoflight flight-log database (needs the flight name)",
 }
@@ -53,12 +60,16 @@ def detect_format(path: str | Path) -> str:
     with open(path, "rb") as handle:
         head = handle.read(4096)
     if head.startswith((b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02")):
-        return "cf_netcdf"
+        return "gruan_gdp" if is_gruan_product(path) else "cf_netcdf"
+    if b"BUFR" in head[:256]:  # a bare message or one inside a GTS bulletin
+        return "bufr_temp"
     if head.startswith(b"SQLite format 3\x00"):
         return "flightlog_db"
     text = head.decode("latin-1")
     first = _first_line(text)
     lower = first.lower()
+    if is_igra2_text(first):
+        return "igra2_derived" if len(first) > 80 else "igra2"
     if any(line.split()[:3] == ["PRES", "HGHT", "TEMP"] for line in text.splitlines()):
         return "wyoming_text"
     if lower.replace(" ", "").startswith("pres,hght,temp"):
@@ -93,6 +104,8 @@ def _parse_text(
         parser = parse_ukhas_log if kind == "ukhas_log" else parse_habhub_track
         return parser(text, flight_date)
     parser = {
+        "igra2": parse_igra2,
+        "igra2_derived": parse_igra2,
         "wyoming_text": parse_wyoming_text,
         "wyoming_csv": parse_wyoming_csv,
         "noaa_raob_csv": parse_noaa_raob_csv,
@@ -132,6 +145,10 @@ def read_profile(
     kind = detect_format(path)
     if kind == "cf_netcdf":
         profile, metadata = read_cf_trajectory(path)
+    elif kind == "gruan_gdp":
+        profile, metadata = read_gruan_gdp(path)
+    elif kind == "bufr_temp":
+        profile, metadata = read_temp_bufr(path)
     elif kind == "flightlog_db":
         if not flight_name:
             raise ValueError(f"{path} is a flight-log database: name the flight to read")

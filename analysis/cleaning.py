@@ -353,8 +353,8 @@ def fill_heights_by_log_pressure(profile: pd.DataFrame) -> pd.DataFrame:
 
     Between two levels the hypsometric equation makes height nearly linear in log p, so a
     level without a height (a TEMP surface row, a significant level) gets one good to a
-    few metres for the tropopause and the plots. Levels outside the measured heights keep
-    NaN (no extrapolation).
+    few metres for the tropopause and the plots. A level below the lowest (or above the
+    highest) height takes the log-p slope of the two nearest levels with heights.
     """
     z = profile["altitude"].to_numpy(float)
     p = profile["pressure"].to_numpy(float)
@@ -364,7 +364,13 @@ def fill_heights_by_log_pressure(profile: pd.DataFrame) -> pd.DataFrame:
         return profile
     order = np.argsort(p[known])
     logp_known, z_known = np.log(p[known])[order], z[known][order]
-    filled = np.interp(np.log(p[missing]), logp_known, z_known, left=np.nan, right=np.nan)
+    target = np.log(p[missing])
+    filled = np.interp(target, logp_known, z_known)
+    for end, (a, b) in (("low", (0, 1)), ("high", (-1, -2))):
+        outside = target < logp_known[0] if end == "low" else target > logp_known[-1]
+        if outside.any() and logp_known[a] != logp_known[b]:
+            slope = (z_known[b] - z_known[a]) / (logp_known[b] - logp_known[a])
+            filled[outside] = z_known[a] + slope * (target[outside] - logp_known[a])
     out = profile.copy()
     out.loc[missing, "altitude"] = filled
     return out

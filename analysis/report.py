@@ -224,6 +224,14 @@ def build_report(
             "rows_used": int(len(flight.profile)),
             "removed": flight.removed,
         }
+        published = {
+            key: metadata[key]
+            for key in ("station", "observation_time", "reported_tropopause",
+                        "reported_burst", "published_indices")
+            if metadata.get(key) not in (None, [], {})
+        }  # fmt: skip
+        if published:
+            summary["published_by_source"] = published
         step("thermodynamics")
         rows = derive_thermodynamics(flight.profile)
         step("winds")

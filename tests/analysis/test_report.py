@@ -53,7 +53,7 @@ def test_synthetic_flight_report(tmp_path):
     assert first["kind"] == "wmo_first" and abs(first["altitude_m"] - 11000.0) <= 100.0
     assert summary["verification"]["landing_error_m"] == pytest.approx(1111.95, abs=1.0)
     assert 50.0 < summary["pfotzer"]["pressure_hpa"] < 75.0
-    assert "cape_surface_j_kg" in summary["stability"]
+    assert "surface_cape_j_kg" in summary["stability"]
     html = (tmp_path / "report.html").read_text()
     assert "SYNTHETIC" in html
     assert _embedded_pngs(html) == 4

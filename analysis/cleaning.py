@@ -186,8 +186,10 @@ def drop_gps_jumps(
         if keep_levels:
             out = out.copy()
             out.loc[spike, ["latitude", "longitude"]] = np.nan
-            vertical_spike = spike & np.concatenate([[True], vertical > max_vertical_speed]) & (
-                np.concatenate([vertical > max_vertical_speed, [True]])
+            vertical_spike = (
+                spike
+                & np.concatenate([[True], vertical > max_vertical_speed])
+                & (np.concatenate([vertical > max_vertical_speed, [True]]))
             )
             if vertical_spike.any():
                 out.loc[vertical_spike, "altitude"] = np.nan
@@ -344,7 +346,9 @@ def monotonic_ascent(profile: pd.DataFrame, window: int = 5) -> pd.DataFrame:
 
 def _order_levels(profile: pd.DataFrame) -> pd.DataFrame:
     """Sounding levels bottom to top: by pressure when every level has one, else by height."""
-    key, ascending = ("pressure", False) if profile["pressure"].notna().all() else ("altitude", True)
+    key, ascending = (
+        ("pressure", False) if profile["pressure"].notna().all() else ("altitude", True)
+    )
     return profile.sort_values(key, ascending=ascending, kind="stable").reset_index(drop=True)
 
 

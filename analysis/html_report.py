@@ -64,8 +64,10 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return f"<td>{'yes' if value else 'no'}</td>"
     if isinstance(value, int | float):
-        return f"<td class='num'>{value:g}</td>" if isinstance(value, float) else (
-            f"<td class='num'>{value}</td>"
+        return (
+            f"<td class='num'>{value:g}</td>"
+            if isinstance(value, float)
+            else (f"<td class='num'>{value}</td>")
         )
     if isinstance(value, dict):
         return f"<td>{_table(value)}</td>"
@@ -85,7 +87,7 @@ def _table(data: dict, css: str = "") -> str:
 
 
 def _list(items: list) -> str:
-    """A list of dicts as one table with a column per key; other lists comma-joined."""
+    """Render a list of dicts as one table, a column per key; other lists comma-joined."""
     if not items:
         return "<span class='note'>none</span>"
     if all(isinstance(item, dict) for item in items):
@@ -107,7 +109,7 @@ def _when(point: dict | None) -> str | None:
 
 
 def _headline(summary: dict) -> list[tuple[str, str, str]]:
-    """(what, value, note) rows of the headline table."""
+    """Return the (what, value, note) rows of the headline table."""
     rows: list[tuple[str, str, str]] = []
     burst = summary.get("burst") or {}
     if burst:
@@ -135,8 +137,9 @@ def _headline(summary: dict) -> list[tuple[str, str, str]]:
             rows.append((name, f"{stability[key]:.1f} °C", note))
     for parcel, name in _PARCEL_NAMES.items():
         if f"{parcel}_cape_j_kg" in stability:
-            value = (f"CAPE {stability[f'{parcel}_cape_j_kg']:.0f} J/kg, "
-                     f"CIN {stability.get(f'{parcel}_cin_j_kg', float('nan')):.0f} J/kg")  # fmt: skip
+            cape = stability[f"{parcel}_cape_j_kg"]
+            cin = stability.get(f"{parcel}_cin_j_kg", float("nan"))
+            value = f"CAPE {cape:.0f} J/kg, CIN {cin:.0f} J/kg"
             note = []
             if f"{parcel}_lifted_index_delta_c" in stability:
                 note.append(f"lifted index {stability[f'{parcel}_lifted_index_delta_c']:.1f} °C")

@@ -1,5 +1,6 @@
-"""Readers for NOAA NCEI IGRA2 files: sounding data (``*-data.txt``) and derived
-parameters (``*-drvd.txt``).
+"""Readers for NOAA NCEI IGRA2 sounding-data and derived-parameter files.
+
+Sounding data are ``*-data.txt``, derived parameters ``*-drvd.txt``.
 
 IGRA2 (the Integrated Global Radiosonde Archive, version 2; e.g. Ha Noi is
 ``VMM00048820``) stores many soundings per file, each a ``#`` header line followed by
@@ -224,9 +225,7 @@ def parse_igra2(text: str, sounding: int = 0) -> tuple[pd.DataFrame, dict]:
     else:
         table, tropopause = _data_levels(body)
         u, v = wind_components(table["speed"].to_numpy(float), table["direction"].to_numpy(float))
-        frame = table.drop(columns=["direction", "speed"]).assign(
-            eastward_wind=u, northward_wind=v
-        )
+        frame = table.drop(columns=["direction", "speed"]).assign(eastward_wind=u, northward_wind=v)
         if release is not None and table["elapsed_s"].notna().all():
             frame["time"] = pd.Timestamp(release) + pd.to_timedelta(table["elapsed_s"], unit="s")
         frame = frame.drop(columns=["elapsed_s"])

@@ -123,7 +123,9 @@ def parse_ukhas_log(text: str, flight_date: date | None = None) -> tuple[pd.Data
         "sentences_unreadable": unparsed,
     }
     if flight_date is None:
-        metadata["notes"] = ["UKHAS sentences carry no date: date unknown, times are times of day (UTC)"]
+        metadata["notes"] = [
+            "UKHAS sentences carry no date: date unknown, times are times of day (UTC)"
+        ]
     return finish_profile(table.drop(columns="callsign")), metadata
 
 

@@ -156,9 +156,7 @@ def stability_indices(rows: pd.DataFrame, pw_top_pa: float | None = None) -> dic
     if np.any(np.diff(p_all) >= 0):
         raise ValueError("pressure must decrease strictly upward; clean with monotonic_ascent")
     t_all = rows["temperature"].to_numpy(float)
-    td_all = (
-        rows["dewpoint"].to_numpy(float) if "dewpoint" in rows else np.full(len(rows), np.nan)
-    )
+    td_all = rows["dewpoint"].to_numpy(float) if "dewpoint" in rows else np.full(len(rows), np.nan)
     has_td = np.isfinite(td_all)
     if has_td.any():
         out["dewpoint_top_hpa"] = round(float(p_all[has_td].min()) / 100.0, 1)
@@ -283,9 +281,7 @@ def stability_indices(rows: pd.DataFrame, pw_top_pa: float | None = None) -> dic
         p_mu, t_mu, td_mu, index = mpcalc.most_unstable_parcel(p, t, td, depth=300 * units.hPa)
         return int(index), p_mu.m_as("Pa"), t_mu.m_as("K"), td_mu.m_as("K")
 
-    parcel_figures(
-        "surface", surface_start, lambda: mpcalc.surface_based_cape_cin(p, t, td)
-    )
+    parcel_figures("surface", surface_start, lambda: mpcalc.surface_based_cape_cin(p, t, td))
     parcel_figures(
         "mixed_layer_500m",
         mixed_start,
@@ -305,9 +301,7 @@ def stability_indices(rows: pd.DataFrame, pw_top_pa: float | None = None) -> dic
         d_td = td_all[has_td] * units.K
         figures = {}
         top = None if pw_top_pa is None else pw_top_pa * units.Pa
-        figures["precipitable_water_mm"] = mpcalc.precipitable_water(p_td, d_td, top=top).m_as(
-            "mm"
-        )
+        figures["precipitable_water_mm"] = mpcalc.precipitable_water(p_td, d_td, top=top).m_as("mm")
         if p_all[has_td].min() <= PW_LAYER_TOP_HPA * 100.0:
             layer = mpcalc.precipitable_water(p_td, d_td, top=PW_LAYER_TOP_HPA * units.hPa)
             figures["precipitable_water_surface_to_500hpa_mm"] = layer.m_as("mm")

@@ -94,7 +94,7 @@ def test_report_page_in_chromium(oun_report):
     if result.returncode != 0 or "<html" not in result.stdout:
         pytest.skip(f"chromium could not run here: {result.stderr[-300:]}")
     dom = result.stdout
-    assert "class=\"headline\"" in dom
+    assert 'class="headline"' in dom
     assert dom.index("Headline") < dom.index("Raw summary")
     assert "<details open" not in dom
 

@@ -17,7 +17,7 @@ returned as ``published_indices``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -148,7 +148,9 @@ _DERIVED_HEADER = {
 }
 
 
-def parse_igra2(text: str, sounding: int = 0) -> tuple[pd.DataFrame, dict]:
+def parse_igra2(
+    text: str, sounding: int = 0, on_date: date | None = None
+) -> tuple[pd.DataFrame, dict]:
     """Parse one sounding of an IGRA2 sounding-data or derived-parameter file.
 
     Parameters
@@ -157,6 +159,8 @@ def parse_igra2(text: str, sounding: int = 0) -> tuple[pd.DataFrame, dict]:
         File contents (many soundings, each a ``#`` header and its levels).
     sounding : int
         Which sounding to read (0 = the first in the file); the metadata lists them all.
+    on_date : date, optional
+        Read the first sounding of this UTC date (nominal time) instead.
 
     Returns
     -------
@@ -172,6 +176,15 @@ def parse_igra2(text: str, sounding: int = 0) -> tuple[pd.DataFrame, dict]:
     starts = [i for i, line in enumerate(lines) if line.startswith("#")]
     if not starts:
         raise ValueError("no IGRA2 header line (starting with '#'): not an IGRA2 file")
+    if on_date is not None:
+        days = [_header_time(lines[i])[0] for i in starts]
+        matches = [k for k, day in enumerate(days) if day is not None and day.date() == on_date]
+        if not matches:
+            listed = ", ".join(sorted({f"{d:%Y-%m-%d}" for d in days if d is not None})[:20])
+            raise ValueError(
+                f"the IGRA2 file has no sounding on {on_date:%Y-%m-%d}; it has: {listed}"
+            )
+        sounding = matches[0]
     if not 0 <= sounding < len(starts):
         raise ValueError(f"the file holds {len(starts)} soundings; sounding {sounding} asked")
     start = starts[sounding]

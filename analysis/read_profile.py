@@ -103,9 +103,9 @@ def _parse_text(
     if kind in ("ukhas_log", "habhub_track"):
         parser = parse_ukhas_log if kind == "ukhas_log" else parse_habhub_track
         return parser(text, flight_date)
+    if kind in ("igra2", "igra2_derived"):  # many soundings: --date picks the day's first
+        return parse_igra2(text, on_date=flight_date)
     parser = {
-        "igra2": parse_igra2,
-        "igra2_derived": parse_igra2,
         "wyoming_text": parse_wyoming_text,
         "wyoming_csv": parse_wyoming_csv,
         "noaa_raob_csv": parse_noaa_raob_csv,
@@ -128,7 +128,8 @@ def read_profile(
         Flight to read from a flight-log database (required for that format).
     flight_date : date, optional
         UTC date of a flight whose file has times of day only (UKHAS logs, habhub tracks,
-        Vaisala EDT files without the date in their name).
+        Vaisala EDT files without the date in their name); for IGRA2 files (many
+        soundings), the date of the sounding to read (default the file's first).
 
     Returns
     -------

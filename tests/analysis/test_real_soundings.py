@@ -190,6 +190,21 @@ def test_igra2_derived_published_values():
         )
 
 
+def test_igra2_sounding_chosen_by_date():
+    """read_profile with a date reads that day's first sounding (IGRA2 files hold many);
+    a date the file lacks is a clear error listing the dates it has."""
+    from datetime import date
+
+    path = DATA / "igra2_USM00070026-data.txt"
+    _, metadata = read_profile(path, flight_date=date(2010, 6, 1))
+    assert metadata["observation_time"] == "2010-06-01T00:00:00+00:00"
+    assert metadata["sounding_read"] == 0
+    with pytest.raises(ValueError, match="cut short"):  # 2010-06-02 00Z has no levels here
+        read_profile(path, flight_date=date(2010, 6, 2))
+    with pytest.raises(ValueError, match="2010-06-01, 2010-06-02"):
+        read_profile(path, flight_date=date(2011, 1, 1))
+
+
 def test_igra2_cut_short_sounding_is_a_clear_error():
     from analysis.read_igra2 import parse_igra2
 
@@ -247,6 +262,23 @@ def test_k_index_of_1hz_data_is_not_shifted_by_thinning(realdata):
 
     expected = (at(t, 850) - at(t, 500)) + (at(td, 850) - 273.15) - (at(t, 700) - at(td, 700))
     assert result["k_index_c"] == pytest.approx(expected, abs=0.05)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", ["20221104_1105", "20221104_1435", "20221104_1702"])
+def test_cape_of_1hz_data_equals_metpy_on_every_level(realdata, name):
+    """FWD Vaisala MW41 1 s ascents of 2022-11-04 (realdata/radiosonde_flights; surface
+    CAPE about 310, 1290 and 1735 J/kg): our surface CAPE, integrated on at most 300
+    log-p bins, equals MetPy 1.7's surface_based_cape_cin on all ~4000 levels within
+    max(50 J/kg, 3 %)."""
+    profile, _ = read_profile(realdata / "radiosonde_flights" / f"FWD_edt_{name}.txt")
+    rows = monotonic_ascent(clean_flight(profile).ascent).dropna(subset=["dewpoint"])
+    assert len(rows) > 3000
+    reference = _metpy_surface_cape(rows)
+    assert reference > 100.0
+    result = stability_indices(rows)
+    assert result["levels_used"] == 300
+    assert result["surface_cape_j_kg"] == pytest.approx(reference, abs=max(50, 0.03 * reference))
 
 
 # --------------------------------------------------------------------- 6: unknown dates

@@ -57,6 +57,10 @@ def test_synthetic_flight_report(tmp_path):
     html = (tmp_path / "report.html").read_text()
     assert "SYNTHETIC" in html
     assert _embedded_pngs(html) == 4
+    # the headline (before any plot) carries the burst and the landing error, in km
+    headline = html[html.index("<h2>Headline</h2>") : html.index("<img")]
+    assert "30,000 m" in headline and "2026-06-01T11:39:40+00:00" in headline
+    assert "landing error against the prediction" in headline and "1.1 km" in headline
     with netCDF4.Dataset(tmp_path / "trajectory.nc") as ds:
         assert ds.featureType == "trajectory" and "SYNTHETIC" in ds.comment
     levels = (tmp_path / "standard_levels.csv").read_text().splitlines()

@@ -178,8 +178,13 @@ def read_temp_bufr(path: str | Path, message: int = 0) -> tuple[pd.DataFrame, di
     frame = frame[keep]
     if frame["altitude"].isna().all():
         frame = frame.assign(altitude=_hypsometric_heights(frame, header))
-        note = ("the message carries no heights: they are computed from pressure and "
-                "temperature (hypsometric equation) from the station elevation")  # fmt: skip
+        base = header["heightOfStationGroundAboveMeanSeaLevel"]
+        note = (
+            "the message carries no heights: they are computed from pressure and "
+            "temperature (hypsometric equation) "
+            + (f"from the station elevation {base:g} m" if base is not None
+               else "from 0 m at the lowest level (the station elevation is not given)")
+        )  # fmt: skip
     else:
         note = None
     profile = finish_profile(frame)

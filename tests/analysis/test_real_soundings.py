@@ -301,3 +301,17 @@ def test_unknown_date_is_never_1970(realdata, tmp_path):
     for name in ("summary.json", "report.html", "profile.csv"):
         assert "1970" not in (tmp_path / name).read_text(), name
     assert json.loads((tmp_path / "summary.json").read_text())["launch"]["date"] == DATE_UNKNOWN
+
+
+def test_bufr_without_heights_gets_hypsometric_heights():
+    """Inukjuak (WMO 71907), 2008-12-08 12Z, BUFR 3 09 007 (first of 7 messages in
+    pdbufr's temp_small.bufr): no geopotential heights at all. Heights come from the
+    hypsometric equation and the report says so; 1000 hPa lies 22-23 m above the 1003 hPa
+    surface level (a -15 degC column: 29.3 m/K * 258.9 K * ln(1003/1000) = 22.7 m)."""
+    profile, metadata = read_profile(DATA / "bufr_309007_temp_small.bufr")
+    assert metadata["messages_in_file"] == 7 and metadata["station"] == "71907"
+    assert "hypsometric" in metadata["notes"][0]
+    assert "station elevation is not given" in metadata["notes"][0]
+    assert profile["altitude"].iloc[1] - profile["altitude"].iloc[0] == pytest.approx(22.7, abs=0.2)
+    flight = clean_flight(profile)
+    assert len(flight.profile) == len(profile)

@@ -37,6 +37,7 @@ __all__ = [
     "PARCELS",
     "PW_LAYER_TOP_HPA",
     "level_value",
+    "lifted_parcel_temperature",
     "stability_indices",
     "thin_by_log_pressure",
 ]
@@ -103,6 +104,50 @@ def level_value(pressure_pa: np.ndarray, values: np.ndarray, level_hpa: float) -
     return float(np.interp(np.log(target), np.log(p[order]), v[order]))
 
 
+def lifted_parcel_temperature(
+    p_start_pa: float, t_start: float, td_start: float, p_end_pa: float
+) -> float:
+    """Temperature [K] of a parcel lifted from (p, T, Td) to ``p_end_pa``.
+
+    Dry adiabatically to the LCL, then along the pseudo-adiabat of constant equivalent
+    potential temperature (Bolton 1980, MetPy's ``equivalent_potential_temperature`` and
+    ``saturation_equivalent_potential_temperature``): the saturated parcel at the end
+    level has the starting parcel's theta-e. This reproduces the University of Wyoming's
+    published Showalter and lifted indices within 0.05 degC on the three pages in
+    tests/data/soundings; MetPy's ``moist_lapse`` integration ends up to 0.2 degC warmer
+    for a cold parcel (Boise, 2010-12-09 12Z: Showalter 5.23 against Wyoming's 5.01).
+
+    Parameters
+    ----------
+    p_start_pa, t_start, td_start : float
+        Start pressure [Pa], temperature [K] and dewpoint [K].
+    p_end_pa : float
+        End pressure [Pa] (above the start).
+
+    Returns
+    -------
+    float
+        Parcel temperature at ``p_end_pa`` [K].
+    """
+    import metpy.calc as mpcalc
+    from metpy.units import units
+    from scipy.optimize import brentq
+
+    p0, t0, td0 = p_start_pa * units.Pa, t_start * units.K, td_start * units.K
+    p_lcl, _ = mpcalc.lcl(p0, t0, td0)
+    if p_end_pa >= p_lcl.m_as("Pa"):  # still below the LCL: dry adiabat
+        return float(mpcalc.dry_lapse(p_end_pa * units.Pa, t0, p0).m_as("K"))
+    theta_e = mpcalc.equivalent_potential_temperature(p0, t0, td0).m_as("K")
+    p_end = p_end_pa * units.Pa
+
+    def mismatch(t_k: float) -> float:
+        saturated = mpcalc.saturation_equivalent_potential_temperature(p_end, t_k * units.K)
+        return float(saturated.m_as("K")) - theta_e
+
+    # bracket: saturation at 320 K stays well below 500 hPa (e_s(320 K) = 105 hPa)
+    return float(brentq(mismatch, 120.0, 320.0, xtol=1e-4))
+
+
 def _span(pressure_pa: np.ndarray, values: np.ndarray) -> str:
     ok = np.isfinite(values)
     if not ok.any():
@@ -141,7 +186,8 @@ def stability_indices(rows: pd.DataFrame, pw_top_pa: float | None = None) -> dic
     ``precipitable_water``. K index = (T850 - T500) + Td850 - (T700 - Td700); total totals
     = T850 + Td850 - 2 T500; Showalter = T500 minus the 850 hPa parcel lifted to 500 hPa;
     lifted index = T500 minus the parcel at 500 hPa (no virtual-temperature correction, as
-    Wyoming's "Lifted index"). CAPE uses the virtual-temperature correction as
+    Wyoming's "Lifted index"); both lift the parcel with
+    :func:`lifted_parcel_temperature`. CAPE uses the virtual-temperature correction as
     MetPy >= 1.6 does.
     """
     import metpy.calc as mpcalc
@@ -199,10 +245,7 @@ def stability_indices(rows: pd.DataFrame, pw_top_pa: float | None = None) -> dic
         return {"total_totals_delta_c": t850 + td850 - 2.0 * t500}
 
     def lifted_to_500(p_start_pa: float, t_start: float, td_start: float) -> float:
-        """Parcel temperature [K] at 500 hPa, lifted from (p, T, Td)."""
-        levels = np.array([p_start_pa, PW_LAYER_TOP_HPA * 100.0]) * units.Pa
-        profile = mpcalc.parcel_profile(levels, t_start * units.K, td_start * units.K)
-        return float(profile[-1].m_as("K"))
+        return lifted_parcel_temperature(p_start_pa, t_start, td_start, PW_LAYER_TOP_HPA * 100.0)
 
     def showalter() -> dict:
         t850, td850 = at(t_all, 850.0, "temperature"), at(td_all, 850.0, "dewpoint")

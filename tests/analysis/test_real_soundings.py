@@ -93,8 +93,8 @@ def test_surface_row_without_height_gives_metpy_cape():
 def test_indices_when_the_dewpoint_stops_early():
     """BOI 72681 Boise, 2010-12-09 12Z (UWyo page in siphon's fixtures): temperature to
     7.5 hPa, dewpoint only to 606 hPa. Wyoming publishes K 23.80, TT 46.80, Showalter
-    5.01; ours from the same levels: K and TT within 0.2; Showalter 5.23 is 0.22 off
-    (MetPy's moist adiabat of a cold parcel; the 0.2 goal is missed here by 0.02)."""
+    5.01; ours from the same levels: all within 0.2 (Showalter 5.05 on the theta-e
+    pseudo-adiabat; MetPy's moist_lapse would give 5.23)."""
     result, metadata = _indices(BOI_2010)
     published = metadata["published_indices"]
     assert result["dewpoint_top_hpa"] == 606.0
@@ -102,9 +102,7 @@ def test_indices_when_the_dewpoint_stops_early():
     assert result["total_totals_delta_c"] == pytest.approx(
         published["Totals totals index"], abs=0.2
     )
-    assert result["showalter_index_delta_c"] == pytest.approx(
-        published["Showalter index"], abs=0.25
-    )
+    assert result["showalter_index_delta_c"] == pytest.approx(published["Showalter index"], abs=0.2)
     # the temperature profile of the parcel integrals is not cut at 606 hPa
     assert result["levels_used"] == 130
     assert "surface_cape_j_kg" in result
@@ -113,10 +111,10 @@ def test_indices_when_the_dewpoint_stops_early():
 @pytest.mark.parametrize("path", [OUN_1999, OUN_2023, BOI_2010], ids=lambda p: p.stem)
 def test_wyoming_published_indices(path):
     """UWyo's printed indices on three pages (OUN 1999-05-04 00Z, OUN 2023-05-22 12Z,
-    BOI 2010-12-09 12Z): K and TT within 0.2; the 500 m mixed-layer parcel's LCL within
-    1 hPa / 0.2 K of "Pres/Temp of the Lifted Condensation Level" and its lifted index
-    within 0.2 of "Lifted index"; precipitable water within 0.5 mm of "Precipitable
-    water [mm] for entire sounding"."""
+    BOI 2010-12-09 12Z): K, TT and Showalter within 0.2 (measured: within 0.05); the 500 m
+    mixed-layer parcel's LCL within 1 hPa / 0.2 K of "Pres/Temp of the Lifted Condensation
+    Level" and its lifted index within 0.1 of "Lifted index" (measured 0.03); precipitable
+    water within 0.5 mm of "Precipitable water [mm] for entire sounding"."""
     result, metadata = _indices(path)
     published = metadata["published_indices"]
     assert result["k_index_c"] == pytest.approx(published["K index"], abs=0.2)
@@ -128,15 +126,12 @@ def test_wyoming_published_indices(path):
     assert result["mixed_layer_500m_lcl_pressure_hpa"] == pytest.approx(lcl_p, abs=1.0)
     assert result["mixed_layer_500m_lcl_temperature_c"] == pytest.approx(lcl_t, abs=0.2)
     assert result["mixed_layer_500m_lifted_index_delta_c"] == pytest.approx(
-        published["Lifted index"], abs=0.2
+        published["Lifted index"], abs=0.1
     )
     assert result["precipitable_water_mm"] == pytest.approx(
         published["Precipitable water [mm] for entire sounding"], abs=0.5
     )
-    if path != BOI_2010:
-        assert result["showalter_index_delta_c"] == pytest.approx(
-            published["Showalter index"], abs=0.2
-        )
+    assert result["showalter_index_delta_c"] == pytest.approx(published["Showalter index"], abs=0.2)
 
 
 def test_every_parcel_is_named():

@@ -17,7 +17,12 @@ from analysis.read_exports import parse_flight_csv, read_flight_db
 from analysis.read_gruan import is_gruan_product, read_gruan_gdp
 from analysis.read_igra2 import is_igra2_text, parse_igra2
 from analysis.read_sonde_logs import parse_auto_rx_log, parse_vaisala_edt
-from analysis.read_soundings import parse_noaa_raob_csv, parse_wyoming_csv, parse_wyoming_text
+from analysis.read_soundings import (
+    parse_noaa_raob_csv,
+    parse_wyoming_csv,
+    parse_wyoming_text,
+    parse_wyoming_wsgi_csv,
+)
 from analysis.read_ukhas import parse_habhub_track, parse_ukhas_log
 
 __all__ = ["ACCEPTED_FORMATS", "detect_format", "read_profile"]
@@ -26,6 +31,7 @@ __all__ = ["ACCEPTED_FORMATS", "detect_format", "read_profile"]
 ACCEPTED_FORMATS: dict[str, str] = {
     "wyoming_text": "University of Wyoming TEXT:LIST sounding (fixed 7-character columns)",
     "wyoming_csv": "University of Wyoming CSV download (PRES,HGHT,TEMP,... header)",
+    "wyoming_wsgi_csv": "University of Wyoming CSV service (time,longitude,latitude,...)",
     "noaa_raob_csv": "NOAA RAOB CSV (LINTYP,PRESSURE,HEIGHT,...)",
     "auto_rx_log": "radiosonde_auto_rx telemetry log (timestamp,serial,frame,lat,...)",
     "vaisala_edt": "Vaisala MW41 EDT text export (n, Elapsed time, TimeUTC, ...)",
@@ -74,6 +80,8 @@ def detect_format(path: str | Path) -> str:
         return "wyoming_text"
     if lower.replace(" ", "").startswith("pres,hght,temp"):
         return "wyoming_csv"
+    if lower.startswith("time,longitude,latitude,pressure_hpa"):
+        return "wyoming_wsgi_csv"
     if lower.startswith("lintyp,pressure"):
         return "noaa_raob_csv"
     if lower.startswith("timestamp,serial,frame,lat,lon"):
@@ -108,6 +116,7 @@ def _parse_text(
     parser = {
         "wyoming_text": parse_wyoming_text,
         "wyoming_csv": parse_wyoming_csv,
+        "wyoming_wsgi_csv": parse_wyoming_wsgi_csv,
         "noaa_raob_csv": parse_noaa_raob_csv,
         "auto_rx_log": parse_auto_rx_log,
         "flight_csv": parse_flight_csv,

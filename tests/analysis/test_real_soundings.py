@@ -134,6 +134,23 @@ def test_wyoming_published_indices(path):
     assert result["showalter_index_delta_c"] == pytest.approx(published["Showalter index"], abs=0.2)
 
 
+def test_wyoming_csv_service_same_sounding_same_indices():
+    """BOI 72681, 2010-12-09 12Z from UWyo's current CSV service (siphon's cassette): wind
+    in m/s (240 deg, 1.5 m/s at the surface, 3 kt on the old page), one release time on
+    every level (a table, placed by pressure), and the page's K 23.80, TT 46.80,
+    Showalter 5.01 within 0.2."""
+    profile, metadata = read_profile(DATA / "uwyo_csv_72681_BOI_2010120912.csv")
+    assert metadata["format"] == "wyoming_wsgi_csv"
+    assert metadata["release_time"] == "2010-12-09T11:06:00+00:00"
+    assert profile["time"].isna().all()
+    speed = np.hypot(profile["eastward_wind"].iloc[0], profile["northward_wind"].iloc[0])
+    assert speed == pytest.approx(1.5)
+    result = stability_indices(monotonic_ascent(clean_flight(profile).ascent))
+    assert result["k_index_c"] == pytest.approx(23.80, abs=0.2)
+    assert result["total_totals_delta_c"] == pytest.approx(46.80, abs=0.2)
+    assert result["showalter_index_delta_c"] == pytest.approx(5.01, abs=0.2)
+
+
 def test_every_parcel_is_named():
     """OUN 1999-05-04 00Z: no bare lcl/cape/lifted-index key; each names its parcel."""
     result, _ = _indices(OUN_1999)

@@ -116,6 +116,17 @@ def _without_date(point: dict | None) -> dict | None:
             "time_of_day_utc": stamp.strftime("%H:%M:%S"), **out}  # fmt: skip
 
 
+def _float_without_date(float_part: dict) -> dict:
+    """The float summary with its start and end as times of day (see `_without_date`)."""
+    out = dict(float_part)
+    for key in ("start", "end"):
+        if out.get(key):
+            out[f"{key}_time_of_day_utc"] = pd.Timestamp(out.pop(key)).strftime("%H:%M:%S")
+    if float_part:
+        out["date"] = DATE_UNKNOWN
+    return out
+
+
 def _rms(values: np.ndarray) -> float | None:
     values = values[np.isfinite(values)]
     return round(float(np.sqrt(np.mean(values**2))), 3) if len(values) else None
@@ -268,6 +279,8 @@ def build_report(
         summary.update(rate_summary)
         summary["descent"] = descent_summary(flight)
         summary["float"] = float_summary(flight)
+        if not summary["date_known"]:
+            summary["float"] = _float_without_date(summary["float"])
         summary["pfotzer"] = pfotzer_maximum(flight)
         step("verification")
         divergence = pd.DataFrame()

@@ -18,7 +18,9 @@ _BABEL_LOCALE = {"en": "en_US", "vi": "vi_VN"}
 _GROUPING = {"en": False, "vi": True}
 
 
-def format_number(value: float, decimals: int = 0, *, signed: bool = False) -> str:
+def format_number(
+    value: float, decimals: int = 0, *, signed: bool = False, grouping: bool | None = None
+) -> str:
     """Return ``value`` rounded to ``decimals`` places in the people's number format.
 
     Parameters
@@ -29,6 +31,9 @@ def format_number(value: float, decimals: int = 0, *, signed: bool = False) -> s
         Digits after the decimal separator (fixed, e.g. ``12,50`` for 2).
     signed : bool
         Write a ``+`` before positive numbers.
+    grouping : bool, optional
+        Group thousands (``30,000`` / ``30.000``); default: as the language does on screens
+        (Vietnamese yes, English no).
 
     Returns
     -------
@@ -43,7 +48,8 @@ def format_number(value: float, decimals: int = 0, *, signed: bool = False) -> s
     from babel.numbers import format_decimal
 
     language = current_language()
-    pattern = ("#,##0" if _GROUPING.get(language, False) else "0") + (
+    group = _GROUPING.get(language, False) if grouping is None else grouping
+    pattern = ("#,##0" if group else "0") + (
         "." + "0" * decimals if decimals > 0 else ""
     )
     text = format_decimal(

@@ -150,7 +150,7 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     for index, (name, p) in enumerate(rows):
         label = name.ljust(width)
         if p.latitude[0] != p.latitude[0]:  # NaN: not reached (the flight left the data)
-            console.print(f"  {label} {_('not reached')}", highlight=False)
+            console.print(f"  {label} " + _("not reached"), highlight=False)
             continue
         dist, brg = geodesy.inverse(
             launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]

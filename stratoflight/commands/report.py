@@ -129,6 +129,10 @@ def summary_lines(summary: dict) -> list[str]:
         else " "
         + _("at {time}").format(time=format_time(parse_time(burst["datetime"]).utc, seconds=True))
     )
+    if burst.get("time_of_day_utc"):  # a source with times of day only
+        when = " " + _("at {time} UTC ({date})").format(
+            time=burst["time_of_day_utc"], date=burst["date"]
+        )
     lines.append(
         _("top/burst: {altitude} m{when}").format(
             altitude=format_number(burst["altitude_m"], 0), when=when

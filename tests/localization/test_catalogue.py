@@ -58,6 +58,40 @@ def test_every_marked_text_has_a_vietnamese_translation():
     assert not found, "run scripts/update_catalogue.py and translate:\n" + "\n".join(found)
 
 
+def _translations_inside_fstrings(root: Path) -> list[str]:
+    """Literal texts in _() / N_() inside an f-string: Babel's extractor cannot see them."""
+    import ast
+
+    from localization.extraction import SOURCE_PACKAGES
+
+    found = []
+    for package in SOURCE_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Name)
+                        and inner.func.id in ("_", "N_", "ngettext")
+                        and inner.args
+                        and isinstance(inner.args[0], ast.Constant)  # a literal to extract
+                    ):
+                        found.append(f"{path.relative_to(root)}:{inner.lineno}")
+    return found
+
+
+def test_no_translation_hidden_inside_an_fstring(tmp_path):
+    """f"{_('text')}" escapes extraction (so the completeness test): write it outside."""
+    assert _translations_inside_fstrings(ROOT) == []
+    (tmp_path / "stratoflight").mkdir()
+    (tmp_path / "stratoflight" / "bad.py").write_text(
+        "from localization import _\nprint(f\"{_('hidden')}\")\n", encoding="utf-8"
+    )
+    assert _translations_inside_fstrings(tmp_path) == ["stratoflight/bad.py:2"]
+
+
 def test_a_new_untranslated_text_is_caught(tmp_path):
     """The check above fails for a marked text the catalogue does not have."""
     package = tmp_path / "stratoflight"

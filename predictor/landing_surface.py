@@ -15,7 +15,7 @@ import numpy.typing as npt
 from predictor.landing_statistics import LAND_THRESHOLD
 from weather.protocol import Atmosphere
 
-__all__ = ["LandingSurface", "landing_surface", "weather_mask_surface"]
+__all__ = ["LandingSurface", "describe_landing_surface", "landing_surface", "weather_mask_surface"]
 
 
 class LandingSurface(NamedTuple):
@@ -89,3 +89,25 @@ def landing_surface(
         source = f"weather land-sea mask (fallback: the coastline could not be read: {reason})"
         surface = weather_mask_surface(atmosphere, lat, lon).astype(object)
     return LandingSurface(surface.astype(str), distance, bearing, source)
+
+
+def describe_landing_surface(
+    surface: str, coast_distance_m: float | None, coast_bearing_deg: float | None
+) -> str:
+    """Say where a landing is in one plain-English phrase for people.
+
+    For example ``lands at sea, 11.8 km from the coast, bearing 290°``: the bearing points
+    from the landing to the nearest shore [degree from true north].
+    """
+    if surface == "land":
+        return "lands on land"
+    if surface != "sea":
+        return "land or sea unknown"
+    if coast_distance_m is None or not np.isfinite(coast_distance_m):
+        return "lands at sea, far from any coast (more than ~400 km)"
+    km = coast_distance_m / 1000.0
+    dist = f"{km:.1f} km" if km >= 0.95 else f"{coast_distance_m:.0f} m"
+    text = f"lands at sea, {dist} from the coast"
+    if coast_bearing_deg is not None and np.isfinite(coast_bearing_deg):
+        text += f", bearing {coast_bearing_deg:.0f}°"
+    return text

@@ -249,9 +249,7 @@ def build_sample_dataset() -> xr.Dataset:
     u = (
         offshore
         * (
-            jet_speed
-            * np.exp(-(((hk - 11.5) / 3.5) ** 2))
-            * np.exp(-(((la - jet_lat) / 5.0) ** 2))
+            jet_speed * np.exp(-(((hk - 11.5) / 3.5) ** 2)) * np.exp(-(((la - jet_lat) / 5.0) ** 2))
             + 9.0 * np.exp(-(((hk - 6.0) / 5.0) ** 2))
             + (4.0 + 2.0 * diurnal) * np.exp(-hk / 1.5)
         )

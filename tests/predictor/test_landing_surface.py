@@ -116,3 +116,25 @@ def test_ensemble_sea_probability_changes_when_the_coastline_replaces_the_coarse
     out = fine.as_dict()
     assert out["sea_near_shore_probability"] == fine.sea_near_shore_probability
     assert out["near_shore_distance_m"] == NEAR_SHORE_DISTANCE_M
+
+
+def test_inflight_prediction_says_land_or_sea_and_distance_to_shore():
+    from flightlog.inflight_prediction import predict_landing
+
+    out = predict_landing(
+        open_sample_atmosphere(),
+        "descent",
+        OFFSHORE_DAY.timestamp() + 6000.0,
+        20.85,
+        107.25,
+        12000.0,
+        descent_rate=5.0,
+    )
+    assert out["status"] == "landed"
+    # it comes down among the Ha Long islands, at sea a few hundred metres from a shore
+    assert not terrain.is_land(out["landing_latitude"], out["landing_longitude"])
+    assert out["landing_surface"] == "sea"
+    d, b = terrain.coast_distance(out["landing_latitude"], out["landing_longitude"])
+    assert out["coast_distance_m"] == pytest.approx(float(d))
+    assert out["coast_bearing_deg"] == pytest.approx(float(b))
+    assert out["landing_place"] == describe_landing_surface("sea", float(d), float(b))

@@ -60,10 +60,17 @@ def coastline_version() -> str:
 
 
 def cache_folder() -> Path:
-    """Folder of cached tiles: ``STRATOFLIGHT_COASTLINE_CACHE`` or the user cache folder."""
+    """Folder of cached tiles.
+
+    ``STRATOFLIGHT_COASTLINE_CACHE`` if set, else ``STRATOFLIGHT_CACHE_DIR/coastline``, else
+    ``coastline/`` in the user's cache folder (platformdirs).
+    """
     override = os.environ.get("STRATOFLIGHT_COASTLINE_CACHE")
+    shared = os.environ.get("STRATOFLIGHT_CACHE_DIR")
     if override:
         base = Path(override)
+    elif shared:
+        base = Path(shared) / "coastline"
     else:
         import platformdirs
 

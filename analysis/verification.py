@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.cleaning import CleanFlight
 from analysis.columns import epoch_seconds
 from predictor.writers.json_writer import read_prediction_json
-from terrain import geodesy
+from terrain import geodesy, is_land
 
 __all__ = ["in_flight_prediction_errors", "load_prediction", "prediction_track", "verify"]
 
@@ -104,10 +104,16 @@ def verify(flight: CleanFlight, prediction: dict, performance: dict) -> tuple[di
     _, lat, lon, _ = _point(prediction["landing"])
     out["landing_predicted"] = {"latitude_deg": lat, "longitude_deg": lon,
                                 "datetime": prediction["landing"].get("datetime")}  # fmt: skip
+    for key in ("surface", "coast_distance_m", "coast_bearing_deg"):
+        if key in prediction["landing"]:  # land or sea by the coastline, at the prediction
+            out["landing_predicted"][key] = prediction["landing"][key]
     descended = flight.landing_index > flight.burst_index
     if descended and not pd.isna(landed["latitude"]):
         out["landing_error_m"] = round(
             float(geodesy.inverse(landed["latitude"], landed["longitude"], lat, lon)[0]), 1
+        )
+        out["landing_flown_surface"] = (
+            "land" if bool(is_land(landed["latitude"], landed["longitude"])) else "sea"
         )
         tail = rows.iloc[
             max(flight.burst_index, flight.landing_index - 5) : flight.landing_index + 1

@@ -58,6 +58,17 @@ def parse_chase(text: str) -> ChasePosition:
     return ChasePosition(lat, lon if lon <= 180 else lon - 360)
 
 
+def _landing_place(latest: dict) -> str:
+    """Where the predicted landing is (land, or how far out at sea), in the crew's language."""
+    if "landing_surface" not in latest:
+        return str(latest.get("landing_place") or "")
+    from predictor.landing_surface import describe_landing_surface
+
+    return describe_landing_surface(
+        latest["landing_surface"], latest.get("coast_distance_m"), latest.get("coast_bearing_deg")
+    )
+
+
 def _people_clock(when: datetime | float | str | None) -> str:
     """Show a time on the crew's clock with the zone named (UTC beside it)."""
     if when is None:
@@ -249,6 +260,7 @@ class LiveView:
                         time=_people_clock(latest["landing_time"]),
                         basis=_(PHASE_NAMES.get(latest["basis"], latest["basis"])),
                     )
+                    + (f", {_landing_place(latest)}" if _landing_place(latest) else "")
                     + (
                         " " + _("SYNTHETIC atmosphere")
                         if latest.get("synthetic_atmosphere")

@@ -42,17 +42,35 @@ BUILD_MARGIN_TILES = 2
 
 @lru_cache(maxsize=1)
 def coastline_version() -> str:
-    """Version of the roaring-landmask package whose GSHHG data is used."""
+    """Version of the roaring-landmask package whose GSHHG data is used.
+
+    Read from the package's ``.dist-info`` folder name beside it (a directory listing);
+    ``importlib.metadata`` scans every installed package and costs ~0.1 s per command.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("roaring_landmask")
+    if spec is not None and spec.origin:
+        site = Path(spec.origin).resolve().parent.parent
+        for info in sorted(site.glob("roaring_landmask-*.dist-info")):
+            return info.name[len("roaring_landmask-") : -len(".dist-info")]
     from importlib.metadata import version
 
     return version("roaring-landmask")
 
 
 def cache_folder() -> Path:
-    """Folder of cached tiles: ``STRATOFLIGHT_COASTLINE_CACHE`` or the user cache folder."""
+    """Folder of cached tiles.
+
+    ``STRATOFLIGHT_COASTLINE_CACHE`` if set, else ``STRATOFLIGHT_CACHE_DIR/coastline``, else
+    ``coastline/`` in the user's cache folder (platformdirs).
+    """
     override = os.environ.get("STRATOFLIGHT_COASTLINE_CACHE")
+    shared = os.environ.get("STRATOFLIGHT_CACHE_DIR")
     if override:
         base = Path(override)
+    elif shared:
+        base = Path(shared) / "coastline"
     else:
         import platformdirs
 

@@ -91,6 +91,7 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from predictor.landing_statistics import NEAR_SHORE_DISTANCE_M
     from stratoflight.people_texts import print_notes
     from terrain import geodesy
 
@@ -151,6 +152,15 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
                 percent=format_number(s.sea_probability * 100, 1)
             )
         )
+        if s.sea_near_shore_probability is not None:
+            console.print(
+                "  "
+                + _("P(sea within {km} km of the shore)  [bold]{percent} %[/]").format(
+                    km=format_number(NEAR_SHORE_DISTANCE_M / 1000, 0),
+                    percent=format_number(s.sea_near_shore_probability * 100, 1),
+                ),
+                highlight=False,
+            )
     for name, prob in s.zone_probabilities.items():
         console.print(
             f"  P({escape(name)})  {format_number(prob * 100, 1)} %", highlight=False

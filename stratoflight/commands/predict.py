@@ -129,6 +129,7 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
     from localization import _, format_number, format_position, format_time
+    from predictor.landing_surface import describe_landing_surface
     from stratoflight.people_texts import print_notes, print_synthetic, warning_text
     from terrain import geodesy
 
@@ -171,16 +172,14 @@ def _print_summary(result: Any, notes: list[str]) -> None:
         )
     if result.status[0] == "landed":
         flight = result.flight_time_s[0]
-        surface = result.surface[0]
-        surfaces = {"land": _("land"), "sea": _("sea")}
-        on = (
-            _("land or sea unknown (no land-sea mask)")
-            if surface == "unknown"
-            else _("on [bold]{surface}[/]").format(surface=surfaces.get(surface, surface))
+        where = describe_landing_surface(
+            str(result.surface[0]),
+            _first(result.coast_distance_m),
+            _first(result.coast_bearing_deg),
         )
         console.print(
-            _("landing {where}, flight time {hours} h ({seconds} s)").format(
-                where=on, hours=format_number(flight / 3600, 2), seconds=format_number(flight, 0)
+            _("landing: [bold]{where}[/]; flight time {hours} h ({seconds} s)").format(
+                where=where, hours=format_number(flight / 3600, 2), seconds=format_number(flight, 0)
             )
         )
     else:
@@ -212,6 +211,10 @@ def _print_summary(result: Any, notes: list[str]) -> None:
             ),
             highlight=False,
         )
+
+
+def _first(values) -> float | None:
+    return None if values is None else float(values[0])
 
 
 def register(app: typer.Typer) -> None:
@@ -293,6 +296,12 @@ def register(app: typer.Typer) -> None:
         recovery_lon: float | None = typer.Option(
             None, "--recovery-lon", help="Recovery point longitude [deg E] (ensembles)."
         ),
+        terrain: Path | None = typer.Option(  # noqa: B008
+            None,
+            "--terrain",
+            help="DEM GeoTIFF (e.g. a Copernicus GLO-30 or SRTM tile, any CRS) for the launch "
+            "ground and the landing; default: the weather file's orography.",
+        ),
     ) -> None:
         """Predict a flight: trajectory, burst and landing (land or sea)."""
         with user_errors():
@@ -315,6 +324,7 @@ def register(app: typer.Typer) -> None:
                 model=model,
                 sample=not winds,
             )
+            dem = _open_terrain(terrain, kwargs, notes) if terrain is not None else None
             flight = None
             if balloon is not None:
                 if profile != "standard":
@@ -337,6 +347,13 @@ def register(app: typer.Typer) -> None:
 
                 notes.extend(balloon_notes(flight))
             if ensemble is not None:
+                if dem is not None:
+                    raise UserError(
+                        _(
+                            "--terrain works with single predictions for now; drop "
+                            "--ensemble or --terrain"
+                        )
+                    )
                 _run_ensemble(
                     atmosphere,
                     kwargs,
@@ -350,7 +367,34 @@ def register(app: typer.Typer) -> None:
                     parse_recovery(recovery_lat, recovery_lon),
                 )
                 return
-            _run(atmosphere, kwargs, notes, out or [], as_json)
+            _run(atmosphere, kwargs, notes, out or [], as_json, dem)
+
+
+def _open_terrain(path: Path, kwargs: dict[str, Any], notes: list[str]) -> Any:
+    """Open ``--terrain FILE`` and take the launch ground from it when no --alt was given."""
+    from terrain.elevation import DemError, open_dem
+
+    try:
+        dem = open_dem(path)
+    except DemError as exc:
+        raise UserError(str(exc)) from None
+    if kwargs.get("altitude") is None and kwargs.get("profile") != "descent":
+        ground = float(dem.elevation_at(kwargs["latitude"], kwargs["longitude"]))
+        if ground == ground:
+            kwargs["altitude"] = ground
+            notes.append(
+                _("launch ground {ground:.0f} m from {value}").format(
+                    ground=ground, value=dem.describe()
+                )
+            )
+        else:
+            notes.append(
+                _(
+                    "warning: {value} does not cover the launch site; launch ground "
+                    "from the weather file's orography"
+                ).format(value=dem.describe())
+            )
+    return dem
 
 
 def _run_ensemble(
@@ -417,7 +461,12 @@ def _run_ensemble(
 
 
 def _run(
-    atmosphere: Any, kwargs: dict[str, Any], notes: list[str], out: list[Path], as_json: bool
+    atmosphere: Any,
+    kwargs: dict[str, Any],
+    notes: list[str],
+    out: list[Path],
+    as_json: bool,
+    dem: Any = None,
 ) -> None:
     """Predict, write the requested files and print JSON or the summary."""
     from predictor import predict as run_prediction
@@ -431,6 +480,10 @@ def _run(
             )
         )
     result = run_prediction(atmosphere, **kwargs)
+    if dem is not None:
+        from predictor.terrain_landing import land_on_dem
+
+        result = land_on_dem(result, dem, atmosphere)
     for path in out:
         write_result(result, path)
     if as_json:

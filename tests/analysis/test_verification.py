@@ -35,6 +35,22 @@ def test_landing_error_and_divergence_of_a_shifted_prediction():
     # linear interpolation between 60 s prediction points on a straight track: exact
     assert divergence["horizontal_distance_m"].to_numpy() == pytest.approx(expected, abs=1.0)
     assert summary["next_prediction"]["ascent_rate_ms"] == 5.0
+    # land or sea of the flown landing by the high-resolution coastline
+    import terrain
+
+    last = flight.profile.iloc[flight.landing_index]
+    on_land = bool(terrain.is_land(last["latitude"], last["longitude"]))
+    assert summary["landing_flown_surface"] == ("land" if on_land else "sea")
+
+
+def test_predicted_landing_keeps_land_or_sea_and_distance_to_shore():
+    profile, _ = synthetic_flight(burst_altitude=10000.0, step_s=2.0)
+    prediction = _prediction_from(profile)
+    prediction["landing"].update(surface="sea", coast_distance_m=2800.0, coast_bearing_deg=63.0)
+    summary, _ = verify(clean_flight(profile), prediction, {"burst": {}, "descent": {}})
+    predicted = summary["landing_predicted"]
+    assert (predicted["surface"], predicted["coast_distance_m"]) == ("sea", 2800.0)
+    assert predicted["coast_bearing_deg"] == 63.0
 
 
 def test_in_flight_prediction_events_converge():

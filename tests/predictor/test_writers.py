@@ -92,7 +92,9 @@ def test_geojson_file(result, tmp_path):
     assert set(kinds) == {"launch", "burst", "landing"}
     lon, lat, alt = kinds["landing"]["geometry"]["coordinates"]
     assert (lat, lon) == (result.landing.latitude[0], result.landing.longitude[0])
-    assert kinds["landing"]["properties"]["surface"] == "unknown"
+    # land or sea from the coastline even though the analytic atmosphere has no mask
+    assert kinds["landing"]["properties"]["surface"] == str(result.surface[0])
+    assert result.surface[0] in ("land", "sea")
 
 
 def test_gpx_file(result, tmp_path):
@@ -101,7 +103,9 @@ def test_gpx_file(result, tmp_path):
     assert root.tag == f"{GPX}gpx" and root.get("version") == "1.1"
     wpts = root.findall(f"{GPX}wpt")
     names = [w.find(f"{GPX}name").text for w in wpts]
-    assert names[:2] == ["Launch", "Burst"] and names[2] == "Landing (unknown)"  # as in KML
+    # as in KML; land or sea from the coastline even on an analytic atmosphere
+    assert names[:2] == ["Launch", "Burst"] and names[2] == f"Landing ({result.surface[0]})"
+    assert result.surface[0] in ("land", "sea")
     pts = root.findall(f".//{GPX}trkpt")
     assert len(pts) == result.trajectory()["time"].size
     assert float(pts[-1].get("lat")) == result.landing.latitude[0]

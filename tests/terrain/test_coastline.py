@@ -118,3 +118,22 @@ def test_land_geometry_rejects_an_inverted_box():
 
 def test_description_names_the_source():
     assert "GSHHG" in terrain.coastline_description()
+
+
+def test_tiles_are_cut_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    """First use cuts the tiles from the global coastline and writes them; a fresh process
+    state then reads the same answer from the cache files alone."""
+    from terrain import coastline_tiles
+    from terrain.coastline import Coastline
+
+    monkeypatch.setenv("STRATOFLIGHT_COASTLINE_CACHE", str(tmp_path))
+    first = Coastline().is_land(*np.array([CAT_BA_INTERIOR, GULF_OPEN_SEA]).T)
+    written = sorted(p.name for p in coastline_tiles.cache_folder().glob("*.wkb"))
+    assert "N20E107.wkb" in written and len(written) == 25  # the tile and a 2-tile margin
+
+    def no_global_load(*_args, **_kwargs):
+        raise AssertionError("the global coastline was loaded again")
+
+    monkeypatch.setattr(coastline_tiles, "_global_land_parts", no_global_load)
+    again = Coastline().is_land(*np.array([CAT_BA_INTERIOR, GULF_OPEN_SEA]).T)
+    assert first.tolist() == again.tolist() == [True, False]

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from localization import _, format_time, parse_time
+from localization import _, format_position, format_time, parse_time
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
     check_output_folders,
@@ -69,8 +69,8 @@ def build_predict_kwargs(
         lat = SAMPLE_LAUNCH_SITE.latitude if lat is None else lat
         lon = SAMPLE_LAUNCH_SITE.longitude if lon is None else lon
         notes.append(
-            _("launch position from the sample: {lat:g} N, {lon:g} E ({name})").format(
-                lat=lat, lon=lon, name=SAMPLE_LAUNCH_SITE.name
+            _("launch position from the sample: {position} ({name})").format(
+                position=format_position(lat, lon, 4), name=SAMPLE_LAUNCH_SITE.name
             )
         )
     if time is None:

@@ -109,7 +109,7 @@ def test_burst_table_in_vietnamese():
 
 def test_plan_table_in_vietnamese_with_local_launch_times():
     res = strato(
-        ["plan", "--lat", "42", "--lon", "4", "--from", "2025-06-21T00:00Z",
+        ["plan", "--lat", "20.86", "--lon", "106.68", "--from", "2025-06-21T00:00Z",
          "--to", "2025-06-21T06:00Z", "--every", "6", "--workers", "0"],
         VIETNAMESE,
     )

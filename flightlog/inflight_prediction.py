@@ -136,7 +136,7 @@ def predict_landing(
         ``landing_latitude``, ``landing_longitude`` [deg], ``landing_time`` (ISO UTC),
         ``landing_time_s`` [s since epoch], ``status``, and the inputs used (units in keys).
     """
-    from predictor.predict import predict
+    from predictor.prediction import predict
 
     inputs: dict[str, Any] = {
         "basis": phase,

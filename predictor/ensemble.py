@@ -407,7 +407,7 @@ def solve_members(
     record_trajectory: bool = True,
 ) -> PredictionResult:
     """Fly every member in one vectorised solve of ``predictor.predict``."""
-    from predictor.predict import predict
+    from predictor.prediction import predict
 
     n = len(draws)
     flight_atmosphere: Atmosphere = atmosphere

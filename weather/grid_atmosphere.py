@@ -28,6 +28,8 @@ from weather.standard_atmosphere import DRY_AIR_GAS_CONSTANT
 if TYPE_CHECKING:
     import xarray as xr
 
+    from weather.interpolation_kernels import GridBundle
+
 __all__ = ["GridAtmosphere", "R_DRY_AIR"]
 
 #: Specific gas constant of dry air [J kg-1 K-1] (USSA 1976: R* / M0 = 8.31432 / 0.0289644).
@@ -316,12 +318,7 @@ class GridAtmosphere:
         flag = np.empty(n, dtype=np.int8)
         if n:
             status = sample_grid(
-                self._alt_grid,
-                self._field_grid,
-                self._shape,
-                self._times,
-                self._axes,
-                self._lnp,
+                self.kernel_bundle(),
                 t,
                 la,
                 lo,
@@ -420,29 +417,32 @@ class GridAtmosphere:
             return np.full(np.broadcast_shapes(np.shape(lat), np.shape(lon)), np.nan)
         return self._surface(self._land, lat, lon)
 
-    def kernel_inputs(self) -> tuple[np.ndarray, ...]:
-        """Grid arrays in the order of the leading parameters of ``sample_grid``.
+    def kernel_bundle(self) -> GridBundle:
+        """The grid as one typed value for compiled callers (built once, read-only).
 
-        ``(alt_grid, field_grid, shape, times, grid, lnp)``, read-only by convention: for
-        compiled callers (``predictor.fast_grid``) that call
-        :func:`weather.interpolation_kernels.sample_grid` inside their own numba loops.
+        A :class:`weather.interpolation_kernels.GridBundle`: the interpolation grids, their
+        axes and the ground elevation, for code that calls
+        :func:`weather.interpolation_kernels.grid_point` / ``ground_point`` inside its own
+        numba loops (the predictor's flight kernel).
         """
-        return (self._alt_grid, self._field_grid, self._shape, self._times, self._axes, self._lnp)
+        bundle = self.__dict__.get("_bundle")
+        if bundle is None:
+            from weather.interpolation_kernels import GridBundle
 
-    def surface_kernel_inputs(self) -> tuple[np.ndarray | None, np.ndarray]:
-        """Ground grid for compiled callers of ``interpolation_kernels.bilinear_surface``.
-
-        Returns
-        -------
-        ground : ndarray or None
-            Ground elevation above mean sea level [m], ``(lat, lon)`` float64 (the first
-            column repeated after the last on a global grid); None without orography.
-        axes : ndarray
-            ``(lat0, dlat, lon0, dlon)`` [deg], the ``grid`` argument of ``bilinear_surface``.
-
-        Read-only by convention.
-        """
-        return self._ground, self._surface_axes
+            ground = self._ground
+            bundle = GridBundle(
+                self._alt_grid,
+                self._field_grid,
+                self._shape,
+                self._times,
+                self._axes,
+                self._lnp,
+                np.zeros((2, 2)) if ground is None else ground,
+                self._surface_axes,
+                ground is not None,
+            )
+            self._bundle = bundle
+        return bundle
 
     @property
     def nbytes(self) -> int:

@@ -11,7 +11,7 @@ import pytest
 from predictor.ensemble import FlightSpec, Uncertainty, predict_ensemble
 from predictor.ensemble_wind import PerturbedAtmosphere, WindPerturbationField
 from predictor.landing_statistics import great_circle_distance
-from predictor.predict import predict
+from predictor.prediction import predict
 from predictor.zones import zone_from_polygon
 from weather.analytic_atmosphere import AnalyticAtmosphere, linear_shear_wind, uniform_wind
 

@@ -34,7 +34,13 @@ from predictor.flight_physics import (
 )
 from predictor.result import StageTrajectory
 from predictor.vocabulary import STAGE_KINDS, STATUSES
-from weather.interpolation_kernels import ground_point, grid_point
+from weather.interpolation_kernels import (
+    STATUS_LATITUDE,
+    STATUS_LONGITUDE,
+    STATUS_TIME,
+    ground_point,
+    grid_point,
+)
 
 __all__ = ["KernelWinds", "fly_plan", "kernel_winds"]
 
@@ -233,6 +239,7 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
             # when the step ended the stage (for the Hermite bisection)
             t1 = t + h
             fired = False
+            stopped = False
             flag0 = 0
             n_eval = 4
             e = 0
@@ -258,6 +265,15 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
                 if clamp_lon:
                     qlo = min(max(qlo, lon_lo), lon_hi)
                 code, u, v, temp, pressure, flag = grid_point(g, qt, qla, qlo, ya[2], m, thermo)
+                if code == STATUS_TIME or code == STATUS_LATITUDE or code == STATUS_LONGITUDE:
+                    # inside the bounds but not in the data (a gap between the file's
+                    # times): this member stops at its last point, the others fly on
+                    status[i] = 2 if code == STATUS_TIME else 1
+                    if not cfg.record and t != t_start:
+                        _put(traj, i, s, 1, t, y[0], y[1], y[2])
+                        c = 2
+                    stopped = True
+                    break
                 if code != 0 or not (math.isfinite(u) and math.isfinite(v)):
                     err[i, 0] = te
                     err[i, 1] = ya[0]
@@ -296,6 +312,8 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
                     if fired:
                         n_eval = 5
                 e += 1
+            if stopped:
+                break
             dt_used = h
             if fired:
                 # bisect on the cubic Hermite interpolant of the step

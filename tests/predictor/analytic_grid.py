@@ -69,12 +69,15 @@ def analytic_dataset(
     data["surface_geopotential"] = (("latitude", "longitude"), G0 * elevation)
     coords = {
         "time": np.datetime64("2025-06-21T00:00", "ns") + h.astype("timedelta64[h]"),
-        "level": p,
-        "latitude": lat,
-        "longitude": lon,
+        "level": ("level", p, {"units": "Pa"}),
+        "latitude": ("latitude", lat, {"units": "degree_north"}),
+        "longitude": ("longitude", lon, {"units": "degree_east"}),
     }
     if members:
         coords["member"] = np.arange(members)
+    units = {"z": "m2 s-2", "u": "m s-1", "v": "m s-1", "t": "K", "land_sea_mask": "1"}
+    units["surface_geopotential"] = "m2 s-2"
+    data = {name: (*value, {"units": units[name]}) for name, value in data.items()}
     return xr.Dataset(
         data, coords=coords, attrs={"source": "SYNTHETIC analytic grid", "synthetic": "yes"}
     )

@@ -18,6 +18,7 @@ tests catch); NaN winds in the data raise a ValueError naming the place.
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -92,6 +93,8 @@ class KernelWinds(NamedTuple):
     global_lon: bool
 
 
+#: Per-atmosphere kernel view; weak keys, so a dropped atmosphere leaves the cache.
+_WINDS: weakref.WeakKeyDictionary[Any, tuple[Any, KernelWinds]] = weakref.WeakKeyDictionary()
 _NO_TABLE = np.zeros((1, 0))
 _NO_PERTURBATION = Perturbation(
     False, _NO_TABLE, _NO_TABLE, _NO_TABLE, _NO_TABLE, _NO_TABLE, np.zeros(1), 0.0, 0.0, 0.0
@@ -106,7 +109,10 @@ def kernel_winds(atmosphere: Any) -> KernelWinds | None:
     members and/or correlated perturbations). Anything else (analytic atmospheres, other
     wrappers) is flown by the numpy solver.
     """
-    cached = getattr(atmosphere, "_kernel_winds", None)
+    try:
+        cached = _WINDS.get(atmosphere)
+    except TypeError:  # not weak-referenceable: built each time
+        cached = None
     if cached is not None and cached[0] is atmosphere.bounds:
         return cached[1]
     from predictor.ensemble_wind import PerturbedAtmosphere
@@ -152,8 +158,8 @@ def kernel_winds(atmosphere: Any) -> KernelWinds | None:
         bool((bd.lon_max - bd.lon_min) >= 359.999),
     )
     try:
-        atmosphere._kernel_winds = (bd, winds)  # atmospheres are immutable: build once
-    except AttributeError:
+        _WINDS[atmosphere] = (bd, winds)  # atmospheres are immutable: build once
+    except TypeError:
         pass
     return winds
 

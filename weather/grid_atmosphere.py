@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -211,6 +211,57 @@ class GridAtmosphere:
             self._ground = np.ascontiguousarray(geopotential_to_altitude(self._ground))
         self._land = self._surface_field(ds, "land_sea_mask", lon.size)
         self._surface_axes = self._axes[:4].copy()
+
+    # ------------------------------------------------------------------ state (caching)
+    #: Arrays of :meth:`state`, and its plain (JSON-ready) values.
+    _STATE_ARRAYS = (
+        "_alt_grid", "_field_grid", "_shape", "_times", "_axes", "_lnp", "levels",
+        "latitudes", "longitudes", "_ground", "_land", "_surface_axes",
+    )  # fmt: skip
+    _STATE_VALUES = (
+        "source", "synthetic", "data_source", "model_run", "time_margin", "max_time_gap",
+        "is_global", "_mean_step", "ensemble_size", "top_altitude", "has_surface",
+    )  # fmt: skip
+
+    def state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Everything the atmosphere is made of: ``(arrays, values)``.
+
+        For caches (:mod:`weather.sample_cache`): :meth:`from_state` rebuilds an equal
+        atmosphere without the dataset, skipping the conversion work of ``__init__``.
+        Arrays that are absent (no orography, no land-sea mask) are left out.
+        """
+        arrays = {k: getattr(self, k) for k in self._STATE_ARRAYS if getattr(self, k) is not None}
+        values = {k: getattr(self, k) for k in self._STATE_VALUES}
+        b = self.bounds
+        values["bounds"] = {
+            "time_start": b.time_start.timestamp(),
+            "time_end": b.time_end.timestamp(),
+            "lat_min": b.lat_min,
+            "lat_max": b.lat_max,
+            "lon_min": b.lon_min,
+            "lon_max": b.lon_max,
+            "top_altitude": b.top_altitude,
+            "pressure_levels": list(b.pressure_levels),
+        }
+        return arrays, values
+
+    @classmethod
+    def from_state(cls, arrays: dict[str, np.ndarray], values: dict[str, Any]) -> GridAtmosphere:
+        """Rebuild an atmosphere from :meth:`state` (arrays are used as given, not copied)."""
+        self = cls.__new__(cls)
+        for k in cls._STATE_ARRAYS:
+            setattr(self, k, arrays.get(k))
+        for k in cls._STATE_VALUES:
+            setattr(self, k, values[k])
+        self.times = self._times.copy()
+        b = dict(values["bounds"])
+        self.bounds = AtmosphereBounds(
+            time_start=from_epoch_seconds(b.pop("time_start")),
+            time_end=from_epoch_seconds(b.pop("time_end")),
+            pressure_levels=tuple(b.pop("pressure_levels")),
+            **b,
+        )
+        return self
 
     def _surface_field(self, ds: xr.Dataset, name: str, n_lon: int) -> np.ndarray | None:
         if name not in ds:

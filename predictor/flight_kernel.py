@@ -48,6 +48,8 @@ __all__ = ["KernelWinds", "fly_plan", "kernel_winds"]
 _STATUS_ARRAY = np.array(STATUSES)
 _STATUS_ARRAY.flags.writeable = False
 _ASCENT, _FLOAT, _DESCENT = (STAGE_KINDS[k] for k in ("ascent", "float", "descent"))
+#: Batches at least this large fly on all cores; smaller ones on one (same member function).
+PARALLEL_MIN_MEMBERS = 32
 #: Error codes of one member (0 = fine).
 _ERR_NAN = 1
 _ERR_OVERFLOW = 2
@@ -373,6 +375,15 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
     return 0
 
 
+@njit(cache=True)
+def _fly_serial(g, pert, kinds, params, start, data_member, pert_row, bounds, cfg, out, err, codes):
+    """Every member, one after the other (small batches: no thread start-up)."""
+    for i in range(start.shape[0]):
+        codes[i] = _fly_member(
+            i, g, pert, kinds, params, start, data_member, pert_row, bounds, cfg, out, err
+        )
+
+
 @njit(cache=True, parallel=True)
 def _fly_all(g, pert, kinds, params, start, data_member, pert_row, bounds, cfg, out, err, codes):
     """Every member, in parallel over the cores (members are independent)."""
@@ -468,7 +479,8 @@ def fly_plan(
         err = np.zeros((n, 4))
         codes = np.zeros(n, dtype=np.int64)
         out = (traj, npts, final, status, above, below)
-        _fly_all(
+        fly = _fly_all if n >= PARALLEL_MIN_MEMBERS else _fly_serial
+        fly(
             winds.grid, winds.perturbation, kinds, params, st, data_member, pert_row,
             winds.bounds, cfg, out, err, codes,
         )  # fmt: skip

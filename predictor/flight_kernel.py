@@ -229,6 +229,7 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
     ya = np.empty(3)
     ym = np.empty(3)
     k = np.empty((5, 3))  # RK4 stages k1..k4, then the derivative at the step's end
+    work = np.empty(pert.kx.shape[1])  # the perturbation's cosines
 
     t = start[i, 0]
     for j in range(3):
@@ -292,6 +293,7 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
                     du, dv = perturbation_point(
                         pert.kx, pert.ky, pert.kz, pert.kw, pert.b, row,
                         qt, qla, qlo, ya[2], t0_pert, pert.lat0, pert.lon0, pert.amplitude,
+                        work,
                     )  # fmt: skip
                     u += du
                     v += dv

@@ -25,6 +25,7 @@ __all__ = [
     "nasa_density_array",
     "perturbation_point",
     "perturbation_points",
+    "smooth_cos",
     "wrap_lon",
 ]
 
@@ -111,8 +112,43 @@ def wrap_lon(lon):
     return (lon + 180.0) % 360.0 - 180.0
 
 
-@njit(cache=True)
-def perturbation_point(kx, ky, kz, kw, b, row, t, lat, lon, alt, t0, lat0, lon0, amplitude):
+_TWO_PI = 2.0 * math.pi
+_INV_TWO_PI = 1.0 / _TWO_PI
+# Taylor coefficients of cos, (-1)^n / (2n)!, n = 0..14 (the last term < 3e-16 on [-pi, pi])
+(_C0, _C1, _C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12, _C13,
+ _C14) = ((-1) ** n / math.factorial(2 * n) for n in range(15))  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def smooth_cos(x):
+    """cos(x) by a degree-28 polynomial after reduction to [-pi, pi]; |error| < 3e-14 [1].
+
+    For the wind perturbations' sums of cosines (phases of tens of radians): plain
+    arithmetic that the compiler vectorises, about 8x cheaper than the C library's cos.
+    """
+    r = x - _TWO_PI * math.floor(x * _INV_TWO_PI + 0.5)
+    z = r * r
+    p = _C14
+    p = p * z + _C13
+    p = p * z + _C12
+    p = p * z + _C11
+    p = p * z + _C10
+    p = p * z + _C9
+    p = p * z + _C8
+    p = p * z + _C7
+    p = p * z + _C6
+    p = p * z + _C5
+    p = p * z + _C4
+    p = p * z + _C3
+    p = p * z + _C2
+    p = p * z + _C1
+    return p * z + _C0
+
+
+@njit(cache=True, inline="always")
+def perturbation_point(
+    kx, ky, kz, kw, b, row, t, lat, lon, alt, t0, lat0, lon0, amplitude, work
+):
     """Correlated wind perturbation ``(du, dv)`` [m s-1] of one member at one point.
 
     The random-Fourier-feature field of :mod:`predictor.ensemble_wind`:
@@ -133,22 +169,25 @@ def perturbation_point(kx, ky, kz, kw, b, row, t, lat, lon, alt, t0, lat0, lon0,
         Reference time [s] and point [deg].
     amplitude : float
         ``sigma * sqrt(2 / modes)`` [m s-1].
+    work : float64[::1]
+        Scratch space of ``2 * modes`` values (the cosines, computed in one vector loop).
     """
-    modes = kx.shape[1] // 2
+    n = kx.shape[1]
+    modes = n // 2
     dlon = (lon - lon0 + 180.0) % 360.0 - 180.0
     x = _R_PERT * math.cos(math.radians(lat0)) * math.radians(dlon)
     y = _R_PERT * (math.radians(lat) - math.radians(lat0))
     tt = t - t0
-    acc_u = 0.0
-    acc_v = 0.0
-    for j in range(2 * modes):
-        c = math.cos(
+    for j in range(n):
+        work[j] = smooth_cos(
             kx[row, j] * x + ky[row, j] * y + kz[row, j] * alt + kw[row, j] * tt + b[row, j]
         )
-        if j < modes:
-            acc_u += c
-        else:
-            acc_v += c
+    acc_u = 0.0
+    for j in range(modes):
+        acc_u += work[j]
+    acc_v = 0.0
+    for j in range(modes, n):
+        acc_v += work[j]
     return amplitude * acc_u, amplitude * acc_v
 
 
@@ -161,9 +200,11 @@ def perturbation_points(kx, ky, kz, kw, b, rows, t, lat, lon, alt, t0, lat0, lon
     n = rows.shape[0]
     du = np.empty(n)
     dv = np.empty(n)
+    work = np.empty(kx.shape[1])
     for i in range(n):
         r = rows[i]
         du[i], dv[i] = perturbation_point(
-            kx, ky, kz, kw, b, r, t[i], lat[i], lon[i], alt[i], t0[r], lat0, lon0, amplitude
+            kx, ky, kz, kw, b, r, t[i], lat[i], lon[i], alt[i], t0[r], lat0, lon0, amplitude,
+            work,
         )
     return du, dv

@@ -237,7 +237,7 @@ class FlightSpec:
                 )
 
     def profile_arguments(self) -> dict[str, Any]:
-        """The ``predictor.predict`` keywords of the profile (besides the drawn rates)."""
+        """Return the ``predictor.predict`` keywords of the profile (besides the drawn rates)."""
         if self.profile == "float":
             return {
                 "profile": "float",
@@ -248,7 +248,7 @@ class FlightSpec:
         return {"profile": "standard"}
 
     def as_dict(self) -> dict[str, Any]:
-        """The nominal flight, keys naming their units."""
+        """Describe the nominal flight, keys naming their units."""
         out: dict[str, Any] = {
             "profile": self.profile,
             "ascent_rate_m_s": self.ascent_rate,

@@ -162,7 +162,7 @@ class WindPerturbationField:
         return self.sigma * math.sqrt(2.0 / self.phases.shape[2])
 
     def reference_times(self) -> np.ndarray:
-        """Reference time of every member [s since epoch], float64 (n_members,)."""
+        """Return the reference time of every member [s since epoch], float64 (n_members,)."""
         return np.ascontiguousarray(
             np.broadcast_to(np.asarray(self.t0, dtype=np.float64), (self.n_members,))
         )

@@ -39,8 +39,8 @@ from weather.interpolation_kernels import (
     STATUS_LATITUDE,
     STATUS_LONGITUDE,
     STATUS_TIME,
-    ground_point,
     grid_point,
+    ground_point,
 )
 
 __all__ = ["KernelWinds", "fly_plan", "kernel_winds"]
@@ -104,7 +104,7 @@ _NO_PERTURBATION = Perturbation(
 
 
 def kernel_winds(atmosphere: Any) -> KernelWinds | None:
-    """The kernel's view of ``atmosphere``, or None when the kernel cannot fly it.
+    """Return the kernel's view of ``atmosphere``, or None when the kernel cannot fly it.
 
     The kernel flies a plain :class:`weather.grid_atmosphere.GridAtmosphere` (ERA5, GFS, the
     sample) and a :class:`predictor.ensemble_wind.PerturbedAtmosphere` over one (EDA

@@ -73,7 +73,7 @@ class FlightPlan:
         return int(self.descent_rate.shape[0])
 
     def stages(self, atmosphere: Any) -> list[Any]:
-        """The plan as (model, terminator) stages for the numpy solver (the oracle)."""
+        """Return the plan as (model, terminator) stages for the numpy solver (the oracle)."""
         from predictor.profiles import descent_profile, float_profile, standard_profile
 
         if self.profile == "standard":

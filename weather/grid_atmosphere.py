@@ -469,7 +469,7 @@ class GridAtmosphere:
         return self._surface(self._land, lat, lon)
 
     def kernel_bundle(self) -> GridBundle:
-        """The grid as one typed value for compiled callers (built once, read-only).
+        """Return the grid as one typed value for compiled callers (built once, read-only).
 
         A :class:`weather.interpolation_kernels.GridBundle`: the interpolation grids, their
         axes and the ground elevation, for code that calls

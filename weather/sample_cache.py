@@ -52,7 +52,7 @@ def sample_key() -> str:
 
 
 def cache_folder() -> Path | None:
-    """The folder the sample is cached in (None when caching is switched off)."""
+    """Return the folder the sample is cached in (None when caching is switched off)."""
     if os.environ.get("STRATOFLIGHT_NO_CACHE"):
         return None
     base = os.environ.get("STRATOFLIGHT_CACHE_DIR")
@@ -89,14 +89,14 @@ def _store(atmosphere: GridAtmosphere, folder: Path) -> None:
 
 
 def _plain(value: object) -> object:
-    """numpy scalars (e.g. ``np.bool_``) as plain Python values for JSON."""
+    """Numpy scalars (e.g. ``np.bool_``) as plain Python values for JSON."""
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"cannot store {type(value).__name__} in the sample cache")
 
 
 def load_or_build_sample() -> GridAtmosphere:
-    """The SYNTHETIC sample atmosphere: from the cache, else built (and cached)."""
+    """Return the SYNTHETIC sample atmosphere: from the cache, else built (and cached)."""
     from weather.grid_atmosphere import GridAtmosphere
     from weather.sample_atmosphere import build_sample_dataset
 

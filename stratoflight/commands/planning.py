@@ -315,7 +315,7 @@ def register(app: typer.Typer) -> None:
 def float_flight(
     flight: Any, profile: str, float_altitude: float | None, float_duration_h: float | None
 ) -> Any:
-    """The nominal flight with ``--profile float`` applied (unchanged for standard)."""
+    """Return the nominal flight with ``--profile float`` applied (unchanged for standard)."""
     from dataclasses import replace
 
     if profile == "standard":

@@ -81,7 +81,7 @@ class FlightPlan:
                 atmosphere, self.ascent_rate, self.top_altitude, self.descent_rate, self.model
             )
         if self.profile == "float":
-            return float_profile(
+            stages = float_profile(
                 atmosphere,
                 self.ascent_rate,
                 self.top_altitude,
@@ -90,6 +90,7 @@ class FlightPlan:
                 self.float_until,
                 self.model,
             )
+            return stages[len(stages) - len(self.kinds) :]  # from the plan's first stage
         return descent_profile(atmosphere, self.descent_rate, self.model)
 
 
@@ -119,12 +120,15 @@ def build_plan(
     float_duration: FloatArray | None = None,
     float_until: FloatArray | None = None,
     where: tuple[FloatArray, FloatArray] | None = None,
+    from_stage: str | None = None,
 ) -> FlightPlan:
     """Validate a profile's settings and return its plan.
 
     Arrays have one value or one per member (``n``); ``launch_altitude`` and
     ``land_limit`` (ground or sea level under the launch [m]) have one per member.
-    ``where`` = (latitude, longitude) [deg] names the place in messages.
+    ``where`` = (latitude, longitude) [deg] names the place in messages. ``from_stage``
+    ``"float"`` (float profile only) starts the plan in the float at the start altitude (an
+    in-flight prediction during a float; no ``float_altitude`` then).
 
     Raises
     ------
@@ -163,6 +167,14 @@ def build_plan(
                 f"burst altitude {top[i]:g} m is not above the launch altitude {alt[i]:g} m; "
                 "give a burst altitude above the launch"
             )
+    elif profile == "float" and from_stage == "float":
+        top = np.array(alt, dtype=np.float64)  # floating where it is
+        if float_duration is None and float_until is None:
+            raise ValueError("a float needs float_duration [s] or float_until (a time)")
+        if float_duration is not None:
+            f_dur = full(float_duration, np.inf)
+        if float_until is not None:
+            f_until = full(float_until, np.inf)
     elif profile == "float":
         ascent = full(_positive(ascent_rate, "ascent_rate", "m s-1"), 0.0)
         if float_altitude is None:
@@ -207,6 +219,12 @@ def build_plan(
                 f"{'ground' if physics['termination'] == 'ground' else 'sea level'} "
                 f"({land_limit[i]:g} m){place}"
             )
-    return FlightPlan(
-        profile, model, PROFILE_STAGES[profile], ascent, top, f_dur, f_until, descent, physics
-    )
+    kinds = PROFILE_STAGES[profile]
+    if from_stage is not None:
+        if from_stage not in kinds or profile != "float" or from_stage != "float":
+            raise ValueError(
+                f"from_stage {from_stage!r} is not offered for the {profile} profile (only "
+                "'float' with the float profile; for a descent use profile='descent')"
+            )
+        kinds = kinds[kinds.index(from_stage) :]
+    return FlightPlan(profile, model, kinds, ascent, top, f_dur, f_until, descent, physics)

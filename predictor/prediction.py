@@ -177,6 +177,7 @@ def predict(
     atmosphere_member: npt.ArrayLike | None = None,
     max_flight_duration: float = MAX_FLIGHT_DURATION_S,
     compiled: bool = True,
+    from_stage: str | None = None,
 ) -> PredictionResult:
     """Predict a balloon flight (or an ensemble of flights) through an atmosphere.
 
@@ -224,6 +225,11 @@ def predict(
         Ensemble member of the atmosphere data each flight uses.
     max_flight_duration : float
         Members still flying after this time [s] stop (status ``exceeded_max_duration``).
+    from_stage : {"float"}, optional
+        Start the flight in this stage of the profile instead of at launch: ``"float"``
+        (float profile) floats from the start point at its altitude until
+        ``float_duration`` / ``float_until``, then descends (in-flight prediction during a
+        float; ``float_altitude`` is then not needed).
     compiled : bool
         Fly gridded atmospheres (GridAtmosphere, and ensembles' PerturbedAtmosphere over
         one) with the compiled kernel (:mod:`predictor.flight_kernel`); other atmospheres,
@@ -294,8 +300,10 @@ def predict(
     lon = wrapped
     ground = np.asarray(atmosphere.ground_elevation(lat, lon), dtype=np.float64)
     if alt is None:
-        if profile == "descent":
-            raise ValueError("a descent-only prediction needs the start altitude (altitude=...)")
+        if profile == "descent" or from_stage is not None:
+            raise ValueError(
+                "a prediction starting in flight needs the start altitude (altitude=...)"
+            )
         alt = ground.copy()
     alt = full(alt)
 
@@ -316,6 +324,7 @@ def predict(
         float_duration=f_dur,
         float_until=f_until,
         where=(lat, lon),
+        from_stage=from_stage,
     )
     physics = plan.physics
 

@@ -63,6 +63,10 @@ PROFILES = {
         float_until=T0.timestamp() + 9000.0,
     ),
     "descent": dict(altitude=25000.0, descent_rate=7.0, profile="descent"),
+    "in_float": dict(
+        altitude=18000.0, descent_rate=6.0, profile="float", from_stage="float",
+        float_duration=3600.0,
+    ),
 }  # fmt: skip
 
 

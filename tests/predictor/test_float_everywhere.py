@@ -154,3 +154,35 @@ def test_cli_plan_outside_the_data_exits_2(grid_file):
     )  # fmt: skip
     assert r.exit_code == 2
     assert "no launch slot could be flown" in " ".join(r.output.split())
+
+
+def test_inflight_prediction_during_a_float(grid):
+    """Floating at 18 km: float here until the planned cut-down, then descend."""
+    from flightlog.inflight_prediction import InflightPredictor, predict_landing
+    from predictor import predict
+
+    when = LAUNCH + 1800.0
+    cut = when + 2 * 3600.0
+    doc = predict_landing(
+        grid, "float", when, LAT, 106.0, 18000.0, descent_rate=5.0, float_until=cut
+    )
+    ref = predict(grid, when, LAT, 106.0, 18000.0, descent_rate=5.0, profile="float",
+                  from_stage="float", float_until=cut)  # fmt: skip
+    assert ref.stage_names == ("float", "descent")
+    assert ref.burst.time[0] == pytest.approx(cut, abs=0.02)  # the cut-down
+    assert ref.burst.altitude[0] == pytest.approx(18000.0)
+    assert doc["status"] == "landed"
+    assert doc["landing_longitude"] == ref.landing.longitude[0]
+    assert doc["landing_longitude"] > 106.0 + 0.3  # two hours of eastward drift
+
+    class Floating:  # the PhaseObserver's view: phase and history
+        phase = "float"
+        history = [(when - 10.0, LAT, 106.0, 18000.0), (when, LAT, 106.0, 18000.0)]
+
+    idle = InflightPredictor(grid, Floating(), burst_altitude=30000.0)
+    assert idle._state() is None  # no planned cut-down: no float prediction
+    inflight = InflightPredictor(grid, Floating(), burst_altitude=30000.0, float_until=cut)
+    phase, *_, rates = inflight._state()
+    assert phase == "float" and rates["float_until"] == cut
+    idle.close()
+    inflight.close()

@@ -15,7 +15,9 @@ import pandas as pd
 from scipy.ndimage import median_filter
 
 from analysis.columns import epoch_seconds
-from analysis.geodesy import great_circle_distance
+from flightlog.live_quantities import vertical_rates
+from flightlog.phase_detection import PhaseDetector
+from terrain import geodesy
 
 __all__ = [
     "PLAUSIBLE_RANGES",
@@ -155,10 +157,10 @@ def drop_gps_jumps(
     for _ in range(max_passes):
         t = epoch_seconds(out["time"])
         dt = np.maximum(np.diff(t), 1e-3)
-        horizontal = great_circle_distance(
+        horizontal = geodesy.inverse(
             out["latitude"].to_numpy()[:-1], out["longitude"].to_numpy()[:-1],
             out["latitude"].to_numpy()[1:], out["longitude"].to_numpy()[1:],
-        ) / dt  # fmt: skip
+        )[0] / dt  # fmt: skip
         horizontal = np.nan_to_num(horizontal, nan=0.0)
         vertical = np.abs(np.diff(out["altitude"].to_numpy())) / dt
         bad_step = (horizontal > max_horizontal_speed) | (vertical > max_vertical_speed)
@@ -221,7 +223,7 @@ def drop_off_track_fixes(
             if np.isnan(lat[i]) or np.isnan(lat[last]):
                 horizontal = 0.0
             else:
-                horizontal = float(great_circle_distance(lat[i], lon[i], lat[last], lon[last]))
+                horizontal = float(geodesy.inverse(lat[i], lon[i], lat[last], lon[last])[0])
             speed = min(
                 surface_speed + speed_gain_per_m * max(alt[i], alt[last], 0.0),
                 max_horizontal_speed,
@@ -234,27 +236,27 @@ def drop_off_track_fixes(
 
 def split_phases(
     profile: pd.DataFrame,
-    ground_tolerance: float = 50.0,
-    float_band: float = 1000.0,
     float_min_duration_s: float = 1200.0,
     float_max_rate: float = 1.5,
 ) -> tuple[int, int, int, slice | None]:
     """Locate launch, burst (highest point), landing and a float.
 
+    The flight is replayed through the one phase detector, :class:`flightlog.PhaseDetector`
+    (the live logger's), which finds launch and landing with its hysteresis and vertical
+    rate (:mod:`flightlog.live_quantities`). The burst is the highest point. A float is the
+    longest run of samples before the fall whose centred 60 s vertical rate (the same
+    least-squares definition) stays below ``float_max_rate`` for ``float_min_duration_s``.
+    A profile without times (a sounding table) runs from its first row to its last.
+
     Parameters
     ----------
     profile : DataFrame
         Cleaned, time-sorted profile.
-    ground_tolerance : float
-        Altitude above the first/last recorded altitude still counted as ground [m].
-    float_band : float
-        Depth below the top within which the balloon counts as floating [m].
     float_min_duration_s : float
-        Shortest time in the band that makes a float [s] (an ordinary burst passes the top
-        1000 m in a few minutes).
+        Shortest level run that makes a float [s] (an ordinary burst passes the top in a
+        few minutes).
     float_max_rate : float
-        Largest 60 s vertical rate still counted as floating [m s-1]; the climb into and the
-        fall out of the band are left out of the float.
+        Largest |vertical rate| still counted as floating [m s-1].
 
     Returns
     -------
@@ -265,34 +267,31 @@ def split_phases(
     """
     altitude = profile["altitude"].to_numpy(float)
     burst = int(np.nanargmax(altitude))
-    start = float(np.nanmedian(altitude[: min(5, burst + 1)]))
-    grounded = np.flatnonzero(altitude[: burst + 1] <= start + ground_tolerance)
-    launch = int(grounded[-1]) if grounded.size else 0
-    while launch > 0 and altitude[launch - 1] < altitude[launch] - 0.5:
-        launch -= 1  # back to where the climb began
-    end = float(np.nanmedian(altitude[-5:]))
-    landed = np.flatnonzero(altitude[burst:] <= end + ground_tolerance)
-    landing = burst + int(landed[0]) if landed.size else len(altitude) - 1
-    while landing < len(altitude) - 1 and altitude[landing + 1] < altitude[landing] - 0.5:
-        landing += 1  # on to where the fall ended
-    float_slice = None
-    near_top = altitude >= altitude[burst] - float_band
-    first, last = burst, burst
-    while first > 0 and near_top[first - 1]:
-        first -= 1
-    while last < len(altitude) - 1 and near_top[last + 1]:
-        last += 1
-    if profile["time"].notna().all() and last > first:
-        t = epoch_seconds(profile["time"])[first : last + 1]
-        z = altitude[first : last + 1]
-        n = len(t)
-        lo = np.clip(np.searchsorted(t, t - 30.0), 0, n - 1)
-        hi = np.clip(np.searchsorted(t, t + 30.0, side="right") - 1, 0, n - 1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.abs((z[hi] - z[lo]) / (t[hi] - t[lo]))
-        level = np.flatnonzero(rate < float_max_rate)  # the climb into / fall out of the band
-        if level.size and t[level[-1]] - t[level[0]] >= float_min_duration_s:
-            float_slice = slice(first + int(level[0]), first + int(level[-1]) + 1)
+    launch, landing, float_slice = 0, len(altitude) - 1, None
+    if not profile["time"].notna().all():
+        return launch, burst, landing, float_slice
+    t = epoch_seconds(profile["time"])
+    detector = PhaseDetector(min_rise=min(2000.0, 0.5 * (altitude[burst] - np.nanmin(altitude))))
+    for when, z in zip(t, altitude, strict=True):
+        change = detector.update(float(when), float(z))
+        if change is None:
+            continue
+        index = int(np.searchsorted(t, change.time))
+        if change.kind == "launch":  # then back to the row where the climb began
+            launch = min(index, burst)
+            while launch > 0 and altitude[launch - 1] < altitude[launch] - 0.5:
+                launch -= 1
+        elif change.kind == "landing":
+            landing = max(index, burst)
+    rate = np.abs(vertical_rates(t, altitude, 60.0))
+    level = np.concatenate([[False], rate[launch : landing + 1] < float_max_rate, [False]])
+    edges = np.flatnonzero(np.diff(level.astype(np.int8)))
+    runs = [(launch + s, launch + e) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+    runs = [(s, e) for s, e in runs if altitude[s] > altitude[launch] + detector.min_rise]
+    if runs:
+        first, stop = max(runs, key=lambda run: t[run[1] - 1] - t[run[0]])
+        if t[stop - 1] - t[first] >= float_min_duration_s:
+            float_slice = slice(first, stop)
     return launch, burst, landing, float_slice
 
 

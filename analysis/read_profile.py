@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cf_trajectory import read_cf_trajectory
+from analysis.columns import finish_profile
 from analysis.read_exports import parse_flight_csv, read_flight_db
 from analysis.read_sonde_logs import parse_auto_rx_log, parse_vaisala_edt
 from analysis.read_soundings import parse_noaa_raob_csv, parse_wyoming_csv, parse_wyoming_text
 from analysis.read_ukhas import parse_habhub_track, parse_ukhas_log
+from flightlog.cf_trajectory import read_cf_trajectory
 
 __all__ = ["ACCEPTED_FORMATS", "detect_format", "read_profile"]
 
@@ -131,7 +132,8 @@ def read_profile(
         raise FileNotFoundError(f"{path}: no such file")
     kind = detect_format(path)
     if kind == "cf_netcdf":
-        profile, metadata = read_cf_trajectory(path)
+        table, metadata = read_cf_trajectory(path)
+        profile = finish_profile(table)
     elif kind == "flightlog_db":
         if not flight_name:
             raise ValueError(f"{path} is a flight-log database: name the flight to read")

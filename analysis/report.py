@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.cf_trajectory import write_cf_trajectory
 from analysis.cleaning import CleanFlight, clean_flight, monotonic_ascent
 from analysis.columns import epoch_seconds
 from analysis.flight_performance import (
@@ -32,6 +31,7 @@ from analysis.stability import stability_indices
 from analysis.tropopause import TROPOPAUSE_METHODS, find_tropopauses
 from analysis.units_convert import wind_speed_direction
 from analysis.verification import in_flight_prediction_errors, prediction_track, verify
+from flightlog.cf_trajectory import write_cf_trajectory
 
 __all__ = ["CSV_COLUMNS", "build_report", "table_with_units"]
 
@@ -304,8 +304,10 @@ def _write_tables(
             out / "track_divergence.csv", index=False
         )
         files.append("track_divergence.csv")
-    attributes = {"comment": "SYNTHETIC data, not a real flight"} if synthetic else {}
-    write_cf_trajectory(flight.profile, out / "trajectory.nc", name, attributes)
+    write_cf_trajectory(
+        flight.profile, out / "trajectory.nc", name,
+        synthetic="not a real flight" if synthetic else None,
+    )  # fmt: skip
     files.append("trajectory.nc")
     sounding = monotonic_ascent(ascent.assign(dewpoint=ascent["dewpoint"].fillna(-1e9)))
     sounding["dewpoint"] = sounding["dewpoint"].where(sounding["dewpoint"] > 0)

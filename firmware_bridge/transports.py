@@ -109,7 +109,8 @@ class SourceSpec:
     Attributes
     ----------
     kind : str
-        ``serial`` (device path), ``pyserial-url``, ``tcp``, ``udp`` or ``file``.
+        ``serial`` (device path), ``pyserial-url``, ``tcp``, ``udp``, ``file`` or
+        ``horus-audio`` (Horus 4FSK audio: :mod:`firmware_bridge.horus_audio`).
     target : str
         Device path, URL, host, or file path.
     port : int
@@ -204,6 +205,11 @@ def parse_source(source: str) -> SourceSpec:
     if scheme in ("tcp", "udp"):
         host, port = _host_port(source, rest.split("?")[0].rstrip("/"))
         return SourceSpec(scheme, host, port, label=f"{scheme}:{host}:{port}")
+    if scheme == "horus-audio":
+        path = rest.split("?")[0]
+        if not path:
+            raise ValueError(f"source {source!r} names no audio; use horus-audio://FILE.wav")
+        return SourceSpec("horus-audio", path, label=f"horus-audio:{path}")
     if scheme == "file":
         parts = urlsplit(source)
         path = (parts.netloc + parts.path) if parts.netloc not in ("", "localhost") else parts.path
@@ -214,7 +220,8 @@ def parse_source(source: str) -> SourceSpec:
         )
     raise ValueError(
         f"unknown source scheme {scheme!r} in {source!r}; known: a device path, tcp://, "
-        f"udp://, file://, and the pyserial URLs {', '.join(s + '://' for s in PYSERIAL_SCHEMES)}"
+        f"udp://, file://, horus-audio:// (a WAV file or - for PCM on standard input), and "
+        f"the pyserial URLs {', '.join(s + '://' for s in PYSERIAL_SCHEMES)}"
     )
 
 
@@ -453,4 +460,8 @@ def open_transport(
         return UdpListenerTransport(spec, read_timeout)
     if spec.kind == "file":
         return FileReplayTransport(spec, read_timeout)
+    if spec.kind == "horus-audio":
+        from firmware_bridge.horus_audio import HorusAudioTransport
+
+        return HorusAudioTransport(spec.target, spec.label)
     raise ValueError(f"unknown source kind {spec.kind!r}")

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numba import njit
 
-from predictor.constants import MEAN_EARTH_RADIUS
+from weather.constants import EARTH_RADIUS
 
 __all__ = [
     "DEG_PER_RAD",
@@ -31,7 +31,7 @@ __all__ = [
 
 #: Degrees per radian.
 DEG_PER_RAD = 180.0 / math.pi
-_R_PERT = MEAN_EARTH_RADIUS  # numba freezes module globals as constants
+_R_PERT = EARTH_RADIUS  # numba freezes module globals as constants
 
 
 @njit(cache=True)

@@ -38,6 +38,7 @@ _CONTENT_SOURCES = (
     "weather/geopotential.py",
     "weather/canonical.py",
     "weather/standard_atmosphere.py",
+    "weather/constants.py",
 )
 _ROOT = Path(__file__).resolve().parent.parent
 

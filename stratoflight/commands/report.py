@@ -70,7 +70,7 @@ def report(
         predicted = load_prediction(prediction) if prediction else None
         atmosphere = None
         if winds:  # files, folders, quoted patterns, comma lists: as for every command
-            from weather.open_atmosphere import open_atmosphere
+            from weather.atmosphere_files import open_atmosphere
 
             atmosphere = open_atmosphere(check_wind_files(winds))
         summary = build_report(

@@ -14,7 +14,7 @@ from predictor.planner import PlanSettings, climatology_table, launch_slots, pla
 from predictor.planner_dask import run_study, split_by_files
 from predictor.zones import zone_from_polygon
 from weather.analytic_atmosphere import AnalyticAtmosphere
-from weather.open_atmosphere import open_atmosphere
+from weather.atmosphere_files import open_atmosphere
 
 FLIGHT = FlightSpec(5.0, 30000.0, 5.0)
 

@@ -161,7 +161,7 @@ def write_era5_like_archive(
 
 
 def test_archive_opens_with_the_expected_bounds(tmp_path):
-    from weather.open_atmosphere import open_atmosphere
+    from weather.atmosphere_files import open_atmosphere
 
     files = write_era5_like_archive(
         tmp_path,

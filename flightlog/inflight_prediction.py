@@ -157,49 +157,28 @@ def predict_landing(
         if burst_altitude is None:
             raise ValueError("an ascent prediction needs the planned burst altitude")
         burst = max(float(burst_altitude), altitude + 100.0)
-        result = predict(
-            atmosphere,
-            when,
-            latitude,
-            longitude,
-            altitude,
-            ascent_rate=ascent_rate,
-            burst_altitude=burst,
-            descent_rate=descent_rate,
-            profile="standard",
-            record_trajectory=False,
-        )
+        flight = dict(profile="standard", ascent_rate=ascent_rate, burst_altitude=burst)
         inputs.update(ascent_rate_m_s=round(ascent_rate, 3), burst_altitude_m=round(burst, 1))
     elif phase == "float":
         if float_until is None:
             raise ValueError("a float prediction needs the planned end of the float")
         end = max(float(float_until), when + 1.0)
-        result = predict(
-            atmosphere,
-            when,
-            latitude,
-            longitude,
-            altitude,
-            descent_rate=descent_rate,
-            profile="float",
-            from_stage="float",
-            float_until=end,
-            record_trajectory=False,
-        )
+        flight = dict(profile="float", from_stage="float", float_until=end)
         inputs.update(float_until=datetime.fromtimestamp(end, tz=UTC).isoformat())
     elif phase == "descent":
-        result = predict(
-            atmosphere,
-            when,
-            latitude,
-            longitude,
-            altitude,
-            descent_rate=descent_rate,
-            profile="descent",
-            record_trajectory=False,
-        )
+        flight = dict(profile="descent")
     else:
         raise ValueError(f"no in-flight prediction for phase {phase!r}")
+    result = predict(
+        atmosphere,
+        when,
+        latitude,
+        longitude,
+        altitude,
+        descent_rate=descent_rate,
+        record_trajectory=False,
+        **flight,
+    )
     landing = result.landing
     landing_time = float(landing.time[0])
     return {

@@ -148,6 +148,10 @@ def build_plan(
     def full(a: FloatArray | None, default: float) -> FloatArray:
         if a is None:
             return np.full(n, default)
+        if a.shape == (n,) and a.dtype == np.float64 and a.flags.c_contiguous:
+            return a
+        if a.shape == (1,):
+            return np.full(n, float(a[0]))
         return np.ascontiguousarray(np.broadcast_to(a, (n,)), dtype=np.float64)
 
     descent = full(_positive(descent_rate, "descent_rate", "m s-1"), 0.0)

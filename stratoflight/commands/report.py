@@ -102,6 +102,8 @@ def summary_lines(summary: dict) -> list[str]:
         )
     burst = summary["burst"]
     when = "" if burst["datetime"] is None else f" at {burst['datetime']}"
+    if burst.get("time_of_day_utc"):  # a source with times of day only
+        when = f" at {burst['time_of_day_utc']} UTC ({burst['date']})"
     lines.append(f"top/burst: {burst['altitude_m']} m{when}")
     return lines
 

@@ -21,7 +21,19 @@ def test_garbage_frame_and_jump_are_removed():
     flight = clean_flight(profile)
     assert flight.removed["impossible_altitude"] == 1
     assert flight.removed["gps_jumps"] == 1
-    assert len(flight.profile) == len(profile) - 2
+    # the garbage frame goes; the jump costs only its position (pressure places the level)
+    assert len(flight.profile) == len(profile) - 1
+    assert flight.profile["latitude"].max() < 52.1
+    assert flight.profile["latitude"].isna().sum() == 1
+
+
+def test_jump_drops_the_whole_frame_without_a_barometer():
+    profile, _ = synthetic_flight(burst_altitude=10000.0, step_s=5.0)
+    profile["pressure"] = np.nan
+    profile.loc[200, "latitude"] += 0.2
+    flight = clean_flight(profile)
+    assert flight.removed["gps_jumps"] == 1
+    assert len(flight.profile) == len(profile) - 1
 
 
 def test_run_of_frames_from_elsewhere_is_removed():

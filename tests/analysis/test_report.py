@@ -55,10 +55,14 @@ def test_synthetic_flight_report(tmp_path):
     error = summary["verification"]["landing_error_m"]
     assert error == pytest.approx(shift_error_m(profile), abs=1.0)
     assert 50.0 < summary["pfotzer"]["pressure_hpa"] < 75.0
-    assert "cape_surface_j_kg" in summary["stability"]
+    assert "surface_cape_j_kg" in summary["stability"]
     html = (tmp_path / "report.html").read_text()
     assert "SYNTHETIC" in html
     assert _embedded_pngs(html) == 4
+    # the headline (before any plot) carries the burst and the landing error, in km
+    headline = html[html.index("<h2>Headline</h2>") : html.index("<img")]
+    assert "30,000 m" in headline and "2026-06-01T11:39:40+00:00" in headline
+    assert "landing error against the prediction" in headline and "1.1 km" in headline
     with netCDF4.Dataset(tmp_path / "trajectory.nc") as ds:
         assert ds.featureType == "trajectory" and ds.title.startswith("SYNTHETIC")
     levels = (tmp_path / "standard_levels.csv").read_text().splitlines()

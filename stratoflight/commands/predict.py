@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from predictor.vocabulary import MODELS, PROFILES
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
     check_output_folders,
@@ -19,8 +20,8 @@ from stratoflight.options import (
 
 __all__ = ["build_predict_kwargs", "register"]
 
-_PROFILES = ("standard", "float", "descent")  # mirrors predictor.constants.PROFILES
-_MODELS = ("stratoflight", "cusf")  # mirrors predictor.constants.MODELS
+_PROFILES = PROFILES  # predictor.vocabulary: light, no numpy/numba
+_MODELS = MODELS
 
 
 def build_predict_kwargs(
@@ -369,15 +370,29 @@ def _run_ensemble(
 
     if n_members < 2:
         raise UserError(f"--ensemble needs at least 2 members, got {n_members}")
-    if kwargs["profile"] != "standard":
-        raise UserError("--ensemble works with the standard profile (ascent, burst, descent)")
+    if kwargs["profile"] not in ("standard", "float"):
+        raise UserError(
+            "--ensemble works with the standard and float profiles (a descent-only ensemble "
+            "is not offered)"
+        )
     bad = unsupported_ensemble_outputs(out)
     if bad:
         raise UserError(
             f"for an ensemble, --out takes {', '.join(ENSEMBLE_OUTPUT_SUFFIXES)}; "
             f"cannot write {', '.join(map(str, bad))}"
         )
-    if flight is None:
+    if flight is None and kwargs["profile"] == "float":
+        until = kwargs.get("float_until")
+        flight = FlightSpec(
+            kwargs["ascent_rate"],
+            kwargs.get("burst_altitude") or 0.0,
+            kwargs["descent_rate"],
+            profile="float",
+            float_altitude=kwargs["float_altitude"],
+            float_duration=kwargs.get("float_duration"),
+            float_until=None if until is None else until.timestamp(),
+        )
+    elif flight is None:
         flight = FlightSpec(kwargs["ascent_rate"], kwargs["burst_altitude"], kwargs["descent_rate"])
     ens = predict_ensemble(
         atmosphere,

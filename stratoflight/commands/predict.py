@@ -302,11 +302,6 @@ def register(app: typer.Typer) -> None:
 
                 notes.extend(balloon_notes(flight))
             if ensemble is not None:
-                if dem is not None:
-                    raise UserError(
-                        "--terrain works with single predictions for now; drop --ensemble "
-                        "or --terrain"
-                    )
                 _run_ensemble(
                     atmosphere,
                     kwargs,
@@ -318,6 +313,7 @@ def register(app: typer.Typer) -> None:
                     flight,
                     read_zones(avoid),
                     parse_recovery(recovery_lat, recovery_lon),
+                    dem,
                 )
                 return
             _run(atmosphere, kwargs, notes, out or [], as_json, dem)
@@ -355,6 +351,7 @@ def _run_ensemble(
     flight: Any,
     zones: tuple[Any, ...],
     recovery: tuple[float, float] | None,
+    dem: Any = None,
 ) -> None:
     """``--ensemble N``: fly the members, write the products, print JSON or a summary."""
     from predictor.ensemble import FlightSpec, predict_ensemble
@@ -407,8 +404,17 @@ def _run_ensemble(
         recovery_point=recovery,
         step=kwargs["step"],
         model=kwargs["model"],
-        record_trajectory=needs_trajectories(out),
+        record_trajectory=dem is not None or needs_trajectories(out),
     )
+    if dem is not None:  # every member lands on the DEM along its own track
+        import dataclasses
+
+        from predictor.ensemble import summarise_landings
+        from predictor.terrain_landing import land_on_dem
+
+        moved = land_on_dem(ens.prediction, dem, atmosphere)
+        stats = summarise_landings(atmosphere, moved, zones, recovery)
+        ens = dataclasses.replace(ens, prediction=moved, statistics=stats)
     document = ensemble_document(ens, notes)
     write_ensemble_outputs(ens, out, document, atmosphere, zones)
     if as_json:

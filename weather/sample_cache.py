@@ -39,6 +39,7 @@ _CONTENT_SOURCES = (
     "weather/canonical.py",
     "weather/standard_atmosphere.py",
     "weather/constants.py",
+    "weather/sample_land_fraction.json",
 )
 _ROOT = Path(__file__).resolve().parent.parent
 

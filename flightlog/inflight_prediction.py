@@ -108,6 +108,7 @@ def predict_landing(
     ascent_rate: float | None = None,
     burst_altitude: float | None = None,
     descent_rate: float,
+    float_until: float | None = None,
 ) -> dict[str, Any]:
     """Predict the landing from one observed state.
 
@@ -115,9 +116,10 @@ def predict_landing(
     ----------
     atmosphere : weather.protocol.Atmosphere
         Winds and density.
-    phase : {"ascent", "descent"}
+    phase : {"ascent", "float", "descent"}
         ``ascent``: a standard flight from here (needs ``ascent_rate`` and
-        ``burst_altitude``); ``descent``: descent only.
+        ``burst_altitude``); ``float``: float here until ``float_until``, then descent;
+        ``descent``: descent only.
     when : float
         Time of the state [s since epoch].
     latitude, longitude, altitude : float
@@ -129,6 +131,9 @@ def predict_landing(
         balloon is already higher.
     descent_rate : float
         Sea-level descent rate [m s-1].
+    float_until : float, optional
+        Planned end of the float (cut-down) [s since epoch] (phase ``float``); a time
+        already past means a cut-down one second from now.
 
     Returns
     -------
@@ -136,7 +141,7 @@ def predict_landing(
         ``landing_latitude``, ``landing_longitude`` [deg], ``landing_time`` (ISO UTC),
         ``landing_time_s`` [s since epoch], ``status``, and the inputs used (units in keys).
     """
-    from predictor.predict import predict
+    from predictor.prediction import predict
 
     inputs: dict[str, Any] = {
         "basis": phase,
@@ -152,34 +157,30 @@ def predict_landing(
         if burst_altitude is None:
             raise ValueError("an ascent prediction needs the planned burst altitude")
         burst = max(float(burst_altitude), altitude + 100.0)
-        result = predict(
-            atmosphere,
-            when,
-            latitude,
-            longitude,
-            altitude,
-            ascent_rate=ascent_rate,
-            burst_altitude=burst,
-            descent_rate=descent_rate,
-            profile="standard",
-            record_trajectory=False,
-        )
+        flight = dict(profile="standard", ascent_rate=ascent_rate, burst_altitude=burst)
         inputs.update(ascent_rate_m_s=round(ascent_rate, 3), burst_altitude_m=round(burst, 1))
+    elif phase == "float":
+        if float_until is None:
+            raise ValueError("a float prediction needs the planned end of the float")
+        end = max(float(float_until), when + 1.0)
+        flight = dict(profile="float", from_stage="float", float_until=end)
+        inputs.update(float_until=datetime.fromtimestamp(end, tz=UTC).isoformat())
     elif phase == "descent":
-        result = predict(
-            atmosphere,
-            when,
-            latitude,
-            longitude,
-            altitude,
-            descent_rate=descent_rate,
-            profile="descent",
-            record_trajectory=False,
-        )
+        flight = dict(profile="descent")
     else:
         raise ValueError(f"no in-flight prediction for phase {phase!r}")
     from predictor.landing_surface import describe_landing_surface
 
+    result = predict(
+        atmosphere,
+        when,
+        latitude,
+        longitude,
+        altitude,
+        descent_rate=descent_rate,
+        record_trajectory=False,
+        **flight,
+    )
     landing = result.landing
     landing_time = float(landing.time[0])
     return {
@@ -232,6 +233,10 @@ class InflightPredictor:
         Shortest time between two predictions [s] (wall clock).
     rate_window : float
         Span of samples for the observed ascent rate and descent fit [s].
+    float_until : float, optional
+        Planned end of a float (cut-down) [s since epoch]: during the ``float`` phase the
+        prediction floats until then and descends at ``descent_rate``; without it no
+        prediction is made during a float.
 
     Attributes
     ----------
@@ -250,6 +255,7 @@ class InflightPredictor:
         descent_rate: float = 5.0,
         interval: float = 30.0,
         rate_window: float = 120.0,
+        float_until: float | None = None,
     ) -> None:
         self.atmosphere = atmosphere
         self.phases = phases
@@ -257,6 +263,7 @@ class InflightPredictor:
         self.descent_rate = float(descent_rate)
         self.interval = float(interval)
         self.rate_window = float(rate_window)
+        self.float_until = None if float_until is None else float(float_until)
         self.latest: dict[str, Any] | None = None
         self.last_error: str | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prediction")
@@ -265,9 +272,14 @@ class InflightPredictor:
 
     def _state(self) -> tuple[str, float, float, float, float, dict[str, float]] | None:
         phase = self.phases.phase
-        if phase not in ("ascent", "descent") or not self.phases.history:
+        if phase not in ("ascent", "float", "descent") or not self.phases.history:
             return None
         when, lat, lon, alt = self.phases.history[-1]
+        if phase == "float":
+            if self.float_until is None:
+                return None
+            rates = {"descent_rate": self.descent_rate, "float_until": self.float_until}
+            return phase, when, lat, lon, alt, rates
         recent = [p for p in self.phases.history if p[0] >= when - self.rate_window]
         times = [p[0] for p in recent]
         alts = [p[3] for p in recent]

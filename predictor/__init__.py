@@ -1,41 +1,52 @@
-"""The flight predictor: profiles, a vectorised RK4 solver, results and their writers.
+"""The flight predictor: flight plans, one compiled RK4 engine, results and their writers.
 
 Main entry points: :func:`predict` (one flight or an ensemble; member axis everywhere),
 :func:`predict_landings` (the same without trajectory recording) and
 :class:`PredictionResult` (one result type for single flights and ensembles).
+
+Names are imported on first use (``import predictor`` alone loads neither numpy nor numba;
+the command line reads the allowed values from :mod:`predictor.vocabulary`).
 """
 
-from predictor.balloons import BALLOONS, Balloon, get_balloon
-from predictor.burst import BurstEstimate, estimate_burst, rates_from_balloon
-from predictor.constants import MODELS, PROFILES
-from predictor.ensemble import EnsembleResult, FlightSpec, Uncertainty, predict_ensemble
-from predictor.predict import predict, predict_landings
-from predictor.result import (
-    FlightPoints,
-    PredictionResult,
-    PredictionWarning,
-    StageTrajectory,
-    iso_utc,
-)
+from __future__ import annotations
 
-__all__ = [
-    "BALLOONS",
-    "Balloon",
-    "BurstEstimate",
-    "EnsembleResult",
-    "FlightSpec",
-    "Uncertainty",
-    "estimate_burst",
-    "get_balloon",
-    "predict_ensemble",
-    "rates_from_balloon",
-    "MODELS",
-    "PROFILES",
-    "FlightPoints",
-    "PredictionResult",
-    "PredictionWarning",
-    "StageTrajectory",
-    "iso_utc",
-    "predict",
-    "predict_landings",
-]
+from importlib import import_module
+from typing import Any
+
+from predictor.vocabulary import MODELS, PROFILES
+
+#: Public name -> module that defines it.
+_HOMES = {
+    "BALLOONS": "predictor.balloons",
+    "Balloon": "predictor.balloons",
+    "get_balloon": "predictor.balloons",
+    "BurstEstimate": "predictor.burst",
+    "estimate_burst": "predictor.burst",
+    "rates_from_balloon": "predictor.burst",
+    "EnsembleResult": "predictor.ensemble",
+    "FlightSpec": "predictor.ensemble",
+    "Uncertainty": "predictor.ensemble",
+    "predict_ensemble": "predictor.ensemble",
+    "predict": "predictor.prediction",
+    "predict_landings": "predictor.prediction",
+    "FlightPoints": "predictor.result",
+    "PredictionResult": "predictor.result",
+    "PredictionWarning": "predictor.result",
+    "StageTrajectory": "predictor.result",
+    "iso_utc": "predictor.result",
+}
+
+__all__ = ["MODELS", "PROFILES", *_HOMES]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'predictor' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

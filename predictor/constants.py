@@ -38,10 +38,5 @@ DEFAULT_STEP_S = 60.0
 #: Default time tolerance to which stage ends are located by bisection [s].
 DEFAULT_EVENT_TOLERANCE_S = 0.01
 
-#: Physics models: ``stratoflight`` (density from the atmosphere file, USSA 1976 fallback,
-#: ground from orography) and ``cusf`` (NASA Glenn three-layer density, CUSF drag constant,
-#: sea-level termination, for comparison with the classic predictor).
-MODELS = ("stratoflight", "cusf")
-
-#: Flight profiles.
-PROFILES = ("standard", "float", "descent")
+# The allowed profile and model names live in predictor.vocabulary (light, importable alone).
+from predictor.vocabulary import MODELS, PROFILES  # noqa: E402

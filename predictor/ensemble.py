@@ -45,7 +45,7 @@ from predictor.burst import (
 )
 from predictor.ensemble_wind import PerturbedAtmosphere, WindPerturbationField
 from predictor.landing_statistics import LandingStatistics, landing_statistics
-from predictor.result import PredictionResult
+from predictor.result import PredictionResult, iso_utc
 from predictor.zones import Zone
 from weather.protocol import Atmosphere, to_epoch_seconds
 
@@ -170,12 +170,27 @@ class FlightSpec:
     burst : BurstEstimate, optional
         The burst-calculator result when the flight was specified by a balloon; its gas
         volume and burst diameter drive the burst-altitude spread.
+    profile : {"standard", "float"}
+        ``float``: ascend to ``float_altitude``, float for ``float_duration`` [s] and/or
+        until ``float_until`` [s since epoch], then descend (cut-down); the burst altitude
+        is then not used. Every member floats at the nominal float altitude for the nominal
+        time (their rates, launch times and winds differ).
+    float_altitude : float, optional
+        Float altitude [m] (float profile).
+    float_duration : float, optional
+        Float time after reaching the float altitude [s] (float profile).
+    float_until : float, optional
+        End of the float [s since epoch] (float profile).
     """
 
     ascent_rate: float
     burst_altitude: float
     descent_rate: float
     burst: BurstEstimate | None = None
+    profile: str = "standard"
+    float_altitude: float | None = None
+    float_duration: float | None = None
+    float_until: float | None = None
 
     @classmethod
     def from_balloon(
@@ -205,6 +220,46 @@ class FlightSpec:
             value = getattr(self, name)
             if not (value > 0.0 and math.isfinite(value)):
                 raise ValueError(f"{name} must be a positive number [m/s], got {value!r}")
+        if self.profile not in ("standard", "float"):
+            raise ValueError(
+                f"an ensemble flies the standard or the float profile, not {self.profile!r}"
+            )
+        if self.profile == "float":
+            if self.float_altitude is None or not self.float_altitude > 0.0:
+                raise ValueError(
+                    f"the float profile needs a positive float altitude [m], got "
+                    f"{self.float_altitude!r}"
+                )
+            if self.float_duration is None and self.float_until is None:
+                raise ValueError(
+                    "the float profile needs a float duration or an end time (float_until)"
+                )
+
+    def profile_arguments(self) -> dict[str, Any]:
+        """Return the ``predictor.predict`` keywords of the profile (besides the drawn rates)."""
+        if self.profile == "float":
+            return {
+                "profile": "float",
+                "float_altitude": self.float_altitude,
+                "float_duration": self.float_duration,
+                "float_until": self.float_until,
+            }
+        return {"profile": "standard"}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Describe the nominal flight, keys naming their units."""
+        out: dict[str, Any] = {
+            "profile": self.profile,
+            "ascent_rate_m_s": self.ascent_rate,
+            "burst_altitude_m": self.burst_altitude if self.profile == "standard" else None,
+            "descent_rate_m_s": self.descent_rate,
+            "balloon": None if self.burst is None else self.burst.as_dict(),
+        }
+        if self.profile == "float":
+            out["float_altitude_m"] = self.float_altitude
+            out["float_duration_s"] = self.float_duration
+            out["float_until"] = None if self.float_until is None else iso_utc(self.float_until)
+        return out
 
 
 @dataclass(frozen=True)
@@ -404,9 +459,14 @@ def solve_members(
     step: float = 60.0,
     model: str = "stratoflight",
     record_trajectory: bool = True,
+    flight: FlightSpec | None = None,
 ) -> PredictionResult:
-    """Fly every member in one vectorised solve of ``predictor.predict``."""
-    from predictor.predict import predict
+    """Fly every member in one solve of ``predictor.predict`` (the compiled kernel on grids).
+
+    ``flight`` gives the profile (standard when None; the float profile's altitude and
+    duration or end come from it, the rates from ``draws``).
+    """
+    from predictor.prediction import predict
 
     n = len(draws)
     flight_atmosphere: Atmosphere = atmosphere
@@ -418,6 +478,8 @@ def solve_members(
     elif draws.data_member is not None:
         # data ensemble members only: the predictor reads them directly (compiled path)
         members = draws.data_member
+    profile = {"profile": "standard"} if flight is None else flight.profile_arguments()
+    burst = draws.burst_altitude if profile["profile"] == "standard" else None
     return predict(
         flight_atmosphere,
         draws.launch_time,
@@ -425,8 +487,9 @@ def solve_members(
         np.broadcast_to(np.asarray(longitude, dtype=np.float64), (n,)),
         altitude=altitude,
         ascent_rate=draws.ascent_rate,
-        burst_altitude=draws.burst_altitude,
+        burst_altitude=burst,
         descent_rate=draws.descent_rate,
+        **profile,
         step=step,
         model=model,
         record_trajectory=record_trajectory,
@@ -496,12 +559,7 @@ class EnsembleResult:
                 "seed": self.seed,
                 "uncertainty": self.uncertainty.as_dict(),
                 "wind_uncertainty": self.draws.wind_description,
-                "nominal": {
-                    "ascent_rate_m_s": self.flight.ascent_rate,
-                    "burst_altitude_m": self.flight.burst_altitude,
-                    "descent_rate_m_s": self.flight.descent_rate,
-                    "balloon": None if self.flight.burst is None else self.flight.burst.as_dict(),
-                },
+                "nominal": self.flight.as_dict(),
                 "atmosphere": {
                     "source": p.atmosphere_source,
                     "synthetic": bool(p.synthetic),
@@ -595,6 +653,7 @@ def predict_ensemble(
         step=step,
         model=model,
         record_trajectory=record_trajectory,
+        flight=flight,
     )
     stats = summarise_landings(atmosphere, result, zones, recovery_point)
     return EnsembleResult(result, draws, stats, flight, uncertainty, seed)

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
-from weather.constants import EARTH_RADIUS
+from predictor.flight_physics import perturbation_points
 from weather.protocol import Atmosphere, AtmosphereSample, FloatArray
 
 __all__ = ["PerturbedAtmosphere", "WindPerturbationField"]
@@ -132,18 +131,45 @@ class WindPerturbationField:
         if self.sigma == 0.0:
             return np.zeros(shape), np.zeros(shape)
         kx, ky, kz, kw, b = self._tables()
-        rows = m
-        lat_r = np.radians(np.asarray(lat, dtype=np.float64).ravel())
-        dlon = (np.asarray(lon, dtype=np.float64).ravel() - self.lon0 + 180.0) % 360.0 - 180.0
-        x = EARTH_RADIUS * math.cos(math.radians(self.lat0)) * np.radians(dlon)
-        y = EARTH_RADIUS * (lat_r - math.radians(self.lat0))
-        z = np.asarray(alt, dtype=np.float64).ravel()
-        t0 = np.asarray(self.t0, dtype=np.float64)
-        t = np.asarray(time, dtype=np.float64).ravel() - (t0[m] if t0.ndim else t0)
-        modes = self.phases.shape[2]
-        du, dv = _sum_modes(kx, ky, kz, kw, b, rows.astype(np.int64), x, y, z, t, modes)
-        amplitude = self.sigma * math.sqrt(2.0 / modes)
-        return (amplitude * du).reshape(shape), (amplitude * dv).reshape(shape)
+        n = m.shape[0]
+
+        def flat(values) -> np.ndarray:
+            return np.ascontiguousarray(
+                np.broadcast_to(np.asarray(values, dtype=np.float64).ravel(), (n,))
+            )
+
+        du, dv = perturbation_points(
+            kx,
+            ky,
+            kz,
+            kw,
+            b,
+            m.astype(np.int64),
+            flat(time),
+            flat(lat),
+            flat(lon),
+            flat(alt),
+            self.reference_times(),
+            self.lat0,
+            self.lon0,
+            self.amplitude,
+        )
+        return du.reshape(shape), dv.reshape(shape)
+
+    @property
+    def amplitude(self) -> float:
+        """``sigma * sqrt(2 / modes)`` [m s-1]: the factor in front of the sum of cosines."""
+        return self.sigma * math.sqrt(2.0 / self.phases.shape[2])
+
+    def reference_times(self) -> np.ndarray:
+        """Return the reference time of every member [s since epoch], float64 (n_members,)."""
+        return np.ascontiguousarray(
+            np.broadcast_to(np.asarray(self.t0, dtype=np.float64), (self.n_members,))
+        )
+
+    def tables(self) -> tuple[np.ndarray, ...]:
+        """``(kx, ky, kz, w, b)``, each (n_members, 2 * modes) float64: u modes, then v modes."""
+        return self._tables()
 
     def _tables(self) -> tuple[np.ndarray, ...]:
         """Wavenumbers and phases as (n_members, 2 * modes) arrays, built once."""
@@ -156,29 +182,6 @@ class WindPerturbationField:
             )
             object.__setattr__(self, "_cached_tables", cached)
         return cached
-
-
-@njit(cache=True, fastmath=False)
-def _sum_modes(kx, ky, kz, kw, b, rows, x, y, z, t, modes):  # pragma: no cover - compiled
-    """Sum of cos(k . (x, y, z, t) + b) over the u modes and the v modes of each point."""
-    n = rows.shape[0]
-    du = np.zeros(n)
-    dv = np.zeros(n)
-    for i in range(n):
-        r = rows[i]
-        acc_u = 0.0
-        acc_v = 0.0
-        for j in range(2 * modes):
-            c = math.cos(
-                kx[r, j] * x[i] + ky[r, j] * y[i] + kz[r, j] * z[i] + kw[r, j] * t[i] + b[r, j]
-            )
-            if j < modes:
-                acc_u += c
-            else:
-                acc_v += c
-        du[i] = acc_u
-        dv[i] = acc_v
-    return du, dv
 
 
 class PerturbedAtmosphere:

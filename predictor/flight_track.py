@@ -1,6 +1,6 @@
 """A simulated flight as plain arrays: the predicted trajectory plus what sensors would see.
 
-:func:`simulated_flight_track` flies :func:`predictor.predict.predict` through an
+:func:`simulated_flight_track` flies :func:`predictor.prediction.predict` through an
 atmosphere, resamples the trajectory to a telemetry rate, adds a ground phase after landing,
 and fills pressure and temperature from the atmosphere and a SYNTHETIC relative-humidity
 profile. The virtual payload (``firmware_bridge.virtual_payload``) turns the arrays into
@@ -14,7 +14,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
-from predictor.predict import predict
+from predictor.prediction import predict
 from weather.protocol import Atmosphere
 
 __all__ = ["TRACK_KEYS", "simulated_flight_track", "synthetic_relative_humidity"]

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from predictor.constants import CUSF_DRAG_CONSTANT, EARTH_RADIUS, SEA_LEVEL_DENSITY
+from predictor.flight_physics import descent_speed, drift_rates
 from predictor.nasa_atmosphere import nasa_three_layer_density
 from weather.protocol import AtmosphereSample
 from weather.standard_atmosphere import ussa1976_density
@@ -47,7 +48,6 @@ Model = Callable[
 #: NASA Glenn three-layer model (CUSF parity).
 DENSITY_SOURCES = ("atmosphere", "ussa1976", "nasa3layer")
 
-_DEG = 180.0 / np.pi
 
 
 def _per_member(value: npt.ArrayLike, name: str) -> FloatArray:
@@ -131,7 +131,7 @@ def make_parachute_descent(
             if missing.any():
                 rho = np.where(missing, ussa1976_density(alt), rho)
         zero = np.zeros_like(alt)
-        return zero, zero, -_pick(v0_sqrt_rho0, idx) / np.sqrt(rho)
+        return zero, zero, descent_speed(_pick(v0_sqrt_rho0, idx), rho)
 
     return parachute_descent
 
@@ -149,10 +149,13 @@ def make_wind_drift(earth_radius: float = EARTH_RADIUS) -> Model:
     """
 
     def wind_drift(t, lat, lon, alt, air, idx):
-        r = earth_radius + alt
-        coslat = np.maximum(np.cos(np.radians(lat)), 1e-9)  # poles: keep finite
-        dlat = _DEG * air.v / r
-        dlon = _DEG * air.u / (r * coslat)
+        dlat, dlon = drift_rates(
+            np.asarray(air.u, dtype=np.float64),
+            np.asarray(air.v, dtype=np.float64),
+            np.asarray(lat, dtype=np.float64),
+            np.asarray(alt, dtype=np.float64),
+            float(earth_radius),
+        )
         return dlat, dlon, np.zeros_like(alt)
 
     return wind_drift

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from predictor.flight_physics import nasa_density_array
+
 __all__ = ["nasa_three_layer_density"]
 
 
@@ -34,14 +36,5 @@ def nasa_three_layer_density(altitude: npt.ArrayLike) -> np.ndarray:
     and rho = p / (0.2869 (T + 273.1)).
     """
     h = np.asarray(altitude, dtype=np.float64)
-    low = h <= 11000.0
-    high = h > 25000.0
-    t_low = 15.04 - 0.00649 * h
-    t_high = -131.21 + 0.00299 * h
-    temperature = np.where(low, t_low, np.where(high, t_high, -56.46))
-    with np.errstate(over="ignore", invalid="ignore"):
-        p_low = 101.29 * ((t_low + 273.1) / 288.08) ** 5.256
-        p_mid = 22.65 * np.exp(1.73 - 0.000157 * h)
-        p_high = 2.488 * ((t_high + 273.1) / 216.6) ** -11.388
-    pressure = np.where(low, p_low, np.where(high, p_high, p_mid))
-    return pressure / (0.2869 * (temperature + 273.1))
+    flat = np.ascontiguousarray(h.reshape(-1))
+    return nasa_density_array(flat).reshape(h.shape)

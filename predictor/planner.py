@@ -38,6 +38,7 @@ __all__ = [
     "combine_plan_parts",
     "launch_slots",
     "plan_slots",
+    "require_flown_slots",
     "rank_slots",
 ]
 
@@ -108,6 +109,11 @@ class PlanSettings:
             raise ValueError(f"--ensemble must be at least 1, got {self.n_members}")
         if self.max_distance is not None and not self.max_distance > 0:
             raise ValueError(f"--max-distance must be positive, got {self.max_distance!r}")
+        if self.flight.profile == "float" and self.flight.float_duration is None:
+            raise ValueError(
+                "a launch-window study flies many launch times: give the float a duration "
+                "(--float-duration), not an end time"
+            )
 
     @property
     def effective_uncertainty(self) -> Uncertainty:
@@ -123,10 +129,7 @@ class PlanSettings:
             "launch_latitude": self.latitude,
             "launch_longitude": self.longitude,
             "launch_altitude_m": self.altitude,
-            "ascent_rate_m_s": f.ascent_rate,
-            "burst_altitude_m": f.burst_altitude,
-            "descent_rate_m_s": f.descent_rate,
-            "balloon": None if f.burst is None else f.burst.as_dict(),
+            **f.as_dict(),
             "members_per_slot": self.n_members,
             "uncertainty": self.effective_uncertainty.as_dict(),
             "seed": self.seed,
@@ -246,7 +249,7 @@ def plan_slots(
         for t in slots[~inside]
     ]
     slots = slots[inside]
-    if slots.size == 0:
+    if slots.size == 0:  # a study's part; require_flown_slots refuses an empty study
         return PlanResult(
             _empty_slots(), _empty_landings(), settings, atmosphere.has_surface, skipped
         )
@@ -299,6 +302,7 @@ def plan_slots(
         step=settings.step,
         model=settings.model,
         record_trajectory=False,
+        flight=settings.flight,
     )
 
     n_m = settings.n_members
@@ -361,6 +365,22 @@ def plan_slots(
         }
     )
     return PlanResult(rank_slots(table), landings, settings, land_known, skipped)
+
+
+def require_flown_slots(result: PlanResult) -> PlanResult:
+    """Return ``result``, or raise ValueError when not one slot could be flown.
+
+    A study whose every launch time is outside the data is a mistake to report (exit 2 on
+    the command line), not an empty table.
+    """
+    if len(result.slots) == 0:
+        reasons = sorted({s["reason"] for s in result.skipped})
+        raise ValueError(
+            f"no launch slot could be flown: all {len(result.skipped)} are outside the data "
+            f"({'; '.join(reasons) or 'no slots'}); choose --from/--to inside the data's time "
+            "range or load data covering the launches"
+        )
+    return result
 
 
 def _iso(t: float) -> str:

@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from predictor.vocabulary import STATUSES
+
 __all__ = [
     "FlightPoints",
     "PredictionResult",
@@ -52,8 +54,7 @@ FloatArray = npt.NDArray[np.float64]
 STAGE_NAMES = ("ascent", "float", "descent")
 #: What a member landed on: ERA5 land-sea mask >= 0.5 is land; ``unknown`` without data.
 SURFACES = ("land", "sea", "unknown")
-#: How a member's prediction ended: ``landed``, or it left the data's area / time range.
-STATUSES = ("landed", "left_data_area", "left_data_time")
+# How a member's prediction ended: STATUSES, re-exported from predictor.vocabulary (its home).
 
 
 def iso_utc(seconds: float) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from predictor.constants import DEFAULT_EVENT_TOLERANCE_S, DEFAULT_STEP_S
+from predictor.flight_physics import hermite
 from predictor.models import Model
 from predictor.result import StageTrajectory
 from predictor.terminators import Terminator
@@ -121,17 +122,6 @@ class _Sampler:
             else:  # box across the antimeridian
                 area_out |= (lo < self.lon_min) & (lo > self.lon_max)
         return time_out, area_out
-
-
-def _hermite(theta, y0, f0, y1, f1, h):
-    """Cubic Hermite interpolant between RK4 points (theta in 0..1, per member)."""
-    t2 = theta * theta
-    t3 = t2 * theta
-    h00 = 2 * t3 - 3 * t2 + 1
-    h10 = t3 - 2 * t2 + theta
-    h01 = -2 * t3 + 3 * t2
-    h11 = t3 - t2
-    return h00 * y0 + h10 * h * f0 + h01 * y1 + h11 * h * f1
 
 
 class _Recorder:
@@ -274,11 +264,11 @@ def solve(
                 hi = np.ones(f_idx.size)
                 for _ in range(n_bisect):
                     mid = 0.5 * (lo + hi)
-                    ym = _hermite(mid, y0f, k1f, y1f, kend, h)
+                    ym = hermite(mid, y0f, k1f, y1f, kend, h)
                     hit = stage.terminator(t0f + mid * h, ym[0], ym[1], ym[2], g, t_start[g])
                     hi = np.where(hit, mid, hi)
                     lo = np.where(hit, lo, mid)
-                y1[:, f_idx] = _hermite(hi, y0f, k1f, y1f, kend, h)
+                y1[:, f_idx] = hermite(hi, y0f, k1f, y1f, kend, h)
                 t1[f_idx] = t0f + hi * h
                 dt_used[f_idx] = hi * h
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,8 @@ from weather.standard_atmosphere import DRY_AIR_GAS_CONSTANT
 
 if TYPE_CHECKING:
     import xarray as xr
+
+    from weather.interpolation_kernels import GridBundle
 
 __all__ = ["GridAtmosphere", "R_DRY_AIR"]
 
@@ -210,6 +212,57 @@ class GridAtmosphere:
         self._land = self._surface_field(ds, "land_sea_mask", lon.size)
         self._surface_axes = self._axes[:4].copy()
 
+    # ------------------------------------------------------------------ state (caching)
+    #: Arrays of :meth:`state`, and its plain (JSON-ready) values.
+    _STATE_ARRAYS = (
+        "_alt_grid", "_field_grid", "_shape", "_times", "_axes", "_lnp", "levels",
+        "latitudes", "longitudes", "_ground", "_land", "_surface_axes",
+    )  # fmt: skip
+    _STATE_VALUES = (
+        "source", "synthetic", "data_source", "model_run", "time_margin", "max_time_gap",
+        "is_global", "_mean_step", "ensemble_size", "top_altitude", "has_surface",
+    )  # fmt: skip
+
+    def state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Everything the atmosphere is made of: ``(arrays, values)``.
+
+        For caches (:mod:`weather.sample_cache`): :meth:`from_state` rebuilds an equal
+        atmosphere without the dataset, skipping the conversion work of ``__init__``.
+        Arrays that are absent (no orography, no land-sea mask) are left out.
+        """
+        arrays = {k: getattr(self, k) for k in self._STATE_ARRAYS if getattr(self, k) is not None}
+        values = {k: getattr(self, k) for k in self._STATE_VALUES}
+        b = self.bounds
+        values["bounds"] = {
+            "time_start": b.time_start.timestamp(),
+            "time_end": b.time_end.timestamp(),
+            "lat_min": b.lat_min,
+            "lat_max": b.lat_max,
+            "lon_min": b.lon_min,
+            "lon_max": b.lon_max,
+            "top_altitude": b.top_altitude,
+            "pressure_levels": list(b.pressure_levels),
+        }
+        return arrays, values
+
+    @classmethod
+    def from_state(cls, arrays: dict[str, np.ndarray], values: dict[str, Any]) -> GridAtmosphere:
+        """Rebuild an atmosphere from :meth:`state` (arrays are used as given, not copied)."""
+        self = cls.__new__(cls)
+        for k in cls._STATE_ARRAYS:
+            setattr(self, k, arrays.get(k))
+        for k in cls._STATE_VALUES:
+            setattr(self, k, values[k])
+        self.times = self._times.copy()
+        b = dict(values["bounds"])
+        self.bounds = AtmosphereBounds(
+            time_start=from_epoch_seconds(b.pop("time_start")),
+            time_end=from_epoch_seconds(b.pop("time_end")),
+            pressure_levels=tuple(b.pop("pressure_levels")),
+            **b,
+        )
+        return self
+
     def _surface_field(self, ds: xr.Dataset, name: str, n_lon: int) -> np.ndarray | None:
         if name not in ds:
             return None
@@ -316,12 +369,7 @@ class GridAtmosphere:
         flag = np.empty(n, dtype=np.int8)
         if n:
             status = sample_grid(
-                self._alt_grid,
-                self._field_grid,
-                self._shape,
-                self._times,
-                self._axes,
-                self._lnp,
+                self.kernel_bundle(),
                 t,
                 la,
                 lo,
@@ -420,29 +468,32 @@ class GridAtmosphere:
             return np.full(np.broadcast_shapes(np.shape(lat), np.shape(lon)), np.nan)
         return self._surface(self._land, lat, lon)
 
-    def kernel_inputs(self) -> tuple[np.ndarray, ...]:
-        """Grid arrays in the order of the leading parameters of ``sample_grid``.
+    def kernel_bundle(self) -> GridBundle:
+        """Return the grid as one typed value for compiled callers (built once, read-only).
 
-        ``(alt_grid, field_grid, shape, times, grid, lnp)``, read-only by convention: for
-        compiled callers (``predictor.fast_grid``) that call
-        :func:`weather.interpolation_kernels.sample_grid` inside their own numba loops.
+        A :class:`weather.interpolation_kernels.GridBundle`: the interpolation grids, their
+        axes and the ground elevation, for code that calls
+        :func:`weather.interpolation_kernels.grid_point` / ``ground_point`` inside its own
+        numba loops (the predictor's flight kernel).
         """
-        return (self._alt_grid, self._field_grid, self._shape, self._times, self._axes, self._lnp)
+        bundle = self.__dict__.get("_bundle")
+        if bundle is None:
+            from weather.interpolation_kernels import GridBundle
 
-    def surface_kernel_inputs(self) -> tuple[np.ndarray | None, np.ndarray]:
-        """Ground grid for compiled callers of ``interpolation_kernels.bilinear_surface``.
-
-        Returns
-        -------
-        ground : ndarray or None
-            Ground elevation above mean sea level [m], ``(lat, lon)`` float64 (the first
-            column repeated after the last on a global grid); None without orography.
-        axes : ndarray
-            ``(lat0, dlat, lon0, dlon)`` [deg], the ``grid`` argument of ``bilinear_surface``.
-
-        Read-only by convention.
-        """
-        return self._ground, self._surface_axes
+            ground = self._ground
+            bundle = GridBundle(
+                self._alt_grid,
+                self._field_grid,
+                self._shape,
+                self._times,
+                self._axes,
+                self._lnp,
+                np.zeros((2, 2)) if ground is None else ground,
+                self._surface_axes,
+                ground is not None,
+            )
+            self._bundle = bundle
+        return bundle
 
     @property
     def nbytes(self) -> int:

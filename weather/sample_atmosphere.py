@@ -317,6 +317,6 @@ def open_sample_atmosphere() -> GridAtmosphere:
         ``synthetic`` True, ``source`` says SYNTHETIC, ``has_surface`` True; valid from
         :data:`SAMPLE_TIME_START` to :data:`SAMPLE_TIME_END` over :data:`SAMPLE_AREA`.
     """
-    from weather.grid_atmosphere import GridAtmosphere
+    from weather.sample_cache import load_or_build_sample  # built once, kept in the cache
 
-    return GridAtmosphere(build_sample_dataset())
+    return load_or_build_sample()

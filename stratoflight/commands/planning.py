@@ -315,6 +315,15 @@ def register(app: typer.Typer) -> None:
         payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
         gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
         neck_lift: float | None = typer.Option(None, "--neck-lift", help="Neck lift [kg]."),
+        profile: str = typer.Option(
+            "standard", "--profile", help="standard | float (ascent, float, cut-down)."
+        ),
+        float_altitude: float | None = typer.Option(
+            None, "--float-altitude", help="Float altitude [m] (float profile)."
+        ),
+        float_duration: float | None = typer.Option(
+            None, "--float-duration", help="Float duration [hours] (float profile)."
+        ),
         ensemble: int = typer.Option(
             1, "--ensemble", help="Members per launch (1 = deterministic)."
         ),
@@ -345,7 +354,12 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             from predictor.ensemble_outputs import to_json_text
             from predictor.plan_outputs import plan_document, uses_climatology, write_plan_outputs
-            from predictor.planner import PlanSettings, launch_slots, plan_slots
+            from predictor.planner import (
+                PlanSettings,
+                launch_slots,
+                plan_slots,
+                require_flown_slots,
+            )
 
             check_positive("--max-distance", max_distance, "km")
             if workers < 0:
@@ -367,6 +381,7 @@ def register(app: typer.Typer) -> None:
                 neck_lift=neck_lift,
                 launch_altitude=alt,
             )
+            flight = float_flight(flight, profile, float_altitude, float_duration)
             settings = PlanSettings(
                 lat,
                 lon,
@@ -385,6 +400,7 @@ def register(app: typer.Typer) -> None:
                 atmosphere = open_winds(None)
                 typer.echo(_(SAMPLE_NOTICE), err=True)
                 result = plan_slots(atmosphere, slots, settings)
+            require_flown_slots(result)
             synthetic = atmosphere is not None
             climatology = uses_climatology(result, climatology)
             document = plan_document(result, climatology=climatology, synthetic=synthetic)
@@ -407,6 +423,29 @@ def register(app: typer.Typer) -> None:
                             folder=out
                         )
                     )
+
+
+def float_flight(
+    flight: Any, profile: str, float_altitude: float | None, float_duration_h: float | None
+) -> Any:
+    """Return the nominal flight with ``--profile float`` applied (unchanged for standard)."""
+    from dataclasses import replace
+
+    if profile == "standard":
+        if float_altitude is not None or float_duration_h is not None:
+            raise UserError("--float-altitude and --float-duration need --profile float")
+        return flight
+    if profile != "float":
+        raise UserError(f"--profile {profile!r} is not known here; choose standard or float")
+    if float_altitude is None or float_duration_h is None:
+        raise UserError("--profile float needs --float-altitude M and --float-duration HOURS")
+    check_positive("--float-duration", float_duration_h, "hours")
+    return replace(
+        flight,
+        profile="float",
+        float_altitude=float(float_altitude),
+        float_duration=float(float_duration_h) * 3600.0,
+    )
 
 
 def _run_study(

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from localization import _, format_position, format_time, parse_time
+from predictor.vocabulary import MODELS, PROFILES
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
     check_output_folders,
@@ -20,8 +21,8 @@ from stratoflight.people_texts import print_written
 
 __all__ = ["build_predict_kwargs", "register"]
 
-_PROFILES = ("standard", "float", "descent")  # mirrors predictor.constants.PROFILES
-_MODELS = ("stratoflight", "cusf")  # mirrors predictor.constants.MODELS
+_PROFILES = PROFILES  # predictor.vocabulary: light, no numpy/numba
+_MODELS = MODELS
 
 
 def build_predict_kwargs(
@@ -347,13 +348,6 @@ def register(app: typer.Typer) -> None:
 
                 notes.extend(balloon_notes(flight))
             if ensemble is not None:
-                if dem is not None:
-                    raise UserError(
-                        _(
-                            "--terrain works with single predictions for now; drop "
-                            "--ensemble or --terrain"
-                        )
-                    )
                 _run_ensemble(
                     atmosphere,
                     kwargs,
@@ -365,6 +359,7 @@ def register(app: typer.Typer) -> None:
                     flight,
                     read_zones(avoid),
                     parse_recovery(recovery_lat, recovery_lon),
+                    dem,
                 )
                 return
             _run(atmosphere, kwargs, notes, out or [], as_json, dem)
@@ -408,6 +403,7 @@ def _run_ensemble(
     flight: Any,
     zones: tuple[Any, ...],
     recovery: tuple[float, float] | None,
+    dem: Any = None,
 ) -> None:
     """``--ensemble N``: fly the members, write the products, print JSON or a summary."""
     from predictor.ensemble import FlightSpec, predict_ensemble
@@ -425,8 +421,13 @@ def _run_ensemble(
         raise UserError(
             _("--ensemble needs at least 2 members, got {n_members}").format(n_members=n_members)
         )
-    if kwargs["profile"] != "standard":
-        raise UserError(_("--ensemble works with the standard profile (ascent, burst, descent)"))
+    if kwargs["profile"] not in ("standard", "float"):
+        raise UserError(
+            _(
+                "--ensemble works with the standard and float profiles (a descent-only "
+                "ensemble is not offered)"
+            )
+        )
     bad = unsupported_ensemble_outputs(out)
     if bad:
         raise UserError(
@@ -434,7 +435,18 @@ def _run_ensemble(
                 items=", ".join(ENSEMBLE_OUTPUT_SUFFIXES), items2=", ".join(map(str, bad))
             )
         )
-    if flight is None:
+    if flight is None and kwargs["profile"] == "float":
+        until = kwargs.get("float_until")
+        flight = FlightSpec(
+            kwargs["ascent_rate"],
+            kwargs.get("burst_altitude") or 0.0,
+            kwargs["descent_rate"],
+            profile="float",
+            float_altitude=kwargs["float_altitude"],
+            float_duration=kwargs.get("float_duration"),
+            float_until=None if until is None else until.timestamp(),
+        )
+    elif flight is None:
         flight = FlightSpec(kwargs["ascent_rate"], kwargs["burst_altitude"], kwargs["descent_rate"])
     ens = predict_ensemble(
         atmosphere,
@@ -449,8 +461,17 @@ def _run_ensemble(
         recovery_point=recovery,
         step=kwargs["step"],
         model=kwargs["model"],
-        record_trajectory=needs_trajectories(out),
+        record_trajectory=dem is not None or needs_trajectories(out),
     )
+    if dem is not None:  # every member lands on the DEM along its own track
+        import dataclasses
+
+        from predictor.ensemble import summarise_landings
+        from predictor.terrain_landing import land_on_dem
+
+        moved = land_on_dem(ens.prediction, dem, atmosphere)
+        stats = summarise_landings(atmosphere, moved, zones, recovery)
+        ens = dataclasses.replace(ens, prediction=moved, statistics=stats)
     document = ensemble_document(ens, notes)
     write_ensemble_outputs(ens, out, document, atmosphere, zones)
     if as_json:

@@ -10,7 +10,7 @@ import pytest
 
 from predictor.ensemble import FlightSpec, Uncertainty, predict_ensemble
 from predictor.ensemble_wind import PerturbedAtmosphere, WindPerturbationField
-from predictor.predict import predict
+from predictor.prediction import predict
 from predictor.zones import zone_from_polygon
 from weather.analytic_atmosphere import AnalyticAtmosphere, linear_shear_wind, uniform_wind
 

@@ -53,11 +53,13 @@ def test_no_private_imports_from_weather(path):
     assert private == []
 
 
-def test_surface_kernel_inputs_are_the_ground():
+def test_kernel_bundle_ground_is_the_ground():
     from weather.sample_atmosphere import open_sample_atmosphere
 
     atm = open_sample_atmosphere()
-    ground, axes = atm.surface_kernel_inputs()
+    bundle = atm.kernel_bundle()
+    assert bundle.has_ground
+    ground, axes = bundle.ground, bundle.surface_axes
     lat0, dlat, lon0, dlon = axes
     # grid node (row 10, column 20) is at lat0 + 10 dlat, lon0 + 20 dlon
     at_node = atm.ground_elevation(lat0 + 10 * dlat, lon0 + 20 * dlon)

@@ -67,7 +67,7 @@ def test_compiled_and_generic_agree(single_time):
     kw = dict(ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0)
     a = predict(single_time, LAUNCH, *SITE, **kw)
     b = predict(single_time, LAUNCH, *SITE, compiled=False, **kw)
-    # same scheme, same arithmetic (tests/predictor/test_fast_grid.py): rounding only
+    # same scheme, same arithmetic (tests/predictor/test_flight_kernel.py): rounding only
     assert a.landing.latitude[0] == pytest.approx(b.landing.latitude[0], abs=1e-9)
     assert a.landing.longitude[0] == pytest.approx(b.landing.longitude[0], abs=1e-9)
 

@@ -137,3 +137,42 @@ def test_cli_terrain_sets_launch_ground_and_landing(tmp_path):
     assert doc["launch"]["altitude"] == pytest.approx(37.0, abs=0.01)
     assert doc["landing"]["altitude"] == pytest.approx(37.0, abs=0.01)
     assert doc["settings"]["ground_source"].startswith("DEM delta.tif")
+
+
+def test_cli_terrain_with_an_ensemble_lands_every_member_on_the_dem(tmp_path):
+    from typer.testing import CliRunner
+
+    from stratoflight.cli import app
+
+    s = SAMPLE_LAUNCH_SITE
+    path = _write_geographic(
+        tmp_path / "delta.tif",
+        s.latitude - 2,
+        s.longitude - 3,
+        s.latitude + 2,
+        s.longitude + 2,
+        61.0,
+    )
+    run = CliRunner().invoke(
+        app,
+        [
+            "predict",
+            "--time",
+            ONSHORE_LAUNCH.isoformat(),
+            "--terrain",
+            str(path),
+            "--ensemble",
+            "8",
+            "--seed",
+            "2",
+            "--json",
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    doc = json.loads(run.stdout)["ensemble"]
+    altitudes = [m["landing"]["altitude_m"] for m in doc["members"]]
+    assert len(altitudes) == 8
+    assert altitudes == pytest.approx([61.0] * 8, abs=0.01)
+    text = json.dumps(doc)
+    assert "DEM delta.tif" in text
+    assert "terrain_not_covered" not in text

@@ -356,7 +356,7 @@ def test_downloaded_forecast_answers_as_an_atmosphere(gfs, tmp_path):
         descent_rate=6.0,
     )
     assert prediction.status[0] == "landed"
-    assert prediction.settings["solver"] == "rk4-compiled-grid"
+    assert prediction.settings["solver"] == "rk4-compiled"
     assert prediction.landing.time[0] > datetime(2024, 1, 1, 15, tzinfo=UTC).timestamp()
     # stand-in winds: u = 10 + 0.5 h + 0.001 z lies in 11.3..17.6 m/s for this flight, so
     # over its ~1980 s it drifts 22..35 km east = 0.29..0.46 deg at 46.5 N (76.6 km/deg);

@@ -346,15 +346,24 @@ def test_field_order_matches_the_kernel():
     assert kern.NFIELDS == len(FIELD_ORDER)
 
 
-def test_kernel_inputs_follow_the_kernel_signature(atmosphere):
-    import inspect
+def test_point_sampling_of_the_bundle_equals_the_batched_sampling(atmosphere):
+    """``grid_point`` on the typed bundle answers as ``sample`` (same function inside)."""
+    from numba import njit
 
-    from weather.interpolation_kernels import sample_grid
+    from weather.interpolation_kernels import grid_point
 
-    params = list(inspect.signature(sample_grid.py_func).parameters)
-    inputs = atmosphere.kernel_inputs()
-    assert params[: len(inputs)] == ["alt_grid", "field_grid", "shape", "times", "grid", "lnp"]
-    assert params[len(inputs)] == "q_time"
+    @njit
+    def one(g, t, lat, lon, alt):
+        return grid_point(g, t, lat, lon, alt, 0, True)
+
+    bundle = atmosphere.kernel_bundle()
+    assert atmosphere.kernel_bundle() is bundle  # built once
+    t = epoch(T0) + 1.5 * HOUR
+    code, u, v, temp, p, flag = one(bundle, t, 40.3, -8.7, 3000.0)
+    s = atmosphere.sample(t, 40.3, -8.7, 3000.0)
+    assert code == 0 and flag == 0
+    assert (u, v, temp, p) == (float(s.u), float(s.v), float(s.temperature), float(s.pressure))
+    assert one(bundle, t, 50.0, -8.7, 3000.0)[0] != 0  # outside: a code, no exception
 
 
 def test_gfs_grib_goes_to_the_gfs_reader(tmp_path):

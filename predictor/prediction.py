@@ -1,4 +1,4 @@
-"""The predictor's Python API: validate a request, build the profile, solve, assemble.
+"""The predictor's Python API: request -> plan -> solve -> result.
 
 :func:`predict` handles one flight or an ensemble: every numeric argument may be an array
 over members (shape (n_members,)); scalars apply to all members.
@@ -20,8 +20,8 @@ from predictor.constants import (
     MODELS,
     PROFILES,
 )
+from predictor.flight_plan import build_plan
 from predictor.landing_surface import landing_surface
-from predictor.profiles import descent_physics, descent_profile, float_profile, standard_profile
 from predictor.result import FlightPoints, PredictionResult, PredictionWarning, iso_utc
 from predictor.solver import MAX_FLIGHT_DURATION_S, solve, wrap_longitude
 from weather.protocol import Atmosphere, to_epoch_seconds
@@ -80,16 +80,6 @@ def _array(value: Any, name: str) -> FloatArray | None:
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return arr
-
-
-def _require_positive(arr: FloatArray | None, name: str, unit: str) -> None:
-    if arr is None:
-        raise ValueError(f"{name} [{unit}] is required for this profile")
-    if (arr <= 0).any():
-        raise ValueError(
-            f"{name} must be positive, got {arr[arr <= 0][0]:g} {unit}; give the speed as a "
-            "positive number (the direction follows from the stage)"
-        )
 
 
 def _setting(arr: FloatArray | None) -> Any:
@@ -188,6 +178,7 @@ def predict(
     atmosphere_member: npt.ArrayLike | None = None,
     max_flight_duration: float = MAX_FLIGHT_DURATION_S,
     compiled: bool = True,
+    from_stage: str | None = None,
 ) -> PredictionResult:
     """Predict a balloon flight (or an ensemble of flights) through an atmosphere.
 
@@ -235,9 +226,16 @@ def predict(
         Ensemble member of the atmosphere data each flight uses.
     max_flight_duration : float
         Members still flying after this time [s] stop (status ``exceeded_max_duration``).
+    from_stage : {"float"}, optional
+        Start the flight in this stage of the profile instead of at launch: ``"float"``
+        (float profile) floats from the start point at its altitude until
+        ``float_duration`` / ``float_until``, then descends (in-flight prediction during a
+        float; ``float_altitude`` is then not needed).
     compiled : bool
-        Use the compiled fast path (:mod:`predictor.fast_grid`, same scheme and results)
-        when the atmosphere is a plain GridAtmosphere; False forces the generic solver.
+        Fly gridded atmospheres (GridAtmosphere, and ensembles' PerturbedAtmosphere over
+        one) with the compiled kernel (:mod:`predictor.flight_kernel`); other atmospheres,
+        and ``compiled=False``, use the numpy solver (:mod:`predictor.solver`, same scheme,
+        the kernel's test oracle). ``settings["solver"]`` says which ran.
 
     Returns
     -------
@@ -259,6 +257,7 @@ def predict(
     if not (np.isfinite(step) and step > 0):
         raise ValueError(f"step must be a positive number of seconds, got {step}")
 
+    # ---- request: numbers and arrays over members
     t_launch = to_epoch_array(launch_time, "launch_time")
     lat = _array(latitude, "latitude")
     lon = _array(longitude, "longitude")
@@ -302,72 +301,35 @@ def predict(
     lon = wrapped
     ground = np.asarray(atmosphere.ground_elevation(lat, lon), dtype=np.float64)
     if alt is None:
-        if profile == "descent":
-            raise ValueError("a descent-only prediction needs the start altitude (altitude=...)")
+        if profile == "descent" or from_stage is not None:
+            raise ValueError(
+                "a prediction starting in flight needs the start altitude (altitude=...)"
+            )
         alt = ground.copy()
     alt = full(alt)
 
-    _require_positive(descent, "descent_rate", "m s-1")
-    physics = descent_physics(model)
-    land_limit = ground if physics["termination"] == "ground" else np.zeros(n)
-    if profile == "standard":
-        _require_positive(ascent, "ascent_rate", "m s-1")
-        if burst is None:
-            raise ValueError("burst_altitude [m] is required for the standard profile")
-        low = burst <= alt  # burst has one value or one per member
-        if low.any():
-            i = int(np.flatnonzero(low)[0])
-            raise ValueError(
-                f"burst altitude {np.broadcast_to(burst, (n,))[i]:g} m is not above the launch "
-                f"altitude {alt[i]:g} m; give a burst altitude above the launch"
-            )
+    # ---- plan: the flight described once (validated)
+    termination = "sea_level" if model == "cusf" else "ground"
+    land_limit = ground if termination == "ground" else np.zeros(n)
+    plan = build_plan(
+        profile,
+        model,
+        n,
+        launch_time=t_launch,
+        launch_altitude=alt,
+        land_limit=land_limit,
+        ascent_rate=ascent,
+        burst_altitude=burst,
+        descent_rate=descent,
+        float_altitude=f_alt,
+        float_duration=f_dur,
+        float_until=f_until,
+        where=(lat, lon),
+        from_stage=from_stage,
+    )
+    physics = plan.physics
 
-        def stages() -> list[Any]:
-            return standard_profile(atmosphere, ascent, burst, descent, model)
-
-    elif profile == "float":
-        _require_positive(ascent, "ascent_rate", "m s-1")
-        if f_alt is None:
-            raise ValueError("float_altitude [m] is required for the float profile")
-        fa = np.broadcast_to(f_alt, (n,))
-        if np.any(fa <= alt):
-            i = int(np.flatnonzero(fa <= alt)[0])
-            raise ValueError(
-                f"float altitude {fa[i]:g} m is not above the launch altitude {alt[i]:g} m"
-            )
-        if burst is not None and np.any(fa >= np.broadcast_to(burst, (n,))):
-            i = int(np.flatnonzero(fa >= np.broadcast_to(burst, (n,)))[0])
-            raise ValueError(
-                f"float altitude {fa[i]:g} m is not below the burst altitude "
-                f"{np.broadcast_to(burst, (n,))[i]:g} m; a balloon cannot float above its burst "
-                "altitude (lower the float altitude or raise the burst altitude)"
-            )
-        if f_dur is None and f_until is None:
-            raise ValueError("the float profile needs float_duration [s] or float_until (a time)")
-        if f_dur is not None and np.any(f_dur < 0):
-            raise ValueError(f"float_duration must not be negative, got {f_dur.min():g} s")
-        if f_until is not None and np.any(np.broadcast_to(f_until, (n,)) <= t_launch):
-            raise ValueError(
-                f"float_until {iso_utc(float(np.min(f_until)))} is not after the launch "
-                f"{iso_utc(float(t_launch[0]))}"
-            )
-
-        def stages() -> list[Any]:
-            return float_profile(atmosphere, ascent, f_alt, descent, f_dur, f_until, model)
-
-    else:
-        under = alt <= land_limit
-        if under.any():
-            i = int(np.flatnonzero(under)[0])
-            raise ValueError(
-                f"descent start altitude {alt[i]:g} m is not above the "
-                f"{'ground' if physics['termination'] == 'ground' else 'sea level'} "
-                f"({land_limit[i]:g} m) at {lat[i]:g}, {lon[i]:g}"
-            )
-
-        def stages() -> list[Any]:
-            return descent_profile(atmosphere, descent, model)
-
+    # ---- solve: the compiled kernel on gridded data, the numpy solver otherwise
     start = (t_launch, lat, lon, alt)
     options = dict(
         step=step,
@@ -376,16 +338,20 @@ def predict(
         atmosphere_member=member,
         max_flight_duration=max_flight_duration,
     )
-    rates = dict(ascent=ascent, burst=burst, f_alt=f_alt, f_dur=f_dur, f_until=f_until)
-    out = None
+    winds = None
     if compiled:
-        # The compiled kernel samples the launch point first and gives up (None) on NaN
-        # there, so a successful compiled run has passed the launch check below.
-        out = _solve_compiled(atmosphere, profile, physics, start, rates, descent, options)
-    solver_name = "rk4-compiled-grid" if out is not None else "rk4-generic"
-    if out is None:
+        from predictor.flight_kernel import kernel_winds
+
+        winds = kernel_winds(atmosphere)
+    if winds is not None:
+        from predictor.flight_kernel import fly_plan
+
+        solver_name = "rk4-compiled"
+        out = fly_plan(winds, plan, start, **options)
+    else:
+        solver_name = "rk4-numpy"
         _check_launch_wind(atmosphere, start, member)
-        out = solve(atmosphere, stages(), *start, **options)
+        out = solve(atmosphere, plan.stages(atmosphere), *start, **options)
 
     landed = out.status == "landed"
     nan = np.where(landed, 1.0, np.nan)
@@ -481,48 +447,6 @@ def atmosphere_settings(atmosphere: Atmosphere) -> dict[str, Any]:
     if margin > 0.0:
         out["atmosphere_time_margin_s"] = margin
     return out
-
-
-def _solve_compiled(atmosphere, profile, physics, start, rates, descent, options):
-    """Run the built-in profile through :func:`predictor.fast_grid.solve_grid` (or None).
-
-    ``start`` is (time, lat, lon, alt) per member, ``rates`` the profile's per-member
-    arrays (``ascent``, ``burst``, ``f_alt``, ``f_dur``, ``f_until``; None when unused),
-    ``options`` the solver keywords shared with :func:`predictor.solver.solve`.
-    """
-    from predictor.fast_grid import grid_arrays, solve_grid
-
-    if grid_arrays(atmosphere) is None:
-        return None
-    kinds = {
-        "standard": ["ascent", "descent"],
-        "float": ["ascent", "float", "descent"],
-        "descent": ["descent"],
-    }[profile]
-    n = start[0].shape[0]
-
-    def full(a, default):
-        if a is None:
-            return np.full(n, default)
-        if a.shape == (n,) and a.dtype == np.float64:
-            return a  # solve_grid copies its inputs into its own arrays
-        return np.broadcast_to(a, (n,)).astype(float)
-
-    top = {"standard": rates["burst"], "float": rates["f_alt"]}.get(profile)
-    return solve_grid(
-        atmosphere,
-        kinds,
-        *start,
-        ascent_rate=full(rates["ascent"], 0.0),
-        top_altitude=full(top, 0.0),
-        float_duration=full(rates["f_dur"], np.inf),
-        float_until=full(rates["f_until"], np.inf),
-        descent_constant=full(descent, 0.0) * np.sqrt(physics["sea_level_density_kg_m3"]),
-        nasa_density=physics["density_source"] == "nasa3layer",
-        sea_level=physics["termination"] == "sea_level",
-        earth_radius=physics["earth_radius_m"],
-        **options,
-    )
 
 
 def _warnings(atmosphere: Atmosphere, out: Any, model: str, n: int) -> dict[str, PredictionWarning]:

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from localization import _
 from predictor.balloons import Balloon
 from predictor.burst import (
     BurstEstimate,
@@ -106,8 +107,9 @@ class Uncertainty:
     def __post_init__(self) -> None:
         if self.wind_mode not in WIND_UNCERTAINTY_MODES:
             raise ValueError(
-                f"unknown wind uncertainty mode {self.wind_mode!r}; choose one of "
-                f"{', '.join(WIND_UNCERTAINTY_MODES)}"
+                _("unknown wind uncertainty mode {wind_mode!r}; choose one of {items}").format(
+                    wind_mode=self.wind_mode, items=", ".join(WIND_UNCERTAINTY_MODES)
+                )
             )
         for name in (
             "ascent_rate",
@@ -119,7 +121,11 @@ class Uncertainty:
         ):
             value = getattr(self, name)
             if not (value >= 0.0 and math.isfinite(value)):
-                raise ValueError(f"uncertainty of {name} must be >= 0, got {value!r}")
+                raise ValueError(
+                    _("uncertainty of {name} must be >= 0, got {value!r}").format(
+                        name=name, value=value
+                    )
+                )
 
     @classmethod
     def zero(cls) -> Uncertainty:
@@ -219,20 +225,28 @@ class FlightSpec:
         for name in ("ascent_rate", "descent_rate"):
             value = getattr(self, name)
             if not (value > 0.0 and math.isfinite(value)):
-                raise ValueError(f"{name} must be a positive number [m/s], got {value!r}")
+                raise ValueError(
+                    _("{name} must be a positive number [m/s], got {value!r}").format(
+                        name=name, value=value
+                    )
+                )
         if self.profile not in ("standard", "float"):
             raise ValueError(
-                f"an ensemble flies the standard or the float profile, not {self.profile!r}"
+                _("an ensemble flies the standard or the float profile, not {profile!r}").format(
+                    profile=self.profile
+                )
             )
         if self.profile == "float":
             if self.float_altitude is None or not self.float_altitude > 0.0:
                 raise ValueError(
-                    f"the float profile needs a positive float altitude [m], got "
-                    f"{self.float_altitude!r}"
+                    _(
+                        "the float profile needs a positive float altitude [m], got "
+                        "{float_altitude!r}"
+                    ).format(float_altitude=self.float_altitude)
                 )
             if self.float_duration is None and self.float_until is None:
                 raise ValueError(
-                    "the float profile needs a float duration or an end time (float_until)"
+                    _("the float profile needs a float duration or an end time (float_until)")
                 )
 
     def profile_arguments(self) -> dict[str, Any]:
@@ -313,7 +327,7 @@ class MemberDraws:
     def concatenate(parts: Sequence[MemberDraws]) -> MemberDraws:
         """Join draws of several launches into one member axis (for one solve)."""
         if not parts:
-            raise ValueError("nothing to concatenate")
+            raise ValueError(_("nothing to concatenate"))
         cat = lambda name: np.concatenate([getattr(p, name) for p in parts])  # noqa: E731
         members = None
         if all(p.data_member is not None for p in parts):
@@ -383,7 +397,9 @@ def draw_members(
     """
     n = int(n_members)
     if n < 1:
-        raise ValueError(f"an ensemble needs at least one member, got {n_members}")
+        raise ValueError(
+            _("an ensemble needs at least one member, got {n_members}").format(n_members=n_members)
+        )
     u = uncertainty
     # launch-time slips beyond 3 sigma are clipped (keeps data windows of split studies exact)
     times = launch_time + u.launch_time * np.clip(rng.standard_normal(n), -3.0, 3.0)
@@ -410,8 +426,11 @@ def draw_members(
     use_data = mode in ("data_members", "both")
     if use_data and data_ensemble_size <= 1:
         raise ValueError(
-            "wind mode uses data ensemble members, but the atmosphere has none; open ERA5 "
-            "ensemble members (product_type ensemble_members) or use wind mode 'synthetic'"
+            _(
+                "wind mode uses data ensemble members, but the atmosphere has none; "
+                "open ERA5 ensemble members (product_type ensemble_members) or use "
+                "wind mode 'synthetic'"
+            )
         )
     data_member = np.arange(n) % data_ensemble_size if use_data else None
     wind = None

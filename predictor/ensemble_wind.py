@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
 from predictor.flight_physics import perturbation_points
 from weather.protocol import Atmosphere, AtmosphereSample, FloatArray
 
@@ -104,7 +105,9 @@ class WindPerturbationField:
             ("correlation time", time_scale),
         ):
             if not value > 0.0:
-                raise ValueError(f"{name} must be positive, got {value!r}")
+                raise ValueError(
+                    _("{name} must be positive, got {value!r}").format(name=name, value=value)
+                )
         scales = np.array(
             [
                 1.0 / horizontal_length,
@@ -239,8 +242,11 @@ class PerturbedAtmosphere:
         size = int(np.prod(shape)) if shape else 1
         if size != self.n_members:
             raise ValueError(
-                f"cannot tell which ensemble member each of {size} points belongs to: pass "
-                f"`member` or query exactly {self.n_members} points (one per member)"
+                _(
+                    "cannot tell which ensemble member each of {size} points belongs "
+                    "to: pass `member` or query exactly {n_members} points (one per "
+                    "member)"
+                ).format(size=size, n_members=self.n_members)
             )
         return np.arange(self.n_members).reshape(shape)
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
 from predictor.result import iso_utc
 from predictor.vocabulary import MODELS, PROFILES
 
@@ -96,11 +97,15 @@ class FlightPlan:
 
 def _positive(arr: FloatArray | None, name: str, unit: str) -> FloatArray:
     if arr is None:
-        raise ValueError(f"{name} [{unit}] is required for this profile")
+        raise ValueError(
+            _("{name} [{unit}] is required for this profile").format(name=name, unit=unit)
+        )
     if (arr <= 0).any():
         raise ValueError(
-            f"{name} must be positive, got {arr[arr <= 0][0]:g} {unit}; give the speed as a "
-            "positive number (the direction follows from the stage)"
+            _(
+                "{name} must be positive, got {value:g} {unit}; give the speed as a "
+                "positive number (the direction follows from the stage)"
+            ).format(name=name, value=arr[arr <= 0][0], unit=unit)
         )
     return arr
 
@@ -139,9 +144,15 @@ def build_plan(
     from predictor.profiles import descent_physics
 
     if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; choose one of {PROFILES}")
+        raise ValueError(
+            _("unknown profile {profile!r}; choose one of {PROFILES}").format(
+                profile=profile, PROFILES=PROFILES
+            )
+        )
     if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; choose one of {MODELS}")
+        raise ValueError(
+            _("unknown model {model!r}; choose one of {MODELS}").format(model=model, MODELS=MODELS)
+        )
     physics = descent_physics(model)
     alt = launch_altitude
 
@@ -162,19 +173,21 @@ def build_plan(
     if profile == "standard":
         ascent = full(_positive(ascent_rate, "ascent_rate", "m s-1"), 0.0)
         if burst_altitude is None:
-            raise ValueError("burst_altitude [m] is required for the standard profile")
+            raise ValueError(_("burst_altitude [m] is required for the standard profile"))
         top = full(burst_altitude, 0.0)
         low = top <= alt
         if low.any():
             i = int(np.flatnonzero(low)[0])
             raise ValueError(
-                f"burst altitude {top[i]:g} m is not above the launch altitude {alt[i]:g} m; "
-                "give a burst altitude above the launch"
+                _(
+                    "burst altitude {value:g} m is not above the launch altitude "
+                    "{value2:g} m; give a burst altitude above the launch"
+                ).format(value=top[i], value2=alt[i])
             )
     elif profile == "float" and from_stage == "float":
         top = np.array(alt, dtype=np.float64)  # floating where it is
         if float_duration is None and float_until is None:
-            raise ValueError("a float needs float_duration [s] or float_until (a time)")
+            raise ValueError(_("a float needs float_duration [s] or float_until (a time)"))
         if float_duration is not None:
             f_dur = full(float_duration, np.inf)
         if float_until is not None:
@@ -182,36 +195,47 @@ def build_plan(
     elif profile == "float":
         ascent = full(_positive(ascent_rate, "ascent_rate", "m s-1"), 0.0)
         if float_altitude is None:
-            raise ValueError("float_altitude [m] is required for the float profile")
+            raise ValueError(_("float_altitude [m] is required for the float profile"))
         top = full(float_altitude, 0.0)
         if np.any(top <= alt):
             i = int(np.flatnonzero(top <= alt)[0])
             raise ValueError(
-                f"float altitude {top[i]:g} m is not above the launch altitude {alt[i]:g} m"
+                _(
+                    "float altitude {value:g} m is not above the launch altitude {value2:g} m"
+                ).format(value=top[i], value2=alt[i])
             )
         if burst_altitude is not None:
             burst = full(burst_altitude, 0.0)
             if np.any(top >= burst):
                 i = int(np.flatnonzero(top >= burst)[0])
                 raise ValueError(
-                    f"float altitude {top[i]:g} m is not below the burst altitude "
-                    f"{burst[i]:g} m; a balloon cannot float above its burst altitude (lower "
-                    "the float altitude or raise the burst altitude)"
+                    _(
+                        "float altitude {value:g} m is not below the burst altitude "
+                        "{value2:g} m; a balloon cannot float above its burst "
+                        "altitude (lower the float altitude or raise the burst "
+                        "altitude)"
+                    ).format(value=top[i], value2=burst[i])
                 )
         if float_duration is None and float_until is None:
-            raise ValueError("the float profile needs float_duration [s] or float_until (a time)")
+            raise ValueError(
+                _("the float profile needs float_duration [s] or float_until (a time)")
+            )
         if float_duration is not None:
             if np.any(float_duration < 0):
                 raise ValueError(
-                    f"float_duration must not be negative, got {float_duration.min():g} s"
+                    _("float_duration must not be negative, got {value:g} s").format(
+                        value=float_duration.min()
+                    )
                 )
             f_dur = full(float_duration, np.inf)
         if float_until is not None:
             f_until = full(float_until, np.inf)
             if np.any(f_until <= launch_time):
                 raise ValueError(
-                    f"float_until {iso_utc(float(np.min(f_until)))} is not after the launch "
-                    f"{iso_utc(float(launch_time[0]))}"
+                    _("float_until {value} is not after the launch {value2}").format(
+                        value=iso_utc(float(np.min(f_until))),
+                        value2=iso_utc(float(launch_time[0])),
+                    )
                 )
     else:
         under = alt <= land_limit
@@ -219,16 +243,25 @@ def build_plan(
             i = int(np.flatnonzero(under)[0])
             place = "" if where is None else f" at {where[0][i]:g}, {where[1][i]:g}"
             raise ValueError(
-                f"descent start altitude {alt[i]:g} m is not above the "
-                f"{'ground' if physics['termination'] == 'ground' else 'sea level'} "
-                f"({land_limit[i]:g} m){place}"
+                _(
+                    "descent start altitude {value:g} m is not above the {value2} "
+                    "({value3:g} m){place}"
+                ).format(
+                    value=alt[i],
+                    value2="ground" if physics["termination"] == "ground" else "sea level",
+                    value3=land_limit[i],
+                    place=place,
+                )
             )
     kinds = PROFILE_STAGES[profile]
     if from_stage is not None:
         if from_stage not in kinds or profile != "float" or from_stage != "float":
             raise ValueError(
-                f"from_stage {from_stage!r} is not offered for the {profile} profile (only "
-                "'float' with the float profile; for a descent use profile='descent')"
+                _(
+                    "from_stage {from_stage!r} is not offered for the {profile} "
+                    "profile (only 'float' with the float profile; for a descent use "
+                    "profile='descent')"
+                ).format(from_stage=from_stage, profile=profile)
             )
         kinds = kinds[kinds.index(from_stage) :]
     return FlightPlan(profile, model, kinds, ascent, top, f_dur, f_until, descent, physics)

@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
 from predictor.prediction import predict
 from weather.protocol import Atmosphere
 
@@ -111,9 +112,15 @@ def simulated_flight_track(
         a non-positive rate or a negative ground duration.
     """
     if not (np.isfinite(rate_hz) and rate_hz > 0):
-        raise ValueError(f"rate_hz must be a positive number [Hz], not {rate_hz!r}")
+        raise ValueError(
+            _("rate_hz must be a positive number [Hz], not {rate_hz!r}").format(rate_hz=rate_hz)
+        )
     if not (np.isfinite(ground_duration) and ground_duration >= 0):
-        raise ValueError(f"ground_duration must be >= 0 s, not {ground_duration!r}")
+        raise ValueError(
+            _("ground_duration must be >= 0 s, not {ground_duration!r}").format(
+                ground_duration=ground_duration
+            )
+        )
     result = predict(
         atmosphere,
         launch_time,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
 from predictor.constants import CUSF_DRAG_CONSTANT, EARTH_RADIUS, SEA_LEVEL_DENSITY
 from predictor.flight_physics import descent_speed, drift_rates
 from predictor.nasa_atmosphere import nasa_three_layer_density
@@ -49,12 +50,13 @@ Model = Callable[
 DENSITY_SOURCES = ("atmosphere", "ussa1976", "nasa3layer")
 
 
-
 def _per_member(value: npt.ArrayLike, name: str) -> FloatArray:
     arr = np.atleast_1d(np.asarray(value, dtype=np.float64))
     if arr.ndim != 1:
         raise ValueError(
-            f"{name} must be a number or a 1-D array over members, got shape {arr.shape}"
+            _("{name} must be a number or a 1-D array over members, got shape {shape}").format(
+                name=name, shape=arr.shape
+            )
         )
     return arr
 
@@ -117,7 +119,11 @@ def make_parachute_descent(
     notes/predictor-physics.md §1.4).
     """
     if density not in DENSITY_SOURCES:
-        raise ValueError(f"unknown density source {density!r}; choose one of {DENSITY_SOURCES}")
+        raise ValueError(
+            _("unknown density source {density!r}; choose one of {DENSITY_SOURCES}").format(
+                density=density, DENSITY_SOURCES=DENSITY_SOURCES
+            )
+        )
     v0_sqrt_rho0 = _per_member(sea_level_rate, "descent_rate") * np.sqrt(sea_level_density)
 
     def parachute_descent(t, lat, lon, alt, air, idx):
@@ -164,7 +170,7 @@ def make_wind_drift(earth_radius: float = EARTH_RADIUS) -> Model:
 def make_linear_model(*models: Model) -> Model:
     """Sum of models (e.g. ascent + wind drift)."""
     if not models:
-        raise ValueError("make_linear_model needs at least one model")
+        raise ValueError(_("make_linear_model needs at least one model"))
 
     def linear_model(t, lat, lon, alt, air, idx):
         dlat, dlon, dalt = models[0](t, lat, lon, alt, air, idx)

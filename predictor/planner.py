@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from localization import _
 from predictor.ensemble import FlightSpec, MemberDraws, Uncertainty, draw_members, solve_members
 from predictor.zones import Zone, points_in_zones
 from terrain import geodesy
@@ -53,10 +54,16 @@ def launch_slots(start: datetime, end: datetime, every_hours: float) -> np.ndarr
     """
     t0, t1 = to_epoch_seconds(start), to_epoch_seconds(end)
     if not (every_hours > 0 and math.isfinite(every_hours)):
-        raise ValueError(f"--every must be a positive number of hours, got {every_hours!r}")
+        raise ValueError(
+            _("--every must be a positive number of hours, got {every_hours!r}").format(
+                every_hours=every_hours
+            )
+        )
     if t1 < t0:
         raise ValueError(
-            f"the study ends ({end.isoformat()}) before it starts ({start.isoformat()})"
+            _("the study ends ({value}) before it starts ({value2})").format(
+                value=end.isoformat(), value2=start.isoformat()
+            )
         )
     step = every_hours * 3600.0
     n = int(math.floor((t1 - t0) / step + 1e-9)) + 1
@@ -106,13 +113,21 @@ class PlanSettings:
 
     def __post_init__(self) -> None:
         if self.n_members < 1:
-            raise ValueError(f"--ensemble must be at least 1, got {self.n_members}")
+            raise ValueError(
+                _("--ensemble must be at least 1, got {n_members}").format(n_members=self.n_members)
+            )
         if self.max_distance is not None and not self.max_distance > 0:
-            raise ValueError(f"--max-distance must be positive, got {self.max_distance!r}")
+            raise ValueError(
+                _("--max-distance must be positive, got {max_distance!r}").format(
+                    max_distance=self.max_distance
+                )
+            )
         if self.flight.profile == "float" and self.flight.float_duration is None:
             raise ValueError(
-                "a launch-window study flies many launch times: give the float a duration "
-                "(--float-duration), not an end time"
+                _(
+                    "a launch-window study flies many launch times: give the float a "
+                    "duration (--float-duration), not an end time"
+                )
             )
 
     @property
@@ -376,9 +391,11 @@ def require_flown_slots(result: PlanResult) -> PlanResult:
     if len(result.slots) == 0:
         reasons = sorted({s["reason"] for s in result.skipped})
         raise ValueError(
-            f"no launch slot could be flown: all {len(result.skipped)} are outside the data "
-            f"({'; '.join(reasons) or 'no slots'}); choose --from/--to inside the data's time "
-            "range or load data covering the launches"
+            _(
+                "no launch slot could be flown: all {value} are outside the data "
+                "({value2}); choose --from/--to inside the data's time range or load "
+                "data covering the launches"
+            ).format(value=len(result.skipped), value2="; ".join(reasons) or "no slots")
         )
     return result
 

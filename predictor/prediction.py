@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
 from predictor.constants import (
     DEFAULT_EVENT_TOLERANCE_S,
     DEFAULT_STEP_S,
@@ -58,7 +59,9 @@ def to_epoch_array(when: TimeLike | None, name: str) -> FloatArray | None:
         return np.atleast_1d(arr.astype(np.float64))
     except (TypeError, ValueError) as exc:
         raise ValueError(
-            f"{name} must be a timezone-aware datetime or seconds since the epoch, got {when!r}"
+            _(
+                "{name} must be a timezone-aware datetime or seconds since the epoch, got {when!r}"
+            ).format(name=name, when=when)
         ) from exc
 
 
@@ -70,15 +73,21 @@ def _array(value: Any, name: str) -> FloatArray | None:
         # a plain number (the common single-flight call): no array machinery
         number = float(value)
         if not math.isfinite(number):
-            raise ValueError(f"{name} must be a finite number, got {value!r}")
+            raise ValueError(
+                _("{name} must be a finite number, got {value!r}").format(name=name, value=value)
+            )
         return np.array([number])
     arr = np.atleast_1d(np.asarray(value, dtype=np.float64))
     if arr.ndim != 1:
         raise ValueError(
-            f"{name} must be a number or a 1-D array over members, got shape {arr.shape}"
+            _("{name} must be a number or a 1-D array over members, got shape {shape}").format(
+                name=name, shape=arr.shape
+            )
         )
     if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
+        raise ValueError(
+            _("{name} must be a finite number, got {value!r}").format(name=name, value=value)
+        )
     return arr
 
 
@@ -136,12 +145,20 @@ def _check_inside(
     bad_t = (t < t0) | (t > t1)
     if bad_t.any():
         raise ValueError(
-            f"{what} time {iso_utc(t[bad_t][0])} is outside the atmosphere data "
-            f"({b.time_start.isoformat()} to {b.time_end.isoformat()}); choose a time inside "
-            "or load data covering it"
+            _(
+                "{what} time {value} is outside the atmosphere data ({value2} to "
+                "{value3}); choose a time inside or load data covering it"
+            ).format(
+                what=what,
+                value=iso_utc(t[bad_t][0]),
+                value2=b.time_start.isoformat(),
+                value3=b.time_end.isoformat(),
+            )
         )
     if ((lat < -90) | (lat > 90)).any():
-        raise ValueError(f"latitude must be within -90..90 degrees, got {lat[0]:g}")
+        raise ValueError(
+            _("latitude must be within -90..90 degrees, got {value:g}").format(value=lat[0])
+        )
     bad = (lat < b.lat_min) | (lat > b.lat_max)
     if (b.lon_max - b.lon_min) < 359.999:
         if b.lon_min <= b.lon_max:
@@ -151,9 +168,20 @@ def _check_inside(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{what} position {lat[i]:g}, {lon[i]:g} is outside the atmosphere data "
-            f"(latitude {b.lat_min:g}..{b.lat_max:g}, longitude {b.lon_min:g}..{b.lon_max:g} "
-            "degrees); choose a place inside or load data covering it"
+            _(
+                "{what} position {value:g}, {value2:g} is outside the atmosphere data"
+                " (latitude {lat_min:g}..{lat_max:g}, longitude "
+                "{lon_min:g}..{lon_max:g} degrees); choose a place inside or load "
+                "data covering it"
+            ).format(
+                what=what,
+                value=lat[i],
+                value2=lon[i],
+                lat_min=b.lat_min,
+                lat_max=b.lat_max,
+                lon_min=b.lon_min,
+                lon_max=b.lon_max,
+            )
         )
 
 
@@ -251,11 +279,19 @@ def predict(
         time, NaN winds in the data); the message names the problem and the bounds.
     """
     if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; choose one of {PROFILES}")
+        raise ValueError(
+            _("unknown profile {profile!r}; choose one of {PROFILES}").format(
+                profile=profile, PROFILES=PROFILES
+            )
+        )
     if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; choose one of {MODELS}")
+        raise ValueError(
+            _("unknown model {model!r}; choose one of {MODELS}").format(model=model, MODELS=MODELS)
+        )
     if not (np.isfinite(step) and step > 0):
-        raise ValueError(f"step must be a positive number of seconds, got {step}")
+        raise ValueError(
+            _("step must be a positive number of seconds, got {step}").format(step=step)
+        )
 
     # ---- request: numbers and arrays over members
     t_launch = to_epoch_array(launch_time, "launch_time")
@@ -293,8 +329,13 @@ def predict(
         member = np.broadcast_to(member, (n,))
         if np.any((member < 0) | (member >= atmosphere.ensemble_size)):
             raise ValueError(
-                f"atmosphere_member must be within 0..{atmosphere.ensemble_size - 1} (the "
-                f"data have {atmosphere.ensemble_size} member(s))"
+                _(
+                    "atmosphere_member must be within 0..{value} (the data have "
+                    "{ensemble_size} member(s))"
+                ).format(
+                    value=atmosphere.ensemble_size - 1,
+                    ensemble_size=atmosphere.ensemble_size,
+                )
             )
     wrapped = wrap_longitude(lon)
     _check_inside(atmosphere, t_launch, lat, lon, "launch", wrapped)
@@ -303,7 +344,7 @@ def predict(
     if alt is None:
         if profile == "descent" or from_stage is not None:
             raise ValueError(
-                "a prediction starting in flight needs the start altitude (altitude=...)"
+                _("a prediction starting in flight needs the start altitude (altitude=...)")
             )
         alt = ground.copy()
     alt = full(alt)
@@ -411,8 +452,10 @@ def _member_count(given: list[np.ndarray]) -> int:
         return int(np.broadcast_shapes(*(a.shape for a in given))[0])
     except ValueError as exc:
         raise ValueError(
-            "array arguments must all have the same length (one value per member) or be "
-            f"single numbers; got lengths {sorted({a.shape[0] for a in given})}"
+            _(
+                "array arguments must all have the same length (one value per member)"
+                " or be single numbers; got lengths {value}"
+            ).format(value=sorted({a.shape[0] for a in given}))
         ) from exc
 
 
@@ -424,9 +467,11 @@ def _check_launch_wind(atmosphere: Atmosphere, start: tuple, member: Any) -> Non
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"the atmosphere data have no wind (NaN) at the launch point {lat[i]:g}, "
-            f"{lon[i]:g}, {alt[i]:g} m, {iso_utc(t_launch[i])}; the file has missing values "
-            "there: use complete data"
+            _(
+                "the atmosphere data have no wind (NaN) at the launch point "
+                "{value:g}, {value2:g}, {value3:g} m, {value4}; the file has missing "
+                "values there: use complete data"
+            ).format(value=lat[i], value2=lon[i], value3=alt[i], value4=iso_utc(t_launch[i]))
         )
 
 

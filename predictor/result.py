@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
 from predictor.vocabulary import STATUSES
 
 __all__ = [
@@ -454,8 +455,10 @@ class PredictionResult:
         if member is None:
             if self.n_members != 1:
                 raise ValueError(
-                    f"this prediction has {self.n_members} members; say which one "
-                    "(to_dict(member=i)) or use member(i) first"
+                    _(
+                        "this prediction has {n_members} members; say which one "
+                        "(to_dict(member=i)) or use member(i) first"
+                    ).format(n_members=self.n_members)
                 )
             member = 0
         landing = self.landing.to_dict(member)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from localization import _
 from weather.canonical import (
     LEVEL_VARIABLES,
     SURFACE_VARIABLES,
@@ -54,13 +55,20 @@ def _regular_step(values: np.ndarray, name: str, where: str) -> float:
     """Spacing of an evenly spaced ascending axis [deg]; clear error otherwise."""
     if values.size < 2:
         raise ValueError(
-            f"{where}: only one {name} point; the atmosphere interpolates between grid "
-            f"points, so download an area at least two grid steps wide in {name}"
+            _(
+                "{where}: only one {name} point; the atmosphere interpolates between "
+                "grid points, so download an area at least two grid steps wide in "
+                "{name}"
+            ).format(where=where, name=name)
         )
     steps = np.diff(values)
     step = float(np.mean(steps))
     if np.max(np.abs(steps - step)) > 1e-6 * max(1.0, abs(step)) + 1e-9:
-        raise ValueError(f"{where}: {name} points are not evenly spaced; regular grids only")
+        raise ValueError(
+            _("{where}: {name} points are not evenly spaced; regular grids only").format(
+                where=where, name=name
+            )
+        )
     return step
 
 
@@ -71,7 +79,9 @@ def _seconds(value: float | timedelta, name: str) -> float:
     try:
         return float(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be seconds or a timedelta, got {value!r}") from exc
+        raise ValueError(
+            _("{name} must be seconds or a timedelta, got {value!r}").format(name=name, value=value)
+        ) from exc
 
 
 class GridAtmosphere:
@@ -127,10 +137,16 @@ class GridAtmosphere:
             self.source = f"SYNTHETIC {self.source}"
         self.time_margin = _seconds(time_margin, "time_margin")
         if not self.time_margin >= 0.0:
-            raise ValueError(f"time_margin must be >= 0 s, got {time_margin}")
+            raise ValueError(
+                _("time_margin must be >= 0 s, got {time_margin}").format(time_margin=time_margin)
+            )
         self.max_time_gap = _seconds(max_time_gap, "max_time_gap")
         if not self.max_time_gap > 0.0:
-            raise ValueError(f"max_time_gap must be > 0 s, got {max_time_gap}")
+            raise ValueError(
+                _("max_time_gap must be > 0 s, got {max_time_gap}").format(
+                    max_time_gap=max_time_gap
+                )
+            )
 
         lat = ds["latitude"].values.astype(np.float64)
         lon = ds["longitude"].values.astype(np.float64)
@@ -142,8 +158,11 @@ class GridAtmosphere:
         levels = ds["level"].values.astype(np.float64)
         if levels.size < 2:  # the kernels read the level above the one found
             raise ValueError(
-                f"{where}: only {levels.size} pressure level(s); winds are interpolated in "
-                "altitude between levels, so download at least two (e.g. 1000..10 hPa)"
+                _(
+                    "{where}: only {size} pressure level(s); winds are interpolated "
+                    "in altitude between levels, so download at least two (e.g. "
+                    "1000..10 hPa)"
+                ).format(where=where, size=levels.size)
             )
         times = ds["time"].values.astype("datetime64[ns]").astype(np.int64) / 1e9
         has_member = "member" in ds.dims
@@ -289,7 +308,9 @@ class GridAtmosphere:
         else:
             members = np.asarray(member)
             if not np.issubdtype(members.dtype, np.integer):
-                raise ValueError(f"member must be integers, got dtype {members.dtype}")
+                raise ValueError(
+                    _("member must be integers, got dtype {dtype}").format(dtype=members.dtype)
+                )
             if members.size == 1:
                 members = members.reshape(1).astype(np.int64)
             else:
@@ -310,34 +331,67 @@ class GridAtmosphere:
             if np.isfinite(when) and 0 < k < self._times.size:
                 before, after = self._times[k - 1], self._times[k]
                 raise OutsideAtmosphereError(
-                    f"time {shown} falls in a gap of the data: nothing between "
-                    f"{from_epoch_seconds(before).isoformat()} and "
-                    f"{from_epoch_seconds(after).isoformat()} ({(after - before) / 3600:g} h, "
-                    f"longer than the {self.max_time_gap / 3600:g} h interpolated across; "
-                    f"{self.source}); use data covering the whole flight"
+                    _(
+                        "time {shown} falls in a gap of the data: nothing between "
+                        "{value} and {value2} ({value3:g} h, longer than the "
+                        "{value4:g} h interpolated across; {source}); use data "
+                        "covering the whole flight"
+                    ).format(
+                        shown=shown,
+                        value=from_epoch_seconds(before).isoformat(),
+                        value2=from_epoch_seconds(after).isoformat(),
+                        value3=(after - before) / 3600,
+                        value4=self.max_time_gap / 3600,
+                        source=self.source,
+                    )
                 )
             raise OutsideAtmosphereError(
-                f"time {shown} is outside the atmosphere's time range "
-                f"{b.time_start.isoformat()} to {b.time_end.isoformat()} ({self.source}); "
-                "use data covering the whole flight"
+                _(
+                    "time {shown} is outside the atmosphere's time range {value} to "
+                    "{value2} ({source}); use data covering the whole flight"
+                ).format(
+                    shown=shown,
+                    value=b.time_start.isoformat(),
+                    value2=b.time_end.isoformat(),
+                    source=self.source,
+                )
             )
         if code == kern.STATUS_LATITUDE:
             raise OutsideAtmosphereError(
-                f"latitude {lat[index]:g} deg is outside the atmosphere's area "
-                f"{b.lat_min:g}..{b.lat_max:g} deg N ({b.describe()}); use a larger area"
+                _(
+                    "latitude {value:g} deg is outside the atmosphere's area "
+                    "{lat_min:g}..{lat_max:g} deg N ({value2}); use a larger area"
+                ).format(
+                    value=lat[index],
+                    lat_min=b.lat_min,
+                    lat_max=b.lat_max,
+                    value2=b.describe(),
+                )
             )
         if code == kern.STATUS_LONGITUDE:
             raise OutsideAtmosphereError(
-                f"longitude {lon[index]:g} deg is outside the atmosphere's area "
-                f"{b.lon_min:g}..{b.lon_max:g} deg E ({b.describe()}); use a larger area"
+                _(
+                    "longitude {value:g} deg is outside the atmosphere's area "
+                    "{lon_min:g}..{lon_max:g} deg E ({value2}); use a larger area"
+                ).format(
+                    value=lon[index],
+                    lon_min=b.lon_min,
+                    lon_max=b.lon_max,
+                    value2=b.describe(),
+                )
             )
         if code == kern.STATUS_MEMBER:
             bad = members[0] if members.size == 1 else members[index]
             raise ValueError(
-                f"ensemble member {bad} does not exist; this atmosphere has members "
-                f"0..{self.ensemble_size - 1}"
+                _(
+                    "ensemble member {bad} does not exist; this atmosphere has members 0..{value}"
+                ).format(bad=bad, value=self.ensemble_size - 1)
             )
-        raise ValueError(f"altitude {alt[index]} m at query point {index} is not a finite number")
+        raise ValueError(
+            _("altitude {value} m at query point {index} is not a finite number").format(
+                value=alt[index], index=index
+            )
+        )
 
     def _working_set(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> float:
         """Rough bytes of grid a batch touches (the box its points span) [bytes]."""

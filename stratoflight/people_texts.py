@@ -15,7 +15,14 @@ from rich.markup import escape
 
 from localization import N_, _
 
-__all__ = ["WARNING_TEXTS", "print_notes", "print_synthetic", "print_written", "warning_text"]
+__all__ = [
+    "WARNING_TEXTS",
+    "people_text",
+    "print_notes",
+    "print_synthetic",
+    "print_written",
+    "warning_text",
+]
 
 #: The people's sentence for each prediction warning code (the result's ``description``
 #: stays English in JSON); an unknown code shows its own description.
@@ -43,6 +50,15 @@ WARNING_TEXTS = {
         "the atmosphere is SYNTHETIC (made-up winds): this is not a forecast"
     ),
 }
+
+
+def people_text(text: str) -> str:
+    """Translate a text that came as data (e.g. the sample's source) when the catalogue has it.
+
+    Texts the catalogue does not know pass through unchanged; so does an empty text (whose
+    gettext "translation" would be the catalogue's header).
+    """
+    return _(text) if text else text
 
 
 def warning_text(warning: Any) -> str:

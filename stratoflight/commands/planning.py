@@ -92,7 +92,7 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
     from predictor.landing_statistics import NEAR_SHORE_DISTANCE_M
-    from stratoflight.people_texts import print_notes
+    from stratoflight.people_texts import people_text, print_notes
     from terrain import geodesy
 
     console = Console()
@@ -105,7 +105,8 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
             )
         )
     console.print(
-        _("atmosphere: {source}").format(source=escape(p.atmosphere_source)), highlight=False
+        _("atmosphere: {source}").format(source=escape(people_text(p.atmosphere_source))),
+        highlight=False,
     )
     print_notes(console, notes)
     console.print(

@@ -17,7 +17,7 @@ from stratoflight.options import (
     parse_recovery,
     read_zones,
 )
-from stratoflight.people_texts import print_written
+from stratoflight.people_texts import people_text, print_written
 
 __all__ = ["build_predict_kwargs", "register"]
 
@@ -71,7 +71,7 @@ def build_predict_kwargs(
         lon = SAMPLE_LAUNCH_SITE.longitude if lon is None else lon
         notes.append(
             _("launch position from the sample: {position} ({name})").format(
-                position=format_position(lat, lon, 4), name=SAMPLE_LAUNCH_SITE.name
+                position=format_position(lat, lon, 4), name=people_text(SAMPLE_LAUNCH_SITE.name)
             )
         )
     if time is None:
@@ -85,9 +85,7 @@ def build_predict_kwargs(
         b = atmosphere.bounds
         when = b.time_start.replace(hour=6)
         notes.append(
-            _("launch time defaulted to {time} (inside the sample)").format(
-                time=format_time(when)
-            )
+            _("launch time defaulted to {time} (inside the sample)").format(time=format_time(when))
         )
     else:
         parsed = parse_time(time, "--time")
@@ -138,7 +136,8 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     if result.synthetic:
         print_synthetic(console)
     console.print(
-        _("atmosphere: {source}").format(source=escape(result.atmosphere_source)), highlight=False
+        _("atmosphere: {source}").format(source=escape(people_text(result.atmosphere_source))),
+        highlight=False,
     )
     print_notes(console, notes)
     console.print(_("[bold]Predicted flight[/]"))

@@ -185,7 +185,7 @@ class ErrorFunnelGroup(TyperGroup):
         """Run the chosen command; turn any failure into a message and an exit code."""
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit, typer.Abort):
             raise
         except BrokenPipeError as exc:
             _quiet_broken_pipe()

@@ -209,39 +209,35 @@ def flights(
 
             typer.echo(json.dumps(rows, default=lambda v: v.isoformat(), indent=2))
             return
-        from rich.console import Console
-        from rich.table import Table
+        for line in flight_listing(str(_db(db)), rows):
+            typer.echo(line)
 
-        table = Table(title=str(_db(db)))
-        for column in (
-            "flight",
-            "callsign",
-            "status",
-            "frames ok/bad",
-            "telemetry",
-            "first",
-            "last",
-            "max alt [m]",
-            "events",
-        ):
-            table.add_column(column)
-        for r in rows:
 
-            def when(v):
-                return "-" if v is None else v.strftime("%Y-%m-%d %H:%M:%SZ")
+def flight_listing(title: str, rows: list[dict]) -> list[str]:
+    """Lines listing flights, each block led by the full flight name (never cut).
 
-            table.add_row(
-                r["name"],
-                r["callsign"] or "-",
-                r["status"],
-                f"{r['good_frames']}/{r['bad_frames']}",
-                str(r["telemetry_rows"]),
-                when(r["first_time"]),
-                when(r["last_time"]),
-                "-" if r["max_altitude"] is None else f"{r['max_altitude']:.0f}",
-                str(r["events"]),
-            )
-        Console().print(table)
+    The name is what a person types next (``--flight NAME``), so it starts its own line;
+    the details follow on short indented lines that fit 80 columns.
+    """
+
+    def when(v) -> str:
+        return "-" if v is None else v.strftime("%Y-%m-%d %H:%M:%SZ")
+
+    lines = [f"flights in {title}:" if rows else f"no flights in {title}"]
+    for r in rows:
+        label = "  SYNTHETIC (simulated)" if r.get("synthetic") else ""
+        lines.append(f"{r['name']}{label}")
+        alt = "-" if r["max_altitude"] is None else f"{r['max_altitude']:.0f} m"
+        lines.append(
+            f"    {r['status']}, callsign {r['callsign'] or '-'}, frames "
+            f"{r['good_frames']} ok / {r['bad_frames']} bad, {r['telemetry_rows']} "
+            f"telemetry rows"
+        )
+        lines.append(
+            f"    {when(r['first_time'])} to {when(r['last_time'])}, max {alt}, "
+            f"{r['events']} events"
+        )
+    return lines
 
 
 def export(

@@ -60,7 +60,7 @@ def _atmosphere(winds: list[str] | None):
         return None
     from stratoflight.options import open_winds
 
-    return open_winds(None if winds == ["sample"] else [Path(w) for w in winds])
+    return open_winds(winds)
 
 
 def log(

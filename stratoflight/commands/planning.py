@@ -38,20 +38,24 @@ def balloon_notes(flight: Any) -> list[str]:
     ]
 
 
-def print_ensemble(ens: Any, notes: list[str]) -> None:
-    """Print the summary of an ensemble prediction (mean landing, ellipses, P(sea)...)."""
-    from rich.console import Console
+def print_ensemble(ens: Any, notes: list[str], atmosphere_synthetic: bool | None = None) -> None:
+    """Print the summary of an ensemble prediction (mean landing, ellipses, P(sea)...).
+
+    ``atmosphere_synthetic`` says whether the *atmosphere* is made up (then the whole
+    result is titled SYNTHETIC); synthetic wind perturbations on real data are a model of
+    the forecast's uncertainty and are named on the "wind uncertainty" line instead.
+    """
     from rich.markup import escape
 
     from predictor.geodesy import great_circle_distance
+    from stratoflight.commands.predict import warning_lines
+    from stratoflight.terminal import format_position, output_console
 
-    console = Console()
+    console = output_console()
     p, s = ens.prediction, ens.statistics
-    if p.synthetic:
-        console.print(
-            "[bold yellow]SYNTHETIC[/] inputs (atmosphere and/or wind perturbations): "
-            "not a forecast."
-        )
+    made_up = p.synthetic if atmosphere_synthetic is None else atmosphere_synthetic
+    if made_up:
+        console.print("[bold yellow]SYNTHETIC atmosphere[/]: made-up winds, not a forecast.")
     console.print(f"atmosphere: {escape(p.atmosphere_source)}", highlight=False)
     for note in notes:
         console.print(f"note: {escape(note)}", highlight=False)
@@ -64,12 +68,19 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
             p.launch.latitude[0], p.launch.longitude[0], s.mean_latitude, s.mean_longitude
         )
     )
-    console.print(
-        f"  mean landing  {s.mean_latitude:.5f} N {s.mean_longitude:.5f} E, "
-        f"{d / 1000:.1f} km from launch",
-        highlight=False,
-    )
-    for e in s.ellipses:
+    if s.n_landed == 0:
+        console.print(
+            "  [bold red]no member landed[/]: the flights left the data before landing; "
+            "load data covering the whole flight",
+            highlight=False,
+        )
+    else:
+        console.print(
+            f"  mean landing  {format_position(s.mean_latitude, s.mean_longitude)}, "
+            f"{d / 1000:.1f} km from launch",
+            highlight=False,
+        )
+    for e in s.ellipses if s.n_landed else ():
         console.print(
             f"  {e.probability:.0%} ellipse  {e.semi_major / 1000:.1f} x "
             f"{e.semi_minor / 1000:.1f} km, major axis {e.orientation:.0f} deg from "
@@ -89,6 +100,9 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
             f"within {r['distance_p95_m'] / 1000:.1f} km",
             highlight=False,
         )
+    # synthetic perturbations of real data are not a made-up atmosphere (named above)
+    for line in warning_lines(p, skip=() if made_up else ("synthetic_atmosphere",)):
+        console.print(f"[yellow]warning[/] {escape(line)}", highlight=False)
 
 
 def _print_burst(estimate: Any) -> None:

@@ -1,0 +1,36 @@
+"""What the terminal shows: positions with hemisphere letters, consoles that never hard-wrap.
+
+One home for how a position is written for a person ("8.50000 W", never "-8.50000 E")
+and for the console the commands print through.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+__all__ = ["format_latitude", "format_longitude", "format_position", "output_console"]
+
+
+def format_latitude(lat_deg: float, digits: int = 5) -> str:
+    """``21.5`` -> ``"21.50000 N"``, ``-8.5`` -> ``"8.50000 S"`` [deg]."""
+    return f"{abs(lat_deg):.{digits}f} {'S' if lat_deg < 0 else 'N'}"
+
+
+def format_longitude(lon_deg: float, digits: int = 5) -> str:
+    """``106.7`` -> ``"106.70000 E"``, ``-8.5`` -> ``"8.50000 W"`` [deg]."""
+    lon = (lon_deg + 180.0) % 360.0 - 180.0 if abs(lon_deg) > 180.0 else lon_deg
+    return f"{abs(lon):.{digits}f} {'W' if lon < 0 else 'E'}"
+
+
+def format_position(lat_deg: float, lon_deg: float, digits: int = 5) -> str:
+    """``(-8.5, -35.0)`` -> ``"8.50000 S 35.00000 W"``."""
+    return f"{format_latitude(lat_deg, digits)} {format_longitude(lon_deg, digits)}"
+
+
+def output_console(stderr: bool = False) -> Console:
+    """A console for command output that never inserts line breaks of its own.
+
+    Long lines are left whole (the terminal folds them on screen), so ``strato predict |
+    grep landing`` keeps the whole line.
+    """
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import socket
 import sqlite3
 import sys
@@ -90,7 +91,11 @@ def describe_os_error(exc: OSError) -> str:
     how = f"; {advice[1]}" if advice else ""
     names = [n for n in (exc.filename, getattr(exc, "filename2", None)) if n is not None]
     if not names:
-        return f"{why}{how}"
+        # e.g. pyserial: "could not open port /dev/ttyUSB9: [Errno 2] No such file ..."
+        said = re.sub(r"\[Errno -?\d+\] ", "", str(exc)).strip()
+        if "/dev/" in said and exc.errno in (errno.ENOENT, errno.ENODEV, errno.ENXIO, None):
+            how = "; check that the device is plugged in and its name (ls /dev/tty*)"
+        return f"{said or why}{how}"
     return f"{' -> '.join(map(str, names))}: {why}{how}"
 
 

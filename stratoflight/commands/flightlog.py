@@ -244,8 +244,12 @@ def export(
     flight: Annotated[str, typer.Option(help="Flight name")],
     out: Annotated[Path, typer.Option(help="Output file")],
     format: Annotated[
-        str, typer.Option("--format", help="csv, netcdf, kml, gpx or sondehub")
-    ] = "csv",  # noqa: A002
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv, netcdf, kml, gpx or sondehub (default: from the --out suffix, else csv)",
+        ),
+    ] = None,  # noqa: A002
     db: Annotated[
         Path | None, typer.Option(help="Flight-log database (default: user data dir)")
     ] = None,
@@ -253,14 +257,34 @@ def export(
 ) -> None:
     """Export a recorded flight as CSV, CF-NetCDF trajectory, KML, GPX or SondeHub JSON."""
     with user_errors():
-        if format not in EXPORT_FORMATS:
-            raise UserError(
-                f"unknown --format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}"
-            )
+        format = export_format(format, out)  # noqa: A001
         from flightlog.exports import export_flight
 
         path = export_flight(_db(db), flight, format, out, uploader_callsign=uploader)
         typer.echo(f"wrote {path}")
+
+
+#: Output suffix -> export format.
+EXPORT_SUFFIXES = {".csv": "csv", ".nc": "netcdf", ".kml": "kml", ".gpx": "gpx", ".json": "sondehub"}
+
+
+def export_format(given: str | None, out: Path) -> str:
+    """The export format: ``--format``, else the ``--out`` suffix, else csv.
+
+    A ``--format`` that contradicts a known suffix (GPX into ``x.kml``) is refused.
+    """
+    implied = EXPORT_SUFFIXES.get(out.suffix.lower())
+    if given is None:
+        return implied or "csv"
+    if given not in EXPORT_FORMATS:
+        raise UserError(f"unknown --format {given!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    if implied is not None and implied != given:
+        wanted = next(k for k, v in EXPORT_SUFFIXES.items() if v == given)
+        raise UserError(
+            f"--format {given} but --out {out} ends in {out.suffix} ({implied}); give a "
+            f"file name ending in {wanted}, or leave out --format to write {implied}"
+        )
+    return given
 
 
 def register(app: typer.Typer) -> None:

@@ -35,8 +35,8 @@ from firmware_bridge.binary_frame import FRAME_VERSION, decode_body, parse_frame
 from firmware_bridge.cobs import CobsError, cobs_decode
 from firmware_bridge.crc import crc16_ccitt_false
 from firmware_bridge.detect import detect_protocol
-from firmware_bridge.frame import PROTOCOLS, STATUSES, Frame
 from firmware_bridge.flight_dating import TIME_OF_DAY_PROTOCOLS, FlightDating
+from firmware_bridge.frame import PROTOCOLS, STATUSES, Frame
 from firmware_bridge.horus import parse_horus
 from firmware_bridge.jsonl import parse_jsonl
 from firmware_bridge.nmea import parse_nmea

@@ -61,7 +61,10 @@ class UserError(Exception):
 #: errno -> (why, how to fix), for errors about a path or device the user named.
 _OS_ADVICE: dict[int, tuple[str, str]] = {
     errno.ENOENT: ("no such file or folder", "check the path"),
-    errno.EACCES: ("permission denied", "choose a file or folder you may use, or fix its permissions"),
+    errno.EACCES: (
+        "permission denied",
+        "choose a file or folder you may use, or fix its permissions",
+    ),
     errno.EPERM: ("operation not permitted", "choose a file or folder you may use"),
     errno.EROFS: ("read-only file system", "write to a folder on a writable disk"),
     errno.ENOSPC: ("no space left on the disk", "free some space or write to another disk"),
@@ -100,7 +103,7 @@ def describe_os_error(exc: OSError) -> str:
 
 
 def _is_network_error(exc: BaseException) -> bool:
-    """True for name-resolution, connection and timeout failures of any HTTP client."""
+    """Tell whether ``exc`` is a name-resolution, connection or timeout failure."""
     if isinstance(exc, socket.gaierror | ConnectionError | TimeoutError | socket.timeout):
         return True
     module = type(exc).__module__ or ""
@@ -111,7 +114,7 @@ def _is_network_error(exc: BaseException) -> bool:
 
 
 def describe_failure(exc: BaseException) -> str | None:
-    """The one-line message for an expected failure, or None when it is a bug.
+    """Word an expected failure in one line; None when it is a bug.
 
     Parameters
     ----------
@@ -145,7 +148,7 @@ def describe_failure(exc: BaseException) -> str | None:
 
 
 def debug_enabled() -> bool:
-    """True when tracebacks of unexpected failures should be shown."""
+    """Tell whether tracebacks of unexpected failures should be shown."""
     return os.environ.get(DEBUG_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
@@ -175,7 +178,7 @@ def report_failure(exc: BaseException, console: Console | None = None) -> int:
 
 
 def _quiet_broken_pipe() -> None:
-    """The reader of our output went away (``strato ... | head``): stop without noise."""
+    """Stop without noise: the reader of our output went away (``strato ... | head``)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -129,7 +129,7 @@ def _expand_wind_value(text: str) -> list[Path]:
 
 
 def wants_sample(winds: Sequence[Path | str] | None) -> bool:
-    """True when ``--winds`` is absent or is the word ``sample`` (the built-in sample)."""
+    """Tell whether ``--winds`` is absent or is the word ``sample`` (the built-in sample)."""
     if not winds:
         return True
     return len(winds) == 1 and str(winds[0]) == "sample" and not Path("sample").exists()

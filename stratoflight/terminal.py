@@ -28,7 +28,7 @@ def format_position(lat_deg: float, lon_deg: float, digits: int = 5) -> str:
 
 
 def output_console(stderr: bool = False) -> Console:
-    """A console for command output that never inserts line breaks of its own.
+    """Make a console for command output that never inserts line breaks of its own.
 
     Long lines are left whole (the terminal folds them on screen), so ``strato predict |
     grep landing`` keeps the whole line.

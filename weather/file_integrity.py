@@ -87,7 +87,8 @@ class _Header:
         return struct.unpack(">I", self.take(4))[0]
 
     def offset(self) -> int:
-        return struct.unpack(">Q" if self.offset_size == 8 else ">I", self.take(self.offset_size))[0]
+        fmt = ">Q" if self.offset_size == 8 else ">I"
+        return struct.unpack(fmt, self.take(self.offset_size))[0]
 
     def name(self) -> None:
         self.take(_padded(self.int32()))
@@ -148,9 +149,7 @@ def _check_netcdf3(path: Path) -> None:
             fixed_end = max(fixed_end, begin + own)
     needed = fixed_end
     if record_vars and numrecs not in (0, _STREAMING):
-        recsize = (
-            record_vars[0][1] if len(record_vars) == 1 else sum(v for _, _, v in record_vars)
-        )
+        recsize = record_vars[0][1] if len(record_vars) == 1 else sum(v for _, _, v in record_vars)
         needed = max(needed, *(b + (numrecs - 1) * recsize + own for b, own, _ in record_vars))
     if size < needed:
         raise _short(path, size, needed, "NetCDF-3")

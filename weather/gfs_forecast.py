@@ -323,7 +323,7 @@ class _Unreachable(Exception):
 
 
 def _root_cause(exc: BaseException) -> BaseException:
-    """The innermost exception of a chain (e.g. the socket error inside requests')."""
+    """Find the innermost exception of a chain (e.g. the socket error inside requests')."""
     seen = {id(exc)}
     while True:
         inner = exc.__cause__ or exc.__context__
@@ -339,7 +339,7 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 
 def network_down(exc: BaseException) -> bool:
-    """True when ``exc`` says the network is down or the name cannot be resolved.
+    """Tell whether ``exc`` says the network is down or the name cannot be resolved.
 
     These fail at once and the same way on every try, so they are not retried (a slow or
     busy server, a timeout, is).

@@ -265,11 +265,17 @@ def export(
 
 
 #: Output suffix -> export format.
-EXPORT_SUFFIXES = {".csv": "csv", ".nc": "netcdf", ".kml": "kml", ".gpx": "gpx", ".json": "sondehub"}
+EXPORT_SUFFIXES = {
+    ".csv": "csv",
+    ".nc": "netcdf",
+    ".kml": "kml",
+    ".gpx": "gpx",
+    ".json": "sondehub",
+}
 
 
 def export_format(given: str | None, out: Path) -> str:
-    """The export format: ``--format``, else the ``--out`` suffix, else csv.
+    """Choose the export format: ``--format``, else the ``--out`` suffix, else csv.
 
     A ``--format`` that contradicts a known suffix (GPX into ``x.kml``) is refused.
     """

@@ -107,7 +107,6 @@ def build_predict_kwargs(
 
 
 def _print_summary(result: Any, notes: list[str]) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
     from predictor.geodesy import great_circle_distance, initial_bearing
@@ -187,7 +186,7 @@ def _flight_durations(result: Any) -> Any:
 
 
 def warning_lines(result: Any, skip: tuple[str, ...] = ()) -> list[str]:
-    """The prediction's warnings for people, the same for one flight and for an ensemble.
+    """Word the prediction's warnings for people, the same for one flight and for an ensemble.
 
     A duration warning gives the time and its share of the flight (e.g. "above_top_level
     (5160 s, 72 % of the flight)"); for an ensemble, how many members it concerns and

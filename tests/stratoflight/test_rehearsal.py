@@ -35,9 +35,7 @@ def _invoke(args: list[str]):
 def sentences(tmp_path_factory) -> Path:
     """The doc's simulated UKHAS flight, written to a file (as fast as possible)."""
     path = tmp_path_factory.mktemp("sim") / "payload.txt"
-    _invoke(
-        ["simulate", "--to", f"file://{path}", "--protocol", "ukhas", "--speedup", "max"]
-    )
+    _invoke(["simulate", "--to", f"file://{path}", "--protocol", "ukhas", "--speedup", "max"])
     return path
 
 
@@ -81,7 +79,9 @@ def test_rehearsal_is_continuous_at_any_hour(sentences, tmp_path, monkeypatch, h
     assert "rehearsal" in listing and "landed" in listing and "SYNTHETIC" in listing
 
     out = tmp_path / "rehearsal.csv"
-    _invoke(["export", "--db", str(db), "--flight", "rehearsal", "--format", "csv", "--out", str(out)])
+    _invoke(
+        ["export", "--db", str(db), "--flight", "rehearsal", "--format", "csv", "--out", str(out)]
+    )
     with open(out, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     times = [datetime.fromisoformat(r["time"].replace("Z", "+00:00")) for r in rows]
@@ -113,7 +113,9 @@ def test_rehearsal_is_continuous_at_any_hour(sentences, tmp_path, monkeypatch, h
     assert summary["burst"]["altitude_m"] > 29_000
 
     gpx = tmp_path / "rehearsal.gpx"
-    _invoke(["export", "--db", str(db), "--flight", "rehearsal", "--format", "gpx", "--out", str(gpx)])
+    _invoke(
+        ["export", "--db", str(db), "--flight", "rehearsal", "--format", "gpx", "--out", str(gpx)]
+    )
     import xml.etree.ElementTree as ET
 
     ns = {"g": "http://www.topografix.com/GPX/1/1"}

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -186,20 +185,38 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
+def _command_line_exceptions() -> tuple[type[BaseException], ...]:
+    """Exceptions the command-line library handles itself (exit codes, usage errors)."""
+    known: list[type[BaseException]] = [typer.Exit, typer.Abort]
+    base = getattr(typer.exceptions, "TyperException", None)  # typer >= 0.2x vendors click
+    if isinstance(base, type):
+        known.append(base)
+    try:
+        import click
+    except ImportError:  # pragma: no cover - click is vendored by newer typer
+        pass
+    else:
+        known += [click.exceptions.Exit, click.ClickException, click.Abort]
+    return tuple(known)
+
+
+_PASS_THROUGH = _command_line_exceptions()
+
+
 class ErrorFunnelGroup(TyperGroup):
     """The ``strato`` command group: runs every command through :func:`report_failure`."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         """Run the chosen command; turn any failure into a message and an exit code."""
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit, typer.Abort):
+        except _PASS_THROUGH:
             raise
         except BrokenPipeError as exc:
             _quiet_broken_pipe()
-            raise click.exceptions.Exit(0) from exc
+            raise typer.Exit(0) from exc
         except Exception as exc:  # noqa: BLE001 - the one funnel for every command
-            raise click.exceptions.Exit(report_failure(exc)) from exc
+            raise typer.Exit(report_failure(exc)) from exc
 
 
 @contextmanager

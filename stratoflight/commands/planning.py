@@ -283,6 +283,11 @@ def register(app: typer.Typer) -> None:
                 max_distance=None if max_distance is None else max_distance * 1000.0,
             )
             files = check_wind_files(winds)
+            if not files and scheduler is not None:
+                raise UserError(
+                    "--scheduler spreads a study of --winds files over Dask; give --winds "
+                    "FILES too (the built-in sample runs in this process)"
+                )
             atmosphere = None
             if files:
                 result = _run_study(files, slots, settings, workers, scheduler, quiet=as_json)

@@ -228,15 +228,12 @@ def flight_listing(title: str, rows: list[dict]) -> list[str]:
         label = "  SYNTHETIC (simulated)" if r.get("synthetic") else ""
         lines.append(f"{r['name']}{label}")
         alt = "-" if r["max_altitude"] is None else f"{r['max_altitude']:.0f} m"
+        lines.append(f"    {r['status']}, callsign {r['callsign'] or '-'}")
         lines.append(
-            f"    {r['status']}, callsign {r['callsign'] or '-'}, frames "
-            f"{r['good_frames']} ok / {r['bad_frames']} bad, {r['telemetry_rows']} "
-            f"telemetry rows"
+            f"    frames {r['good_frames']} ok / {r['bad_frames']} bad, "
+            f"{r['telemetry_rows']} telemetry rows, {r['events']} events"
         )
-        lines.append(
-            f"    {when(r['first_time'])} to {when(r['last_time'])}, max {alt}, "
-            f"{r['events']} events"
-        )
+        lines.append(f"    {when(r['first_time'])} to {when(r['last_time'])}, max {alt}")
     return lines
 
 

@@ -199,10 +199,16 @@ def _simulate(
                         sink, stop, lambda i, n: progress.update(task, completed=i)
                     )
                 except KeyboardInterrupt:
-                    counts = {**payload.counts, "steps_played": -1}
-                    err.print("interrupted")
+                    counts = payload.played_counts()
         finally:
             signal.signal(signal.SIGTERM, previous)
+        if counts["steps_played"] < counts["steps_planned"]:
+            err.print(
+                f"SIMULATED flight stopped early: sent {counts['frames_sent']} of "
+                f"{counts['frames_planned']} planned frames "
+                f"({counts['steps_played']} of {counts['steps_planned']} steps)",
+                highlight=False,
+            )
         err.print("SIMULATED: " + ", ".join(f"{k} {v}" for k, v in counts.items()), highlight=False)
     finally:
         sink.close()

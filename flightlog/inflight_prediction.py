@@ -191,6 +191,7 @@ def predict_landing(
             else None
         ),
         "status": str(result.status[0]),
+        "surface": str(result.surface[0]),  # land, sea or unknown (no land-sea data)
         "atmosphere": getattr(atmosphere, "source", ""),
         "synthetic_atmosphere": bool(getattr(atmosphere, "synthetic", False)),
     }

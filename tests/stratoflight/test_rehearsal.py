@@ -123,3 +123,32 @@ def test_rehearsal_is_continuous_at_any_hour(sentences, tmp_path, monkeypatch, h
     gpx_times = [p.find("g:time", ns).text for p in points]
     assert gpx_times == sorted(gpx_times)
     assert float(points[-1].find("g:ele", ns).text) < 100
+
+
+@pytest.mark.slow
+def test_resumed_flight_keeps_counting_and_dating(sentences, tmp_path, monkeypatch):
+    """A logger restarted mid-flight continues the totals and the flight's date."""
+    lines = sentences.read_bytes().splitlines(keepends=True)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_bytes(b"".join(lines[:6000]))
+    second.write_bytes(b"".join(lines[6000:]))
+    db = tmp_path / "flights.sqlite"
+    common = ["--protocol", "ukhas", "--fields", "strato", "--flight", "resumed", "--synthetic"]
+    common += ["--db", str(db), "--no-live"]
+    monkeypatch.setattr(
+        "firmware_bridge.bridge._now", FakeClock(datetime(2026, 12, 6, 1, 0, tzinfo=UTC))
+    )
+    _invoke(["log", f"file://{first}", *common])
+    # restarted at a receive time that alone would date the payload's 13:40 on the next day
+    monkeypatch.setattr(
+        "firmware_bridge.bridge._now", FakeClock(datetime(2026, 12, 7, 2, 30, tzinfo=UTC))
+    )
+    log = _invoke(["log", f"file://{second}", *common]).output
+    assert "resuming" in log
+    assert f"totals ok {len(lines)} bad 0" in log.replace("\n", " ")
+    out = tmp_path / "resumed.csv"
+    _invoke(["export", "--db", str(db), "--flight", "resumed", "--out", str(out)])
+    with open(out, newline="", encoding="utf-8") as handle:
+        times = [r["time"] for r in csv.DictReader(handle)]
+    assert len(times) == len(lines)
+    assert times == sorted(times) and times[-1].startswith("2026-12-06")

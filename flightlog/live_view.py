@@ -286,7 +286,11 @@ class LiveView:
         ]
         # events fold onto further lines rather than being cut at the panel's edge
         lines = [
-            Text(f"{_iso(e.time)} {e.kind} {_event_summary(e.data)}", overflow="fold")
+            Text(
+                f"{_iso(e.time)} {e.kind} {_event_summary(e.data)}",
+                no_wrap=False,
+                overflow="fold",
+            )
             for e in recent
         ]
         return Panel(Group(table, *lines), title=f"strato log: {self.flight_name}")

@@ -6,9 +6,17 @@ and for the console the commands print through.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.console import Console
 
-__all__ = ["format_latitude", "format_longitude", "format_position", "output_console"]
+__all__ = [
+    "format_latitude",
+    "format_longitude",
+    "format_position",
+    "format_utc",
+    "output_console",
+]
 
 
 def format_latitude(lat_deg: float, digits: int = 5) -> str:
@@ -25,6 +33,18 @@ def format_longitude(lon_deg: float, digits: int = 5) -> str:
 def format_position(lat_deg: float, lon_deg: float, digits: int = 5) -> str:
     """``(-8.5, -35.0)`` -> ``"8.50000 S 35.00000 W"``."""
     return f"{format_latitude(lat_deg, digits)} {format_longitude(lon_deg, digits)}"
+
+
+def format_utc(when: datetime | float) -> str:
+    """Write a UTC time for people, to the second: ``"2025-06-21 06:00:00Z"``.
+
+    ``when`` is a datetime (naive = UTC) or seconds since 1970-01-01 [s].
+    """
+    if not isinstance(when, datetime):
+        when = datetime.fromtimestamp(round(float(when)), tz=UTC)
+    elif when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 def output_console(stderr: bool = False) -> Console:

@@ -70,7 +70,9 @@ def build_predict_kwargs(
             )
         b = atmosphere.bounds
         when = b.time_start.replace(hour=6)
-        notes.append(f"launch time defaulted to {when.isoformat()} (inside the sample)")
+        from stratoflight.terminal import format_utc
+
+        notes.append(f"launch time defaulted to {format_utc(when)} (inside the sample)")
     else:
         when, naive = parse_utc(time, "--time")
         if naive:
@@ -110,8 +112,7 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
     from predictor.geodesy import great_circle_distance, initial_bearing
-    from predictor.result import iso_utc
-    from stratoflight.terminal import format_position, output_console
+    from stratoflight.terminal import format_position, format_utc, output_console
 
     console = output_console()
     if result.synthetic:
@@ -141,9 +142,9 @@ def _print_summary(result: Any, notes: list[str]) -> None:
             if p is launch
             else f"  {dist / 1000:.2f} km from {rows[0][0]}, bearing {brg:.0f} deg"
         )
-        when = iso_utc(p.time[0]).replace("T", " ")[:19]
+        when = format_utc(p.time[0])
         console.print(
-            f"  {name:<8} {when}Z  {format_position(p.latitude[0], p.longitude[0])}  "
+            f"  {name:<8} {when}  {format_position(p.latitude[0], p.longitude[0])}  "
             f"{int(round(p.altitude[0]))} m{where}",
             highlight=False,
         )
@@ -160,7 +161,7 @@ def _print_summary(result: Any, notes: list[str]) -> None:
         track = result.trajectory(0)
         last = (
             f" at {format_position(track['latitude'][-1], track['longitude'][-1], 4)}, "
-            f"{track['altitude'][-1]:.0f} m, {iso_utc(track['time'][-1])}"
+            f"{track['altitude'][-1]:.0f} m, {format_utc(track['time'][-1])}"
             if track["time"].size
             else ""
         )

@@ -43,10 +43,7 @@ def _root(
     ),
 ) -> None:
     """Stratoflight: plan, log and analyse stratospheric balloon flights."""
-    if debug:
-        import os
-
-        os.environ[DEBUG_ENV] = "1"
+    # --debug is read by the error funnel (stratoflight.errors.ErrorFunnelGroup)
 
 
 @app.command()

@@ -24,6 +24,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import typer
@@ -146,8 +147,15 @@ def describe_failure(exc: BaseException) -> str | None:
     return None
 
 
+#: ``strato --debug`` for the command being run (a context variable, so one in-process run
+#: never leaks into the next, e.g. under a test runner).
+_DEBUG_FLAG: ContextVar[bool] = ContextVar("strato_debug", default=False)
+
+
 def debug_enabled() -> bool:
-    """Tell whether tracebacks of unexpected failures should be shown."""
+    """Tell whether tracebacks should be shown (``--debug`` or ``STRATO_DEBUG=1``)."""
+    if _DEBUG_FLAG.get():
+        return True
     return os.environ.get(DEBUG_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
@@ -208,6 +216,7 @@ class ErrorFunnelGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         """Run the chosen command; turn any failure into a message and an exit code."""
+        token = _DEBUG_FLAG.set(bool(getattr(ctx, "params", {}).get("debug")))
         try:
             return super().invoke(ctx)
         except _PASS_THROUGH:
@@ -217,6 +226,8 @@ class ErrorFunnelGroup(TyperGroup):
             raise typer.Exit(0) from exc
         except Exception as exc:  # noqa: BLE001 - the one funnel for every command
             raise typer.Exit(report_failure(exc)) from exc
+        finally:
+            _DEBUG_FLAG.reset(token)
 
 
 @contextmanager

@@ -353,6 +353,9 @@ def test_every_command_is_in_the_table():
     assert set(names(group)) <= covered, set(names(group)) - covered
 
 
+#: A launch-window study of the built-in sample: site and window.
+PLAN_SLOTS = ["--lat", "42", "--lon", "4", "--from", "2025-06-21T00Z", "--to", "2025-06-21T06Z"]
+
 #: Bad values and unusable services, one or more per command: (args, why it is bad).
 VALUE_CASES: list[tuple[list[str], str]] = [
     (["predict", "--lat", "95"], "latitude out of range"),
@@ -369,14 +372,7 @@ VALUE_CASES: list[tuple[list[str], str]] = [
             "plan",
             "--scheduler",
             "tcp://127.0.0.1:9",
-            "--lat",
-            "42",
-            "--lon",
-            "4",
-            "--from",
-            "2025-06-21T00Z",
-            "--to",
-            "2025-06-21T06Z",
+            *PLAN_SLOTS,
         ],
         "--scheduler without --winds",
     ),
@@ -534,14 +530,7 @@ def test_read_only_destinations_real_processes(good, tmp_path):
         "predict --ensemble": ["predict", "--ensemble", "3", "--out", f"{ro}/e.json"],
         "plan": [
             "plan",
-            "--lat",
-            "42",
-            "--lon",
-            "4",
-            "--from",
-            "2025-06-21T00Z",
-            "--to",
-            "2025-06-21T06Z",
+            *PLAN_SLOTS,
             "--workers",
             "0",
             "--out",

@@ -73,3 +73,19 @@ def test_flight_names_are_never_cut_at_80_columns():
     lines = flight_listing("/tmp/flights.sqlite", rows)
     assert any(line.split()[0] == name for line in lines if line)  # whole, leading its line
     assert all(len(line) <= 80 for line in lines if name not in line), lines
+
+
+@pytest.mark.realdata
+def test_ensemble_on_real_era5_is_not_titled_synthetic_and_warns_like_one_flight(realdata):
+    era5 = realdata / "era5_grib" / "ndrt_2020_weather_data_ERA5.nc"
+    common = ["predict", "--winds", str(era5), "--lat", "42", "--lon", "-87"]
+    common += ["--time", "2020-02-23T06:00:00Z"]
+    single = runner.invoke(app, common)
+    ensemble = runner.invoke(app, [*common, "--ensemble", "4", "--seed", "1"])
+    assert single.exit_code == 0 and ensemble.exit_code == 0, ensemble.output
+    assert "SYNTHETIC atmosphere" not in ensemble.output.split("wind uncertainty")[0]
+    assert "not a forecast" not in ensemble.output
+    for text in (single.output, ensemble.output):
+        # the data stop at 600 hPa: most of the flight is above their top
+        assert "above_top_level" in text and "% of the flight" in text
+    assert "87.00000 W" in single.output

@@ -104,6 +104,8 @@ def describe_os_error(exc: OSError) -> str:
 
 def _is_network_error(exc: BaseException) -> bool:
     """Tell whether ``exc`` is a name-resolution, connection or timeout failure."""
+    if type(exc).__name__ == "HTTPError":  # the server answered: not a network failure
+        return False
     if isinstance(exc, socket.gaierror | ConnectionError | TimeoutError | socket.timeout):
         return True
     module = type(exc).__module__ or ""

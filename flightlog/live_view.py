@@ -48,9 +48,14 @@ def parse_chase(text: str) -> ChasePosition:
     return ChasePosition(lat, lon if lon <= 180 else lon - 360)
 
 
-def _iso(when: datetime | float | None) -> str:
-    if when is None:
+def _iso(when: datetime | float | str | None) -> str:
+    if when is None or (isinstance(when, float) and not math.isfinite(when)):
         return "-"
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            return when
     if not isinstance(when, datetime):
         when = datetime.fromtimestamp(float(when), tz=UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -138,6 +143,34 @@ def _event_summary(data: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _payload_text(values: dict[str, Any]) -> str:
+    """Battery, satellites and temperatures of the last fix, as far as the payload sends them."""
+    parts = []
+    battery = values.get("battery_voltage")
+    if isinstance(battery, int | float):
+        parts.append(f"battery {battery:.2f} V")
+    satellites = values.get("satellites")
+    if isinstance(satellites, int | float):
+        parts.append(f"{satellites:.0f} satellites")
+    for key, label in (("temperature", "air"), ("internal_temperature", "inside")):
+        kelvin = values.get(key)
+        if isinstance(kelvin, int | float) and math.isfinite(kelvin):
+            parts.append(f"{label} {kelvin - 273.15:.1f} degC")
+    return ", ".join(parts) or "-"
+
+
+def _time_to_landing(latest: dict[str, Any], now: datetime | float | None) -> str:
+    """Minutes from the last fix's payload time to the predicted landing."""
+    landing = latest.get("landing_time_s")
+    if now is None or not isinstance(landing, int | float) or not math.isfinite(landing):
+        return "-"
+    at = now.timestamp() if isinstance(now, datetime) else float(now)
+    seconds = landing - at
+    if seconds <= 0:
+        return "landing now"
+    return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+
+
 class LiveView:
     """Rich dashboard of a flight being recorded.
 
@@ -193,6 +226,7 @@ class LiveView:
             ("altitude", "-" if alt is None else f"{alt:.0f} m"),
             ("vertical rate", "-" if not math.isfinite(rate) else f"{rate:+.1f} m/s"),
             ("phase", self.phases.phase),
+            ("payload", _payload_text(values)),
             ("since last frame", since),
             (
                 "frames",
@@ -203,15 +237,24 @@ class LiveView:
         ]
         latest = getattr(self.predictor, "latest", None)
         if latest is not None:
+            surface = latest.get("landing_surface", "unknown")
+            landing_at = latest.get("landing_time_s", latest.get("landing_time"))
             rows.append(
                 (
                     "predicted landing",
                     f"{latest['landing_latitude']:.4f}, {latest['landing_longitude']:.4f} "
-                    f"at {latest['landing_time']} ({latest['basis']})"
-                    + (f", {latest['landing_place']}" if latest.get("landing_place") else "")
+                    f"at {_iso(landing_at)} ({latest['basis']})"
                     + (" SYNTHETIC atmosphere" if latest.get("synthetic_atmosphere") else ""),
                 )
             )
+            rows.append(
+                (
+                    "land or sea",
+                    latest.get("landing_place")
+                    or (surface.upper() if surface != "unknown" else "land or sea unknown"),
+                )
+            )
+            rows.append(("time to landing", _time_to_landing(latest, when)))
             rows.append(
                 (
                     "landing from chase",
@@ -243,5 +286,13 @@ class LiveView:
             for e in self.stats.events[-5:]
             if e.kind not in ("recording_started", "recording_stopped")
         ]
-        lines = [Text(f"{_iso(e.time)} {e.kind} {_event_summary(e.data)}") for e in recent]
+        # events fold onto further lines rather than being cut at the panel's edge
+        lines = [
+            Text(
+                f"{_iso(e.time)} {e.kind} {_event_summary(e.data)}",
+                no_wrap=False,
+                overflow="fold",
+            )
+            for e in recent
+        ]
         return Panel(Group(table, *lines), title=f"strato log: {self.flight_name}")

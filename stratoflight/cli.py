@@ -12,6 +12,8 @@ import sys
 
 import typer
 
+from stratoflight.errors import DEBUG_ENV, ErrorFunnelGroup
+
 __all__ = ["app", "main"]
 
 #: Command modules, in the order their commands appear in ``strato --help``.
@@ -23,6 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Every command runs through the one error funnel (stratoflight/errors.py): expected
+    # failures print one line and exit 2, never a traceback.
+    cls=ErrorFunnelGroup,
     # Plain help text: units are written in square brackets, e.g. "[m s-1]", which Rich
     # markup would swallow.
     rich_markup_mode=None,
@@ -30,8 +35,15 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help=f"Show the Python traceback of an unexpected error (or set {DEBUG_ENV}=1).",
+    ),
+) -> None:
     """Stratoflight: plan, log and analyse stratospheric balloon flights."""
+    # --debug is read by the error funnel (stratoflight.errors.ErrorFunnelGroup)
 
 
 @app.command()

@@ -98,10 +98,17 @@ def describe_sample() -> dict[str, Any]:
     return {"files": [entry]}
 
 
+def _hemisphere(value: float, positive: str, negative: str) -> str:
+    """``-88`` -> ``"88 W"``: degrees with the hemisphere letter, never a signed "E"."""
+    return f"{abs(value):g} {negative if value < 0 else positive}"
+
+
 def _area_text(area: dict[str, Any]) -> str:
     text = (
-        f"lat {area['lat_min_deg']:g}..{area['lat_max_deg']:g} deg N, "
-        f"lon {area['lon_min_deg']:g}..{area['lon_max_deg']:g} deg E"
+        f"lat {_hemisphere(area['lat_min_deg'], 'N', 'S')} .. "
+        f"{_hemisphere(area['lat_max_deg'], 'N', 'S')}, "
+        f"lon {_hemisphere(area['lon_min_deg'], 'E', 'W')} .. "
+        f"{_hemisphere(area['lon_max_deg'], 'E', 'W')}"
     )
     if area["global"]:
         text += " (global)"

@@ -129,6 +129,7 @@ def _simulate(
     from firmware_bridge.sinks import open_sink
     from firmware_bridge.virtual_payload import FlightTrack, VirtualPayload, parse_faults
     from predictor.flight_track import simulated_flight_track
+    from stratoflight.terminal import format_utc
 
     err = Console(stderr=True)
     if protocol not in SIM_PROTOCOLS:
@@ -174,7 +175,7 @@ def _simulate(
         err.print(f"[bold yellow]SIMULATED flight[/] -> {sink.description}", highlight=False)
         err.print(track.description, highlight=False)
         err.print(
-            f"launch {when.isoformat()}{' (given without zone: taken as UTC)' if naive else ''}"
+            f"launch {format_utc(when)}{' (given without zone: taken as UTC)' if naive else ''}"
             f" at {lat:.4f}, {lon:.4f}; {payload.counts['points']} points at {rate:g} Hz, "
             f"{protocol}, speed-up {speedup}, seed {seed}, faults "
             f"{','.join(fault_settings.rates) or 'none'}",
@@ -199,10 +200,16 @@ def _simulate(
                         sink, stop, lambda i, n: progress.update(task, completed=i)
                     )
                 except KeyboardInterrupt:
-                    counts = {**payload.counts, "steps_played": -1}
-                    err.print("interrupted")
+                    counts = payload.played_counts()
         finally:
             signal.signal(signal.SIGTERM, previous)
+        if counts["steps_played"] < counts["steps_planned"]:
+            err.print(
+                f"SIMULATED flight stopped early: sent {counts['frames_sent']} of "
+                f"{counts['frames_planned']} planned frames "
+                f"({counts['steps_played']} of {counts['steps_planned']} steps)",
+                highlight=False,
+            )
         err.print("SIMULATED: " + ", ".join(f"{k} {v}" for k, v in counts.items()), highlight=False)
     finally:
         sink.close()

@@ -60,7 +60,7 @@ def _atmosphere(winds: list[str] | None):
         return None
     from stratoflight.options import open_winds
 
-    return open_winds(None if winds == ["sample"] else [Path(w) for w in winds])
+    return open_winds(winds)
 
 
 def log(
@@ -212,53 +212,49 @@ def flights(
 
             typer.echo(json.dumps(rows, default=lambda v: v.isoformat(), indent=2))
             return
-        from rich.console import Console
-        from rich.table import Table
+        for line in flight_listing(str(_db(db)), rows):
+            typer.echo(line)
 
-        table = Table(title=str(_db(db)))
-        for column in (
-            "flight",
-            "callsign",
-            "status",
-            "frames ok/bad",
-            "telemetry",
-            "first",
-            "last",
-            "max alt [m]",
-            "events",
-        ):
-            table.add_column(column)
-        for r in rows:
 
-            def when(v):
-                return "-" if v is None else v.strftime("%Y-%m-%d %H:%M:%SZ")
+def flight_listing(title: str, rows: list[dict]) -> list[str]:
+    """Lines listing flights, each block led by the full flight name (never cut).
 
-            table.add_row(
-                r["name"],
-                r["callsign"] or "-",
-                r["status"],
-                f"{r['good_frames']}/{r['bad_frames']}"
-                + (
-                    f" ({r['implausible_frames']} implausible, "
-                    f"{r['quarantined_frames']} quarantined)"
-                    if r["implausible_frames"] or r["quarantined_frames"]
-                    else ""
-                ),
-                str(r["telemetry_rows"]),
-                when(r["first_time"]),
-                when(r["last_time"]),
-                "-" if r["max_altitude"] is None else f"{r['max_altitude']:.0f}",
-                str(r["events"]),
+    The name is what a person types next (``--flight NAME``), so it starts its own line;
+    the details follow on short indented lines that fit 80 columns.
+    """
+
+    def when(v) -> str:
+        return "-" if v is None else v.strftime("%Y-%m-%d %H:%M:%SZ")
+
+    lines = [f"flights in {title}:" if rows else f"no flights in {title}"]
+    for r in rows:
+        label = "  SYNTHETIC (simulated)" if r.get("synthetic") else ""
+        lines.append(f"{r['name']}{label}")
+        alt = "-" if r["max_altitude"] is None else f"{r['max_altitude']:.0f} m"
+        lines.append(f"    {r['status']}, callsign {r['callsign'] or '-'}")
+        lines.append(
+            f"    frames {r['good_frames']} ok / {r['bad_frames']} bad, "
+            f"{r['telemetry_rows']} telemetry rows, {r['events']} events"
+        )
+        if r.get("implausible_frames") or r.get("quarantined_frames"):
+            lines.append(
+                f"    kept raw, left out: {r.get('implausible_frames', 0)} implausible, "
+                f"{r.get('quarantined_frames', 0)} quarantined"
             )
-        Console().print(table)
+        lines.append(f"    {when(r['first_time'])} to {when(r['last_time'])}, max {alt}")
+    return lines
 
 
 def export(
     flight: Annotated[str, typer.Option(help="Flight name")],
     out: Annotated[Path, typer.Option(help="Output file")],
     format: Annotated[
-        str, typer.Option("--format", help="csv, netcdf, kml, gpx or sondehub")
-    ] = "csv",  # noqa: A002
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv, netcdf, kml, gpx or sondehub (default: from the --out suffix, else csv)",
+        ),
+    ] = None,  # noqa: A002
     db: Annotated[
         Path | None, typer.Option(help="Flight-log database (default: user data dir)")
     ] = None,
@@ -266,14 +262,40 @@ def export(
 ) -> None:
     """Export a recorded flight as CSV, CF-NetCDF trajectory, KML, GPX or SondeHub JSON."""
     with user_errors():
-        if format not in EXPORT_FORMATS:
-            raise UserError(
-                f"unknown --format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}"
-            )
+        format = export_format(format, out)  # noqa: A001
         from flightlog.exports import export_flight
 
         path = export_flight(_db(db), flight, format, out, uploader_callsign=uploader)
         typer.echo(f"wrote {path}")
+
+
+#: Output suffix -> export format.
+EXPORT_SUFFIXES = {
+    ".csv": "csv",
+    ".nc": "netcdf",
+    ".kml": "kml",
+    ".gpx": "gpx",
+    ".json": "sondehub",
+}
+
+
+def export_format(given: str | None, out: Path) -> str:
+    """Choose the export format: ``--format``, else the ``--out`` suffix, else csv.
+
+    A ``--format`` that contradicts a known suffix (GPX into ``x.kml``) is refused.
+    """
+    implied = EXPORT_SUFFIXES.get(out.suffix.lower())
+    if given is None:
+        return implied or "csv"
+    if given not in EXPORT_FORMATS:
+        raise UserError(f"unknown --format {given!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    if implied is not None and implied != given:
+        wanted = next(k for k, v in EXPORT_SUFFIXES.items() if v == given)
+        raise UserError(
+            f"--format {given} but --out {out} ends in {out.suffix} ({implied}); give a "
+            f"file name ending in {wanted}, or leave out --format to write {implied}"
+        )
+    return given
 
 
 def register(app: typer.Typer) -> None:

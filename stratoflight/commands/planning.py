@@ -38,21 +38,25 @@ def balloon_notes(flight: Any) -> list[str]:
     ]
 
 
-def print_ensemble(ens: Any, notes: list[str]) -> None:
-    """Print the summary of an ensemble prediction (mean landing, ellipses, P(sea)...)."""
-    from rich.console import Console
+def print_ensemble(ens: Any, notes: list[str], atmosphere_synthetic: bool | None = None) -> None:
+    """Print the summary of an ensemble prediction (mean landing, ellipses, P(sea)...).
+
+    ``atmosphere_synthetic`` says whether the *atmosphere* is made up (then the whole
+    result is titled SYNTHETIC); synthetic wind perturbations on real data are a model of
+    the forecast's uncertainty and are named on the "wind uncertainty" line instead.
+    """
     from rich.markup import escape
 
     from predictor.landing_statistics import NEAR_SHORE_DISTANCE_M
+    from stratoflight.commands.predict import warning_lines
+    from stratoflight.terminal import format_position, output_console
     from terrain import geodesy
 
-    console = Console()
+    console = output_console()
     p, s = ens.prediction, ens.statistics
-    if p.synthetic:
-        console.print(
-            "[bold yellow]SYNTHETIC[/] inputs (atmosphere and/or wind perturbations): "
-            "not a forecast."
-        )
+    made_up = p.synthetic if atmosphere_synthetic is None else atmosphere_synthetic
+    if made_up:
+        console.print("[bold yellow]SYNTHETIC atmosphere[/]: made-up winds, not a forecast.")
     console.print(f"atmosphere: {escape(p.atmosphere_source)}", highlight=False)
     for note in notes:
         console.print(f"note: {escape(note)}", highlight=False)
@@ -65,12 +69,19 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
             p.launch.latitude[0], p.launch.longitude[0], s.mean_latitude, s.mean_longitude
         )[0]
     )
-    console.print(
-        f"  mean landing  {s.mean_latitude:.5f} N {s.mean_longitude:.5f} E, "
-        f"{d / 1000:.1f} km from launch",
-        highlight=False,
-    )
-    for e in s.ellipses:
+    if s.n_landed == 0:
+        console.print(
+            "  [bold red]no member landed[/]: the flights left the data before landing; "
+            "load data covering the whole flight",
+            highlight=False,
+        )
+    else:
+        console.print(
+            f"  mean landing  {format_position(s.mean_latitude, s.mean_longitude)}, "
+            f"{d / 1000:.1f} km from launch",
+            highlight=False,
+        )
+    for e in s.ellipses if s.n_landed else ():
         console.print(
             f"  {e.probability:.0%} ellipse  {e.semi_major / 1000:.1f} x "
             f"{e.semi_minor / 1000:.1f} km, major axis {e.orientation:.0f} deg from "
@@ -96,6 +107,9 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
             f"within {r['distance_p95_m'] / 1000:.1f} km",
             highlight=False,
         )
+    # synthetic perturbations of real data are not a made-up atmosphere (named above)
+    for line in warning_lines(p, skip=() if made_up else ("synthetic_atmosphere",)):
+        console.print(f"[yellow]warning[/] {escape(line)}", highlight=False)
 
 
 def _print_burst(estimate: Any) -> None:
@@ -291,6 +305,11 @@ def register(app: typer.Typer) -> None:
                 max_distance=None if max_distance is None else max_distance * 1000.0,
             )
             files = check_wind_files(winds)
+            if not files and scheduler is not None:
+                raise UserError(
+                    "--scheduler spreads a study of --winds files over Dask; give --winds "
+                    "FILES too (the built-in sample runs in this process)"
+                )
             atmosphere = None
             if files:
                 result = _run_study(files, slots, settings, workers, scheduler, quiet=as_json)

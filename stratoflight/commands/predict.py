@@ -16,6 +16,7 @@ from stratoflight.options import (
     parse_recovery,
     parse_utc,
     read_zones,
+    wants_sample,
 )
 
 __all__ = ["build_predict_kwargs", "register"]
@@ -70,7 +71,9 @@ def build_predict_kwargs(
             )
         b = atmosphere.bounds
         when = b.time_start.replace(hour=6)
-        notes.append(f"launch time defaulted to {when.isoformat()} (inside the sample)")
+        from stratoflight.terminal import format_utc
+
+        notes.append(f"launch time defaulted to {format_utc(when)} (inside the sample)")
     else:
         when, naive = parse_utc(time, "--time")
         if naive:
@@ -107,14 +110,13 @@ def build_predict_kwargs(
 
 
 def _print_summary(result: Any, notes: list[str]) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
     from predictor.landing_surface import describe_landing_surface
-    from predictor.result import iso_utc
+    from stratoflight.terminal import format_position, format_utc, output_console
     from terrain import geodesy
 
-    console = Console()
+    console = output_console()
     if result.synthetic:
         console.print("[bold yellow]SYNTHETIC atmosphere[/]: made-up winds, not a forecast.")
     console.print(f"atmosphere: {escape(result.atmosphere_source)}", highlight=False)
@@ -122,11 +124,11 @@ def _print_summary(result: Any, notes: list[str]) -> None:
         console.print(f"note: {escape(note)}", highlight=False)
     console.print("[bold]Predicted flight[/]")
     launch = result.launch
-    rows = [
-        ("launch", launch),
-        ("burst" if result.settings.get("profile") != "float" else "cut-down", result.burst),
-        ("landing", result.landing),
-    ]
+    profile = result.settings.get("profile")
+    rows = [("launch" if profile != "descent" else "start", launch)]
+    if profile != "descent":  # a descent-only flight has no burst
+        rows.append(("burst" if profile != "float" else "cut-down", result.burst))
+    rows.append(("landing", result.landing))
     for name, p in rows:
         if p.latitude[0] != p.latitude[0]:  # NaN: not reached (the flight left the data)
             console.print(f"  {name:<8} not reached", highlight=False)
@@ -135,11 +137,13 @@ def _print_summary(result: Any, notes: list[str]) -> None:
             launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
         )
         where = (
-            "" if name == "launch" else f"  {dist / 1000:.2f} km from launch, bearing {brg:.0f} deg"
+            ""
+            if p is launch
+            else f"  {dist / 1000:.2f} km from {rows[0][0]}, bearing {brg:.0f} deg"
         )
-        when = iso_utc(p.time[0]).replace("T", " ")[:19]
+        when = format_utc(p.time[0])
         console.print(
-            f"  {name:<8} {when}Z  {p.latitude[0]:.5f} N {p.longitude[0]:.5f} E  "
+            f"  {name:<8} {when}  {format_position(p.latitude[0], p.longitude[0])}  "
             f"{int(round(p.altitude[0]))} m{where}",
             highlight=False,
         )
@@ -156,8 +160,8 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     else:
         track = result.trajectory(0)
         last = (
-            f" at {track['latitude'][-1]:.4f} N {track['longitude'][-1]:.4f} E, "
-            f"{track['altitude'][-1]:.0f} m, {iso_utc(track['time'][-1])}"
+            f" at {format_position(track['latitude'][-1], track['longitude'][-1], 4)}, "
+            f"{track['altitude'][-1]:.0f} m, {format_utc(track['time'][-1])}"
             if track["time"].size
             else ""
         )
@@ -166,9 +170,54 @@ def _print_summary(result: Any, notes: list[str]) -> None:
             "load data covering the whole flight",
             highlight=False,
         )
+    for line in warning_lines(result):
+        console.print(f"[yellow]warning[/] {escape(line)}", highlight=False)
+
+
+def _flight_durations(result: Any) -> Any:
+    """Launch to the last point flown, per member [s] (NaN when unknown)."""
+    import numpy as np
+
+    ends = [np.asarray(s.end.time, dtype=float) for s in result.stages]
+    if not ends:
+        return np.full(result.n_members, np.nan)
+    with np.errstate(invalid="ignore"):
+        last = np.fmax.reduce(np.vstack(ends), axis=0)
+    return last - np.asarray(result.launch.time, dtype=float)
+
+
+def warning_lines(result: Any, skip: tuple[str, ...] = ()) -> list[str]:
+    """Word the prediction's warnings for people, the same for one flight and for an ensemble.
+
+    A duration warning gives the time and its share of the flight (e.g. "above_top_level
+    (5160 s, 72 % of the flight)"); for an ensemble, how many members it concerns and
+    their median. Codes in ``skip`` are left out.
+    """
+    import numpy as np
+
+    durations = _flight_durations(result)
+    n = result.n_members
+    lines = []
     for code, w in result.warnings.items():
-        extra = f" ({w.seconds[0]:.0f} s)" if w.seconds[0] == w.seconds[0] else ""
-        console.print(f"[yellow]warning[/] {code}{extra}: {escape(w.description)}", highlight=False)
+        fired = np.asarray(w.fired, dtype=bool)
+        if code in skip or not fired.any():
+            continue
+        seconds = np.asarray(w.seconds, dtype=float)[fired]
+        parts = []
+        if n > 1:
+            parts.append(f"{int(fired.sum())} of {n} members")
+        if np.isfinite(seconds).any():
+            median = float(np.nanmedian(seconds))
+            share = np.asarray(durations, dtype=float)[fired]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = float(np.nanmedian(np.asarray(w.seconds, dtype=float)[fired] / share))
+            words = f"{median:.0f} s" if n == 1 else f"median {median:.0f} s"
+            if np.isfinite(ratio) and ratio > 0:
+                words += f", {min(ratio, 1.0):.0%} of the flight"
+            parts.append(words)
+        extra = f" ({'; '.join(parts)})" if parts else ""
+        lines.append(f"{code}{extra}: {w.description}")
+    return lines
 
 
 def _first(values) -> float | None:
@@ -184,7 +233,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--winds",
             help="Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for "
-            "several. Without it the built-in SYNTHETIC sample is used.",
+            "several. Without it (or with 'sample') the built-in SYNTHETIC sample is used.",
         ),
         lat: float | None = typer.Option(None, "--lat", help="Launch latitude [deg N]."),
         lon: float | None = typer.Option(None, "--lon", help="Launch longitude [deg E]."),
@@ -277,7 +326,7 @@ def register(app: typer.Typer) -> None:
                 float_until=float_until,
                 step=step,
                 model=model,
-                sample=not winds,
+                sample=wants_sample(winds),
             )
             dem = _open_terrain(terrain, kwargs, notes) if terrain is not None else None
             flight = None
@@ -420,7 +469,7 @@ def _run_ensemble(
     if as_json:
         typer.echo(to_json_text(document, allow_nan=False))
     else:
-        print_ensemble(ens, notes)
+        print_ensemble(ens, notes, atmosphere_synthetic=bool(atmosphere.synthetic))
         for path in out:
             typer.echo(f"wrote {path}")
 

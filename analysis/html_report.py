@@ -15,7 +15,15 @@ import html
 import json
 from pathlib import Path
 
-from localization import N_, _, current_language, format_number, format_time, parse_time
+from localization import (
+    N_,
+    _,
+    current_language,
+    format_number,
+    format_position,
+    format_time,
+    parse_time,
+)
 
 __all__ = ["label", "write_html_report"]
 
@@ -292,8 +300,7 @@ def _headline(summary: dict) -> list[tuple[str, str, str]]:
     landing = summary.get("landing")
     if landing and landing.get("latitude_deg") is not None:
         rows.append((_("landing"),
-                     _("{lat} N {lon} E").format(lat=format_number(landing["latitude_deg"], 5),
-                                                 lon=format_number(landing["longitude_deg"], 5)),
+                     format_position(landing["latitude_deg"], landing["longitude_deg"]),
                      _when(landing) or ""))  # fmt: skip
     verification = summary.get("verification") or {}
     if verification.get("landing_error_m") is not None:

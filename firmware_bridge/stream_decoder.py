@@ -35,6 +35,7 @@ from firmware_bridge.binary_frame import FRAME_VERSION, decode_body, parse_frame
 from firmware_bridge.cobs import CobsError, cobs_decode
 from firmware_bridge.crc import crc16_ccitt_false
 from firmware_bridge.detect import detect_protocol
+from firmware_bridge.flight_dating import TIME_OF_DAY_PROTOCOLS, FlightDating
 from firmware_bridge.frame import PROTOCOLS, STATUSES, Frame
 from firmware_bridge.horus import parse_horus
 from firmware_bridge.jsonl import parse_jsonl
@@ -71,6 +72,10 @@ class StreamDecoder:
         UKHAS extra-field spec (see :mod:`firmware_bridge.ukhas`).
     max_frame_bytes : int
         Bound on held bytes and on one frame's length [bytes], at least 64.
+    day_anchor : datetime, optional
+        The last payload time already known for this stream (a resumed flight). Times of
+        day (UKHAS, NMEA, Horus) are dated continuously from it, or from the first good
+        frame, rolling over midnight (see :class:`~firmware_bridge.flight_dating.FlightDating`).
 
     Attributes
     ----------
@@ -93,6 +98,7 @@ class StreamDecoder:
         source: str = "",
         field_spec: Sequence[Any] | None = None,
         max_frame_bytes: int = 4096,
+        day_anchor: datetime | None = None,
     ) -> None:
         if protocol not in DECODER_MODES:
             raise ValueError(
@@ -107,6 +113,7 @@ class StreamDecoder:
         self.stats: dict[str, dict[str, int]] = {p: dict.fromkeys(STATUSES, 0) for p in PROTOCOLS}
         self._buf = bytearray()
         self._out: list[Frame] = []
+        self.dating = FlightDating(day_anchor)
         self._garbage_protocol = "unknown" if protocol == "auto" else _frame_protocol(protocol)
         if protocol in _TEXT_MODES:
             self._skip = _WHITESPACE
@@ -166,6 +173,10 @@ class StreamDecoder:
         return out
 
     def _emit(self, frame: Frame) -> None:
+        if frame.ok and frame.protocol in TIME_OF_DAY_PROTOCOLS:
+            when = frame.fields.get("payload_time")
+            if isinstance(when, datetime):
+                frame.fields["payload_time"] = self.dating.date(when)
         self._out.append(frame)
         self.stats[frame.protocol][frame.status] += 1
 

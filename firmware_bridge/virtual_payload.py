@@ -492,6 +492,27 @@ class VirtualPayload:
         self._encode = encoder or _default_encoder(protocol)
         self.counts: dict[str, int] = {}
         self.plan = self._build_plan()
+        self._played = 0
+        self._sent = self._nothing_sent()
+
+    @staticmethod
+    def _nothing_sent() -> dict[str, int]:
+        return dict.fromkeys(("frames_sent", "frames_badcrc", "noise_bursts", "outages"), 0)
+
+    def played_counts(self) -> dict[str, int]:
+        """Count what the last :meth:`run` really did so far (also after an interruption).
+
+        The planned counts (:attr:`counts`) with ``frames_sent``, ``frames_badcrc``,
+        ``noise_bursts`` and ``outages`` replaced by those actually played, plus
+        ``frames_planned``, ``steps_played`` and ``steps_planned``.
+        """
+        return {
+            **self.counts,
+            "frames_planned": self.counts.get("frames_sent", 0),
+            **self._sent,
+            "steps_played": self._played,
+            "steps_planned": len(self.plan),
+        }
 
     def _build_plan(self) -> list[Send | Outage]:
         streams = [np.random.default_rng(s) for s in np.random.SeedSequence(self.seed).spawn(6)]
@@ -582,13 +603,14 @@ class VirtualPayload:
         Returns
         -------
         dict
-            :attr:`counts` plus ``steps_played``.
+            :meth:`played_counts`: what was really sent (fewer than planned when stopped).
         """
         stop = stop if stop is not None else threading.Event()
         t0_sim = float(self.track.time[0])
         t0_wall = time.monotonic()
         shift = 0.0  # wall time added by outages that lasted longer than their share
-        played = 0
+        self._played = 0
+        self._sent = sent = self._nothing_sent()
         for index, step in enumerate(self.plan):
             due = t0_wall + shift + step.at / self.speedup
             wait = due - time.monotonic()
@@ -603,9 +625,12 @@ class VirtualPayload:
                     break
                 shift += wall - (0.0 if math.isinf(self.speedup) else step.duration / self.speedup)
                 sink.reconnect()
+                sent["outages"] += 1
             else:
                 sink.write(step.data, datetime.fromtimestamp(t0_sim + step.at, tz=UTC))
-            played += 1
+                key = {"frame": "frames_sent", "badcrc": "frames_badcrc", "noise": "noise_bursts"}
+                sent[key.get(step.kind, "frames_sent")] += 1
+            self._played += 1
             if progress is not None:
                 progress(index + 1, len(self.plan))
-        return {**self.counts, "steps_played": played}
+        return self.played_counts()

@@ -81,9 +81,14 @@ def _people_clock(when: datetime | float | str | None) -> str:
     return format_clock(when, seconds=True)
 
 
-def _iso(when: datetime | float | None) -> str:
-    if when is None:
+def _iso(when: datetime | float | str | None) -> str:
+    if when is None or (isinstance(when, float) and not math.isfinite(when)):
         return "-"
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            return when
     if not isinstance(when, datetime):
         when = datetime.fromtimestamp(float(when), tz=UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -171,6 +176,40 @@ def _event_summary(data: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _payload_text(values: dict[str, Any]) -> str:
+    """Battery, satellites and temperatures of the last fix, as far as the payload sends them."""
+    parts = []
+    battery = values.get("battery_voltage")
+    if isinstance(battery, int | float):
+        parts.append(_("battery {volts} V").format(volts=format_number(battery, 2)))
+    satellites = values.get("satellites")
+    if isinstance(satellites, int | float):
+        parts.append(_("{count} satellites").format(count=format_number(satellites, 0)))
+    for key, label in (("temperature", N_("air")), ("internal_temperature", N_("inside"))):
+        kelvin = values.get(key)
+        if isinstance(kelvin, int | float) and math.isfinite(kelvin):
+            parts.append(
+                _("{where} {celsius} degC").format(
+                    where=_(label), celsius=format_number(kelvin - 273.15, 1)
+                )
+            )
+    return ", ".join(parts) or "-"
+
+
+def _time_to_landing(latest: dict[str, Any], now: datetime | float | None) -> str:
+    """Minutes from the last fix's payload time to the predicted landing."""
+    landing = latest.get("landing_time_s")
+    if now is None or not isinstance(landing, int | float) or not math.isfinite(landing):
+        return "-"
+    at = now.timestamp() if isinstance(now, datetime) else float(now)
+    seconds = landing - at
+    if seconds <= 0:
+        return _("landing now")
+    if seconds < 5400:
+        return _("{minutes} min").format(minutes=format_number(seconds / 60, 0))
+    return _("{hours} h").format(hours=format_number(seconds / 3600, 1))
+
+
 class LiveView:
     """Rich dashboard of a flight being recorded.
 
@@ -239,6 +278,13 @@ class LiveView:
                 "-" if not math.isfinite(rate) else f"{format_number(rate, 1, signed=True)} m/s",
             ),
             (N_("phase"), _(PHASE_NAMES[phase]) if phase in PHASE_NAMES else phase),
+            (N_("payload"), _payload_text(values)),
+            (N_("since last frame"), since),
+            (
+                N_("vertical rate"),
+                "-" if not math.isfinite(rate) else f"{format_number(rate, 1, signed=True)} m/s",
+            ),
+            (N_("phase"), _(PHASE_NAMES[phase]) if phase in PHASE_NAMES else phase),
             (N_("since last frame"), since),
             (
                 N_("frames"),
@@ -251,16 +297,17 @@ class LiveView:
         ]
         latest = getattr(self.predictor, "latest", None)
         if latest is not None:
+            surface = latest.get("landing_surface", "unknown")
+            landing_at = latest.get("landing_time_s", latest.get("landing_time"))
             rows.append(
                 (
                     N_("predicted landing"),
                     _("{lat}, {lon} at {time} ({basis})").format(
                         lat=format_number(latest["landing_latitude"], 4),
                         lon=format_number(latest["landing_longitude"], 4),
-                        time=_people_clock(latest["landing_time"]),
+                        time=_people_clock(landing_at),
                         basis=_(PHASE_NAMES.get(latest["basis"], latest["basis"])),
                     )
-                    + (f", {_landing_place(latest)}" if _landing_place(latest) else "")
                     + (
                         " " + _("SYNTHETIC atmosphere")
                         if latest.get("synthetic_atmosphere")
@@ -268,6 +315,18 @@ class LiveView:
                     ),
                 )
             )
+            rows.append(
+                (
+                    N_("land or sea"),
+                    _landing_place(latest)
+                    or (
+                        _(surface).upper()
+                        if surface in ("land", "sea")
+                        else _("land or sea unknown")
+                    ),
+                )
+            )
+            rows.append((N_("time to landing"), _time_to_landing(latest, when)))
             rows.append(
                 (
                     N_("landing from chase"),
@@ -303,7 +362,13 @@ class LiveView:
             for e in self.stats.events[-5:]
             if e.kind not in ("recording_started", "recording_stopped")
         ]
+        # events fold onto further lines rather than being cut at the panel's edge
         lines = [
-            Text(f"{_people_clock(e.time)} {e.kind} {_event_summary(e.data)}") for e in recent
+            Text(
+                f"{_people_clock(e.time)} {e.kind} {_event_summary(e.data)}",
+                no_wrap=False,
+                overflow="fold",
+            )
+            for e in recent
         ]
         return Panel(Group(table, *lines), title=f"strato log: {self.flight_name}")

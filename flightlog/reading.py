@@ -234,12 +234,13 @@ def list_flights(db_path: str | Path) -> list[dict[str, Any]]:
         position, and ``quarantined_frames``: items the store could not take; both kept
         raw and left out of telemetry), ``telemetry_rows``, ``first_time``, ``last_time``
         (UTC datetimes of the first/last telemetry, None when there is none),
-        ``max_altitude`` [m] (None when unknown), ``events``.
+        ``max_altitude`` [m] (None when unknown), ``events``, ``synthetic`` (True for a
+        simulated flight logged with ``--synthetic``).
     """
     with reading_connection(db_path) as conn:
         rows = conn.execute(
             """
-SELECT f.id, f.name, f.callsign, f.status, f.created_at,
+SELECT f.id, f.name, f.callsign, f.status, f.created_at, f.settings_json,
   (SELECT count(*) FROM frames WHERE flight_id = f.id) AS frames,
   (SELECT count(*) FROM frames WHERE flight_id = f.id AND status = 'ok') AS good_frames,
   (SELECT count(*) FROM frames WHERE flight_id = f.id AND status = 'implausible')
@@ -272,6 +273,9 @@ FROM flights AS f ORDER BY f.id
             "last_time": _utc(r["last_time"]),
             "max_altitude": r["max_altitude"],
             "events": r["events"],
+            "synthetic": bool(
+                r["settings_json"] and json.loads(r["settings_json"]).get("synthetic")
+            ),
         }
         for r in rows
     ]

@@ -347,6 +347,9 @@ def run_logging_session(
             spill_path=spill_path,
             avoid_path=replayed,
         )
+        if store.resumed:
+            _continue_totals(recorder.stats, store)
+            _continue_dating(bridge, store)
         verb = _("resuming") if store.resumed else _("recording")
         on_notice(
             _(
@@ -407,3 +410,26 @@ def run_logging_session(
         status=status,
         spill_paths=tuple(recorder.pending.spill_paths),
     )
+
+
+def _continue_totals(stats: RecorderStats, store: FlightStore) -> None:
+    """Start a resumed flight's running totals from what it already holds (not from 0)."""
+    row = store.connection.execute(
+        "SELECT (SELECT count(*) FROM frames WHERE flight_id = ? AND status = 'ok'),"
+        " (SELECT count(*) FROM frames WHERE flight_id = ? AND status != 'ok'),"
+        " (SELECT count(*) FROM telemetry WHERE flight_id = ?)",
+        (store.flight_id,) * 3,
+    ).fetchone()
+    ok, bad, telemetry = (int(v) for v in row)
+    stats.frames_ok, stats.frames_bad, stats.telemetry = ok, bad, telemetry
+    stats.duplicates = max(0, ok - telemetry)  # good frames that added no new row
+
+
+def _continue_dating(bridge: Any, store: FlightStore) -> None:
+    """Date a resumed flight's times of day on from its last stored payload time."""
+    dating = getattr(getattr(bridge, "decoder", None), "dating", None)
+    row = store.connection.execute(
+        "SELECT max(payload_time) FROM telemetry WHERE flight_id = ?", (store.flight_id,)
+    ).fetchone()
+    if dating is not None and row is not None and row[0] is not None:
+        dating.last = datetime.fromtimestamp(float(row[0]), tz=UTC)

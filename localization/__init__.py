@@ -30,7 +30,12 @@ from localization.language import (
     language_from_environment,
     ngettext,
 )
-from localization.numbers import format_number, format_position
+from localization.numbers import (
+    format_latitude,
+    format_longitude,
+    format_number,
+    format_position,
+)
 from localization.people_time import (
     format_clock,
     format_time,
@@ -49,6 +54,8 @@ __all__ = [
     "configure",
     "current_language",
     "format_clock",
+    "format_latitude",
+    "format_longitude",
     "format_number",
     "format_position",
     "format_time",

@@ -11,7 +11,7 @@ import math
 
 from localization.language import _, current_language
 
-__all__ = ["format_number", "format_position"]
+__all__ = ["format_latitude", "format_longitude", "format_number", "format_position"]
 
 #: Babel locale of each language, and whether its people group thousands on screen.
 _BABEL_LOCALE = {"en": "en_US", "vi": "vi_VN"}
@@ -60,16 +60,46 @@ def format_number(
     return text
 
 
+def format_latitude(latitude: float, decimals: int = 5) -> str:
+    """Return a latitude with its hemisphere letter: ``8.50000 S`` / ``8,50000°N`` (Nam).
+
+    Parameters
+    ----------
+    latitude : float
+        Latitude [deg N]; negative is south.
+    decimals : int
+        Digits after the decimal separator.
+    """
+    value = format_number(abs(latitude), decimals)
+    return (_("{value} S") if latitude < 0 else _("{value} N")).format(value=value)
+
+
+def format_longitude(longitude: float, decimals: int = 5) -> str:
+    """Return a longitude in -180..180 with its letter: ``8.50000 W`` / ``106,68000°Đ``.
+
+    Parameters
+    ----------
+    longitude : float
+        Longitude [deg E]; negative (or above 180) is west.
+    decimals : int
+        Digits after the decimal separator.
+    """
+    lon = (longitude + 180.0) % 360.0 - 180.0 if abs(longitude) > 180.0 else longitude
+    value = format_number(abs(lon), decimals)
+    return (_("{value} W") if lon < 0 else _("{value} E")).format(value=value)
+
+
 def format_position(latitude: float, longitude: float, decimals: int = 5) -> str:
-    """Return a position for people, e.g. ``20.86000 N 106.68000 E`` / ``20,86000 B 106,68000 Đ``.
+    """Return a position for people, with hemisphere letters, never a minus sign.
+
+    ``(20.86, 106.68)`` gives ``20.86000 N 106.68000 E`` in English and
+    ``20,86000°B 106,68000°Đ`` in Vietnamese; ``(-8.5, -35.25)`` gives ``8.50000 S 35.25000 W``.
 
     Parameters
     ----------
     latitude, longitude : float
-        Position [deg N, deg E] (negative south and west, written signed).
+        Position [deg N, deg E].
     decimals : int
         Digits after the decimal separator.
     """
-    return _("{lat} N {lon} E").format(
-        lat=format_number(latitude, decimals), lon=format_number(longitude, decimals)
-    )
+    return f"{format_latitude(latitude, decimals)} {format_longitude(longitude, decimals)}"

@@ -13,6 +13,7 @@ import sys
 import typer
 
 from localization import configure
+from stratoflight.errors import DEBUG_ENV, ErrorFunnelGroup
 
 __all__ = ["app", "main"]
 
@@ -25,6 +26,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Every command runs through the one error funnel (stratoflight/errors.py): expected
+    # failures print one line and exit 2, never a traceback.
+    cls=ErrorFunnelGroup,
     # Plain help text: units are written in square brackets, e.g. "[m s-1]", which Rich
     # markup would swallow.
     rich_markup_mode=None,
@@ -45,8 +49,15 @@ def _root(
         help="Time zone of times shown to people, e.g. Asia/Ho_Chi_Minh (default: TZ, "
         "else the system zone). Files stay UTC.",
     ),
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help=f"Show the Python traceback of an unexpected error (or set {DEBUG_ENV}=1).",
+    ),
 ) -> None:
     """Stratoflight: plan, log and analyse stratospheric balloon flights."""
+    # --debug is read by the error funnel (stratoflight.errors.ErrorFunnelGroup); --lang and
+    # --tz choose the language and the zone of what people read (files stay UTC, English).
     from stratoflight.errors import user_errors
 
     with user_errors():

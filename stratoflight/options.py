@@ -96,12 +96,20 @@ def _expand_wind_value(text: str) -> list[Path]:
     return [path] if path.is_file() else []
 
 
-def open_winds(winds: Sequence[Path] | None) -> Any:
+def wants_sample(winds: Sequence[Path | str] | None) -> bool:
+    """Tell whether ``--winds`` is absent or is the word ``sample`` (the built-in sample)."""
+    if not winds:
+        return True
+    return len(winds) == 1 and str(winds[0]) == "sample" and not Path("sample").exists()
+
+
+def open_winds(winds: Sequence[Path | str] | None) -> Any:
     """Open the atmosphere of the ``--winds`` files, or the built-in SYNTHETIC sample.
 
-    The sample's results carry ``synthetic=True``; the commands say so to the user.
+    ``--winds sample`` (or no ``--winds``) means the sample. Its results carry
+    ``synthetic=True``; the commands say so to the user.
     """
-    paths = check_wind_files(winds)
+    paths = [] if wants_sample(winds) else check_wind_files(winds)
     if paths:
         from weather.atmosphere_files import open_atmosphere
 

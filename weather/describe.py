@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from localization import N_, _, format_time, parse_time
+from localization import N_, _, format_latitude, format_longitude, format_time, parse_time
 
 __all__ = ["COMBINED_LABEL", "ROW_LABELS", "describe_files", "describe_rows", "describe_sample"]
 
@@ -113,12 +113,19 @@ def describe_sample() -> dict[str, Any]:
     return {"files": [entry]}
 
 
+def _degrees(value: float, writer) -> str:
+    """``-88`` -> ``"88 W"``: degrees with the hemisphere letter (as ``:g`` would write them)."""
+    shown = f"{abs(value):g}"
+    decimals = len(shown.split(".")[1]) if "." in shown and "e" not in shown else 0
+    return writer(value, decimals)
+
+
 def _area_text(area: dict[str, Any]) -> str:
-    text = _("lat {south}..{north} deg N, lon {west}..{east} deg E").format(
-        south=f"{area['lat_min_deg']:g}",
-        north=f"{area['lat_max_deg']:g}",
-        west=f"{area['lon_min_deg']:g}",
-        east=f"{area['lon_max_deg']:g}",
+    text = _("lat {south} .. {north}, lon {west} .. {east}").format(
+        south=_degrees(area["lat_min_deg"], format_latitude),
+        north=_degrees(area["lat_max_deg"], format_latitude),
+        west=_degrees(area["lon_min_deg"], format_longitude),
+        east=_degrees(area["lon_max_deg"], format_longitude),
     )
     if area["global"]:
         text += " " + _("(global)")
@@ -134,7 +141,7 @@ def _area_text(area: dict[str, Any]) -> str:
 def _people_time(text: str) -> str:
     """Show a UTC time of the description in the people's zone, naming the zone."""
     try:
-        return format_time(parse_time(text).utc)
+        return format_time(parse_time(text).utc, seconds=True)
     except ValueError:
         return text
 

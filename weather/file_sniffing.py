@@ -18,13 +18,16 @@ _MAGIC = (
 )
 
 
-def sniff_format(path: str | Path) -> str:
-    """Name the format of a file from its magic bytes.
+def sniff_format(path: str | Path, check: bool = True) -> str:
+    """Name the format of a file from its magic bytes, and refuse it when truncated.
 
     Parameters
     ----------
     path : str or Path
         File to inspect.
+    check : bool
+        Also check that the file is whole (see :mod:`weather.file_integrity`): every
+        reader sniffs a file before opening it, so a truncated file is refused there.
 
     Returns
     -------
@@ -34,12 +37,23 @@ def sniff_format(path: str | Path) -> str:
     Raises
     ------
     ValueError
-        If the first bytes match none of them (e.g. an HTML error page saved as ``.nc``).
+        If the first bytes match none of them (e.g. an HTML error page saved as ``.nc``),
+        or (a :class:`~weather.file_integrity.TruncatedFileError`) the file is shorter than
+        its header declares.
     """
     with open(path, "rb") as handle:
         head = handle.read(8)
+    if not head:
+        raise ValueError(
+            f"{path}: the file is empty; download it again ('strato weather fetch' or "
+            "'strato weather forecast')"
+        )
     for magic, name in _MAGIC:
         if head.startswith(magic):
+            if check:
+                from weather.file_integrity import check_complete
+
+                check_complete(path, name)
             return name
     raise ValueError(
         f"{path}: not a NetCDF, GRIB or zip file (first bytes {head!r}); "

@@ -17,9 +17,12 @@ Base URLs: argument, else the environment variables ``STRATO_GFS_URL`` (NOMADS r
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
+import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -255,8 +258,8 @@ class _Http:
         for attempt in range(1, self.retries + 1):
             try:
                 response = self.session.get(url, headers=headers, timeout=self.timeout, stream=True)
-            except (requests.ConnectionError, requests.Timeout):
-                if attempt == self.retries:
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt == self.retries or network_down(exc):
                     raise
             else:
                 if response.status_code not in _RETRY_STATUS or attempt == self.retries:
@@ -294,7 +297,9 @@ class _Http:
 
         try:
             response = self.get(url)
-        except (requests.ConnectionError, requests.Timeout):
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            if network_down(exc):
+                raise _Unreachable(url, exc) from exc
             return None
         with response:
             if response.status_code == 200:
@@ -304,16 +309,79 @@ class _Http:
             return None
 
 
+#: errno values of a socket that say the network (not the server) is the problem.
+_DOWN_ERRNOS = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ECONNREFUSED, errno.ENETDOWN}
+
+
+class _Unreachable(Exception):
+    """A server could not be reached at all (no network, unknown name, refused)."""
+
+    def __init__(self, url: str, error: BaseException) -> None:
+        host = url.split("/")[2] if "//" in url else url
+        why = re.sub(r"\[Errno -?\d+\] ", "", str(_root_cause(error)))
+        super().__init__(f"cannot reach {host}: {why}")
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """Find the innermost exception of a chain (e.g. the socket error inside requests')."""
+    seen = {id(exc)}
+    while True:
+        inner = exc.__cause__ or exc.__context__
+        if inner is None and exc.args and isinstance(exc.args[0], BaseException):
+            inner = exc.args[0]
+        reason = getattr(exc, "reason", None)
+        if inner is None and isinstance(reason, BaseException):
+            inner = reason
+        if inner is None or id(inner) in seen:
+            return exc
+        seen.add(id(inner))
+        exc = inner
+
+
+def network_down(exc: BaseException) -> bool:
+    """Tell whether ``exc`` says the network is down or the name cannot be resolved.
+
+    These fail at once and the same way on every try, so they are not retried (a slow or
+    busy server, a timeout, is).
+    """
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror) or type(current).__name__ == "NameResolutionError":
+            return True
+        if isinstance(current, OSError) and current.errno in _DOWN_ERRNOS:
+            return True
+        nxt = current.__cause__ or current.__context__ or getattr(current, "reason", None)
+        if nxt is None and current.args and isinstance(current.args[0], BaseException):
+            nxt = current.args[0]
+        current = nxt if isinstance(nxt, BaseException) else None
+    return False
+
+
 def _published_on(http: _Http, nomads: str, mirror: str, run: GfsRun, hour: int) -> str | None:
     """Where the index of ``hour`` of ``run`` exists.
 
     Returns ``"NOMADS"``, ``"cloud mirror"`` (NOMADS answered: not there),
     ``"cloud mirror, NOMADS unreachable"`` or None (nowhere).
     """
-    on_nomads = http.exists(nomads_file_url(nomads, run, hour) + ".idx")
+    try:
+        on_nomads = http.exists(nomads_file_url(nomads, run, hour) + ".idx")
+        nomads_down = None
+    except _Unreachable as exc:
+        on_nomads, nomads_down = None, exc
     if on_nomads:
         return "NOMADS"
-    if http.exists(mirror_file_url(mirror, run, hour) + ".idx"):
+    try:
+        on_mirror = http.exists(mirror_file_url(mirror, run, hour) + ".idx")
+    except _Unreachable as exc:
+        if nomads_down is not None:  # neither answers: the network is down, say so now
+            raise GfsDownloadError(
+                f"{nomads_down}; {exc}. Check the internet connection (and any proxy), or "
+                "use forecast files downloaded earlier (--winds FILES)"
+            ) from exc
+        on_mirror = None
+    if on_mirror:
         return "cloud mirror" if on_nomads is False else "cloud mirror, NOMADS unreachable"
     return None
 

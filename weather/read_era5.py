@@ -173,12 +173,8 @@ def read_era5_grib(path: str | Path, common_levels: bool = False) -> xr.Dataset:
                 raise ValueError(
                     f"{path}: variables are on different pressure levels ({listing}); "
                     "wind needs u and v on the same levels. Download all variables on the "
-                    "same levels"
-                    + (
-                        ", or pass common_levels=True to keep the shared ones"
-                        if len(common) >= 2
-                        else ""
-                    )
+                    "same levels (e.g. 'strato weather fetch --levels 1000,850,...' fetches "
+                    "them together)"
                 )
             level_parts = [p.sel(isobaricInhPa=common) for p in level_parts]
         merged = xr.merge(level_parts, compat="override", join="exact")

@@ -234,10 +234,22 @@ def _simulate(
                         sink, stop, lambda i, n: progress.update(task, completed=i)
                     )
                 except KeyboardInterrupt:
-                    counts = {**payload.counts, "steps_played": -1}
-                    err.print(_("interrupted"))
+                    counts = payload.played_counts()
         finally:
             signal.signal(signal.SIGTERM, previous)
+        if counts["steps_played"] < counts["steps_planned"]:
+            err.print(
+                _(
+                    "SIMULATED flight stopped early: sent {sent} of {planned} planned frames "
+                    "({steps} of {steps_planned} steps)"
+                ).format(
+                    sent=counts["frames_sent"],
+                    planned=counts["frames_planned"],
+                    steps=counts["steps_played"],
+                    steps_planned=counts["steps_planned"],
+                ),
+                highlight=False,
+            )
         err.print(
             _("SIMULATED: ") + ", ".join(f"{k} {v}" for k, v in counts.items()), highlight=False
         )

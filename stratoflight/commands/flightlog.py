@@ -63,7 +63,7 @@ def _atmosphere(winds: list[str] | None):
         return None
     from stratoflight.options import open_winds
 
-    return open_winds(None if winds == ["sample"] else [Path(w) for w in winds])
+    return open_winds(winds)
 
 
 def log(
@@ -223,64 +223,77 @@ def flights(
 
             typer.echo(json.dumps(rows, default=lambda v: v.isoformat(), indent=2))
             return
-        from rich.console import Console
-        from rich.table import Table
+        for line in flight_listing(str(_db(db)), rows):
+            typer.echo(line)
 
-        table = Table(title=str(_db(db)))
-        from rich.markup import escape
 
-        from localization import _, format_number, format_time
+def flight_listing(title: str, rows: list[dict]) -> list[str]:
+    """Lines listing flights, each block led by the full flight name (never cut).
 
-        for column in (
-            _("flight"),
-            _("callsign"),
-            _("status"),
-            _("frames ok/bad"),
-            _("telemetry"),
-            _("first"),
-            _("last"),
-            _("max alt [m]"),
-            _("events"),
-        ):
-            table.add_column(escape(column))
-        statuses = {
-            "recording": _("recording"),
-            "stopped": _("stopped"),
-            "landed": _("landed"),
-        }
-        for r in rows:
+    The name is what a person types next (``--flight NAME``), so it starts its own line;
+    the details follow on short indented lines that fit 80 columns. Times are the people's
+    (their zone, named), words in their language.
+    """
+    from localization import format_number, format_time
 
-            def when(v):
-                return "-" if v is None else format_time(v, seconds=True)
+    statuses = {"recording": _("recording"), "stopped": _("stopped"), "landed": _("landed")}
 
-            table.add_row(
-                r["name"],
-                r["callsign"] or "-",
-                statuses.get(r["status"], r["status"]),
-                f"{r['good_frames']}/{r['bad_frames']}"
-                + (
-                    " "
-                    + _("({implausible} implausible, {quarantined} quarantined)").format(
-                        implausible=r["implausible_frames"], quarantined=r["quarantined_frames"]
-                    )
-                    if r["implausible_frames"] or r["quarantined_frames"]
-                    else ""
-                ),
-                str(r["telemetry_rows"]),
-                when(r["first_time"]),
-                when(r["last_time"]),
-                "-" if r["max_altitude"] is None else format_number(r["max_altitude"], 0),
-                str(r["events"]),
+    def when(v) -> str:
+        return "-" if v is None else format_time(v, seconds=True)
+
+    lines = [
+        _("flights in {title}:").format(title=title)
+        if rows
+        else _("no flights in {title}").format(title=title)
+    ]
+    for r in rows:
+        label = "  " + _("SYNTHETIC (simulated)") if r.get("synthetic") else ""
+        lines.append(f"{r['name']}{label}")
+        alt = "-" if r["max_altitude"] is None else f"{format_number(r['max_altitude'], 0)} m"
+        lines.append(
+            "    "
+            + _("{status}, callsign {callsign}").format(
+                status=statuses.get(r["status"], r["status"]), callsign=r["callsign"] or "-"
             )
-        Console().print(table)
+        )
+        lines.append(
+            "    "
+            + _("frames {good} ok / {bad} bad, {telemetry} telemetry rows, {events} events").format(
+                good=r["good_frames"],
+                bad=r["bad_frames"],
+                telemetry=r["telemetry_rows"],
+                events=r["events"],
+            )
+        )
+        if r.get("implausible_frames") or r.get("quarantined_frames"):
+            lines.append(
+                "    "
+                + _(
+                    "kept raw, left out: {implausible} implausible, {quarantined} quarantined"
+                ).format(
+                    implausible=r.get("implausible_frames", 0),
+                    quarantined=r.get("quarantined_frames", 0),
+                )
+            )
+        lines.append(
+            "    "
+            + _("{first} to {last}, max {altitude}").format(
+                first=when(r["first_time"]), last=when(r["last_time"]), altitude=alt
+            )
+        )
+    return lines
 
 
 def export(
     flight: Annotated[str, typer.Option(help="Flight name")],
     out: Annotated[Path, typer.Option(help="Output file")],
     format: Annotated[
-        str, typer.Option("--format", help="csv, netcdf, kml, gpx or sondehub")
-    ] = "csv",  # noqa: A002
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv, netcdf, kml, gpx or sondehub (default: from the --out suffix, else csv)",
+        ),
+    ] = None,  # noqa: A002
     db: Annotated[
         Path | None, typer.Option(help="Flight-log database (default: user data dir)")
     ] = None,
@@ -288,18 +301,49 @@ def export(
 ) -> None:
     """Export a recorded flight as CSV, CF-NetCDF trajectory, KML, GPX or SondeHub JSON."""
     with user_errors():
-        if format not in EXPORT_FORMATS:
-            raise UserError(
-                _("unknown --format {format!r}; choose one of {items}").format(
-                    format=format, items=", ".join(EXPORT_FORMATS)
-                )
-            )
+        format = export_format(format, out)  # noqa: A001
         from flightlog.exports import export_flight
 
         path = export_flight(_db(db), flight, format, out, uploader_callsign=uploader)
         from stratoflight.people_texts import print_written
 
         print_written([path])
+
+
+#: Output suffix -> export format.
+EXPORT_SUFFIXES = {
+    ".csv": "csv",
+    ".nc": "netcdf",
+    ".kml": "kml",
+    ".gpx": "gpx",
+    ".json": "sondehub",
+}
+
+
+def export_format(given: str | None, out: Path) -> str:
+    """Choose the export format: ``--format``, else the ``--out`` suffix, else csv.
+
+    A ``--format`` that contradicts a known suffix (GPX into ``x.kml``) is refused.
+    """
+    implied = EXPORT_SUFFIXES.get(out.suffix.lower())
+    if given is None:
+        return implied or "csv"
+    if given not in EXPORT_FORMATS:
+        raise UserError(
+            _("unknown --format {given!r}; choose one of {items}").format(
+                given=given, items=", ".join(EXPORT_FORMATS)
+            )
+        )
+    if implied is not None and implied != given:
+        wanted = next(k for k, v in EXPORT_SUFFIXES.items() if v == given)
+        raise UserError(
+            _(
+                "--format {given} but --out {out} ends in {suffix} ({implied}); give "
+                "a file name ending in {wanted}, or leave out --format to write "
+                "{implied}"
+            ).format(given=given, out=out, suffix=out.suffix, implied=implied, wanted=wanted)
+        )
+    return given
 
 
 def register(app: typer.Typer) -> None:

@@ -86,24 +86,26 @@ def balloon_notes(flight: Any) -> list[str]:
     ]
 
 
-def print_ensemble(ens: Any, notes: list[str]) -> None:
-    """Print the summary of an ensemble prediction (mean landing, ellipses, P(sea)...)."""
-    from rich.console import Console
+def print_ensemble(ens: Any, notes: list[str], atmosphere_synthetic: bool | None = None) -> None:
+    """Print the summary of an ensemble prediction (mean landing, ellipses, P(sea)...).
+
+    ``atmosphere_synthetic`` says whether the *atmosphere* is made up (then the whole
+    result is titled SYNTHETIC); synthetic wind perturbations on real data are a model of
+    the forecast's uncertainty and are named on the "wind uncertainty" line instead.
+    """
     from rich.markup import escape
 
     from predictor.landing_statistics import NEAR_SHORE_DISTANCE_M
-    from stratoflight.people_texts import people_text, print_notes
+    from stratoflight.commands.predict import warning_lines
+    from stratoflight.people_texts import people_text, print_notes, print_synthetic
+    from stratoflight.terminal import output_console
     from terrain import geodesy
 
-    console = Console()
+    console = output_console()
     p, s = ens.prediction, ens.statistics
-    if p.synthetic:
-        console.print(
-            _(
-                "[bold yellow]SYNTHETIC[/] inputs (atmosphere and/or wind perturbations): "
-                "not a forecast."
-            )
-        )
+    made_up = p.synthetic if atmosphere_synthetic is None else atmosphere_synthetic
+    if made_up:
+        print_synthetic(console)
     console.print(
         _("atmosphere: {source}").format(source=escape(people_text(p.atmosphere_source))),
         highlight=False,
@@ -123,15 +125,25 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
             p.launch.latitude[0], p.launch.longitude[0], s.mean_latitude, s.mean_longitude
         )[0]
     )
-    console.print(
-        "  "
-        + _("mean landing  {position}, {distance} km from launch").format(
-            position=format_position(s.mean_latitude, s.mean_longitude),
-            distance=format_number(d / 1000, 1),
-        ),
-        highlight=False,
-    )
-    for e in s.ellipses:
+    if s.n_landed == 0:
+        console.print(
+            "  "
+            + _(
+                "[bold red]no member landed[/]: the flights left the data before landing; "
+                "load data covering the whole flight"
+            ),
+            highlight=False,
+        )
+    else:
+        console.print(
+            "  "
+            + _("mean landing  {position}, {distance} km from launch").format(
+                position=format_position(s.mean_latitude, s.mean_longitude),
+                distance=format_number(d / 1000, 1),
+            ),
+            highlight=False,
+        )
+    for e in s.ellipses if s.n_landed else ():
         console.print(
             "  "
             + _(
@@ -176,6 +188,9 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
             ),
             highlight=False,
         )
+    # synthetic perturbations of real data are not a made-up atmosphere (named above)
+    for line in warning_lines(p, skip=() if made_up else ("synthetic_atmosphere",)):
+        console.print(_("[yellow]warning[/] {text}").format(text=escape(line)), highlight=False)
 
 
 def _print_burst(estimate: Any) -> None:
@@ -394,6 +409,11 @@ def register(app: typer.Typer) -> None:
                 max_distance=None if max_distance is None else max_distance * 1000.0,
             )
             files = check_wind_files(winds)
+            if not files and scheduler is not None:
+                raise UserError(
+                    "--scheduler spreads a study of --winds files over Dask; give --winds "
+                    "FILES too (the built-in sample runs in this process)"
+                )
             atmosphere = None
             if files:
                 result = _run_study(files, slots, settings, workers, scheduler, quiet=as_json)

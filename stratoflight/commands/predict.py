@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from localization import _, format_position, format_time, parse_time
+from localization import _, format_number, format_position, format_time, parse_time
 from predictor.vocabulary import MODELS, PROFILES
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
@@ -16,8 +16,9 @@ from stratoflight.options import (
     open_winds,
     parse_recovery,
     read_zones,
+    wants_sample,
 )
-from stratoflight.people_texts import people_text, print_written
+from stratoflight.people_texts import people_text, print_written, warning_text
 
 __all__ = ["build_predict_kwargs", "register"]
 
@@ -124,15 +125,15 @@ def build_predict_kwargs(
 
 
 def _print_summary(result: Any, notes: list[str]) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
     from localization import _, format_number, format_position, format_time
     from predictor.landing_surface import describe_landing_surface
-    from stratoflight.people_texts import print_notes, print_synthetic, warning_text
+    from stratoflight.people_texts import print_notes, print_synthetic
+    from stratoflight.terminal import output_console
     from terrain import geodesy
 
-    console = Console()
+    console = output_console()
     if result.synthetic:
         print_synthetic(console)
     console.print(
@@ -142,13 +143,13 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     print_notes(console, notes)
     console.print(_("[bold]Predicted flight[/]"))
     launch = result.launch
-    rows = [
-        (_("launch"), launch),
-        (_("burst") if result.settings.get("profile") != "float" else _("cut-down"), result.burst),
-        (_("landing"), result.landing),
-    ]
+    profile = result.settings.get("profile")
+    rows = [(_("launch") if profile != "descent" else _("start"), launch)]
+    if profile != "descent":  # a descent-only flight has no burst
+        rows.append((_("burst") if profile != "float" else _("cut-down"), result.burst))
+    rows.append((_("landing"), result.landing))
     width = max(len(name) for name, _point in rows)
-    for index, (name, p) in enumerate(rows):
+    for name, p in rows:
         label = name.ljust(width)
         if p.latitude[0] != p.latitude[0]:  # NaN: not reached (the flight left the data)
             console.print(f"  {label} " + _("not reached"), highlight=False)
@@ -158,10 +159,12 @@ def _print_summary(result: Any, notes: list[str]) -> None:
         )
         where = (
             ""
-            if index == 0
+            if p is launch
             else "  "
-            + _("{distance} km from launch, bearing {bearing} deg").format(
-                distance=format_number(dist / 1000, 2), bearing=format_number(brg, 0)
+            + _("{distance} km from {origin}, bearing {bearing} deg").format(
+                distance=format_number(dist / 1000, 2),
+                origin=rows[0][0],
+                bearing=format_number(brg, 0),
             )
         )
         console.print(
@@ -201,16 +204,60 @@ def _print_summary(result: Any, notes: list[str]) -> None:
             ).format(status=result.status[0], last=last),
             highlight=False,
         )
+    for line in warning_lines(result):
+        console.print(_("[yellow]warning[/] {text}").format(text=escape(line)), highlight=False)
+
+
+def _flight_durations(result: Any) -> Any:
+    """Launch to the last point flown, per member [s] (NaN when unknown)."""
+    import numpy as np
+
+    ends = [np.asarray(s.end.time, dtype=float) for s in result.stages]
+    if not ends:
+        return np.full(result.n_members, np.nan)
+    with np.errstate(invalid="ignore"):
+        last = np.fmax.reduce(np.vstack(ends), axis=0)
+    return last - np.asarray(result.launch.time, dtype=float)
+
+
+def warning_lines(result: Any, skip: tuple[str, ...] = ()) -> list[str]:
+    """Word the prediction's warnings for people, the same for one flight and for an ensemble.
+
+    A duration warning gives the time and its share of the flight (e.g. "above_top_level
+    (5160 s, 72 % of the flight)"); for an ensemble, how many members it concerns and
+    their median. Codes in ``skip`` are left out.
+    """
+    import numpy as np
+
+    durations = _flight_durations(result)
+    n = result.n_members
+    lines = []
     for code, w in result.warnings.items():
-        extra = (
-            " (" + format_number(w.seconds[0], 0) + " s)" if w.seconds[0] == w.seconds[0] else ""
-        )
-        console.print(
-            _("[yellow]warning[/] {code}{extra}: {text}").format(
-                code=code, extra=extra, text=escape(warning_text(w))
-            ),
-            highlight=False,
-        )
+        fired = np.asarray(w.fired, dtype=bool)
+        if code in skip or not fired.any():
+            continue
+        seconds = np.asarray(w.seconds, dtype=float)[fired]
+        parts = []
+        if n > 1:
+            parts.append(_("{count} of {n} members").format(count=int(fired.sum()), n=n))
+        if np.isfinite(seconds).any():
+            median = float(np.nanmedian(seconds))
+            share = np.asarray(durations, dtype=float)[fired]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = float(np.nanmedian(np.asarray(w.seconds, dtype=float)[fired] / share))
+            words = (
+                f"{format_number(median, 0)} s"
+                if n == 1
+                else _("median {seconds} s").format(seconds=format_number(median, 0))
+            )
+            if np.isfinite(ratio) and ratio > 0:
+                words += ", " + _("{percent} % of the flight").format(
+                    percent=format_number(min(ratio, 1.0) * 100, 0)
+                )
+            parts.append(words)
+        extra = f" ({'; '.join(parts)})" if parts else ""
+        lines.append(f"{code}{extra}: {warning_text(w)}")
+    return lines
 
 
 def _first(values) -> float | None:
@@ -226,7 +273,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--winds",
             help="Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for "
-            "several. Without it the built-in SYNTHETIC sample is used.",
+            "several. Without it (or with 'sample') the built-in SYNTHETIC sample is used.",
         ),
         lat: float | None = typer.Option(None, "--lat", help="Launch latitude [deg N]."),
         lon: float | None = typer.Option(None, "--lon", help="Launch longitude [deg E]."),
@@ -322,7 +369,7 @@ def register(app: typer.Typer) -> None:
                 float_until=float_until,
                 step=step,
                 model=model,
-                sample=not winds,
+                sample=wants_sample(winds),
             )
             dem = _open_terrain(terrain, kwargs, notes) if terrain is not None else None
             flight = None
@@ -476,7 +523,7 @@ def _run_ensemble(
     if as_json:
         typer.echo(to_json_text(document, allow_nan=False))
     else:
-        print_ensemble(ens, notes)
+        print_ensemble(ens, notes, atmosphere_synthetic=bool(atmosphere.synthetic))
         print_written(out)
 
 

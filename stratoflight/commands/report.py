@@ -25,7 +25,10 @@ def report(
             "Vaisala EDT, UKHAS log, habhub track, our CSV or CF-NetCDF export).",
         ),
     ] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="Flight-log database.")] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Flight-log database (default with --flight: the usual one)."),
+    ] = None,
     flight: Annotated[str | None, typer.Option("--flight", help="Flight name in --db.")] = None,
     prediction: Annotated[
         Path | None,
@@ -52,8 +55,17 @@ def report(
 ) -> None:
     """Write summary.json, CSV tables, CF-NetCDF, Wyoming text, plots and an HTML report."""
     with user_errors():
+        if input_file is None and db is None and flight:
+            from flightlog.paths import default_db_path
+
+            db = default_db_path()  # the flight log 'strato log' writes by default
         if (input_file is None) == (db is None):
-            raise UserError(_("give either --input FILE or --db PATH --flight NAME (exactly one)"))
+            raise UserError(
+                _(
+                    "give either --input FILE or --flight NAME (with --db PATH for "
+                    "another flight log than the default), not both"
+                )
+            )
         if db is not None and not flight:
             raise UserError(_("--db needs --flight NAME: the flight to report on"))
         day = None

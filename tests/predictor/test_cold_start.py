@@ -14,10 +14,13 @@ import pytest
 
 #: Never on the ``strato predict --json`` path (the sample atmosphere, one flight).
 FORBIDDEN_ON_PREDICT = (
-    "dask", "distributed", "shapely", "matplotlib", "pyproj", "xarray", "pandas", "netCDF4",
+    "dask", "distributed", "matplotlib", "xarray", "pandas", "netCDF4",
     "h5netcdf", "cfgrib", "scipy.interpolate", "scipy.spatial", "scipy.stats", "scipy.optimize",
     "scipy.ndimage", "scipy.signal",
 )  # fmt: skip
+#: Loaded on that path only because the coastline decides land or sea and the distance to
+#: the shore (terrain/): shapely answers from the cached coastline tiles, pyproj measures.
+USED_BY_THE_COASTLINE = ("shapely", "pyproj")
 #: Never on ``strato --help`` (it must be instant).
 FORBIDDEN_ON_HELP = ("numpy", "numba", "scipy", "xarray", "pandas", "dask", "rich.progress")
 
@@ -56,6 +59,8 @@ def test_predict_path_imports_nothing_it_does_not_use(env):
     modules = _modules_after(["predict", "--json"], env)
     assert "predictor.flight_kernel" in modules  # the probe did run a prediction
     assert _loaded(modules, FORBIDDEN_ON_PREDICT) == []
+    if _loaded(modules, USED_BY_THE_COASTLINE):
+        assert "terrain.coastline" in modules  # and for no other reason
 
 
 def test_help_imports_no_engine(env):

@@ -84,8 +84,8 @@ def test_describe_rows_of_a_global_real_entry():
     assert rows == [
         ("source", "ERA5 [test]"),  # plain text: brackets are not markup here
         ("format", "grib"),
-        ("area", "lat -90..90 deg N, lon -180..179.75 deg E (global), grid 0.25 x 0.25 deg"),
-        ("times", "2024-03-01 00:00 UTC .. 2024-03-01 06:00 UTC (3, step 3 h)"),
+        ("area", "lat 90 S .. 90 N, lon 180 W .. 179.75 E (global), grid 0.25 x 0.25 deg"),
+        ("times", "2024-03-01 00:00:00 UTC .. 2024-03-01 06:00:00 UTC (3, step 3 h)"),
         ("levels", "2: 1000 .. 10 hPa, top ~31.0 km"),  # 31000 m = 31.0 km
         ("variables", "u [m s-1], t [K]"),
         ("ensemble members", "10"),

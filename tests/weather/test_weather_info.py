@@ -74,7 +74,7 @@ def test_human_output_for_legacy_file(app, tmp_path):
     assert result.exit_code == 0, result.output
     output = result.output
     assert "legacy CDS NetCDF-3" in output and "netcdf3" in output
-    assert "lat 40..41 deg N" in output and "3: 1000 .. 500 hPa" in output
+    assert "lat 40 N .. 41 N" in output and "3: 1000 .. 500 hPa" in output
     assert "u [m s-1]" in output  # units shown (not eaten by Rich markup)
     assert "none (ground at sea level" in output
 

@@ -25,6 +25,7 @@ from flightlog.events import FlightEvent
 from flightlog.live_quantities import vertical_rate
 from flightlog.phase_observer import PhaseObserver
 from flightlog.store import RecordResult
+from localization import _
 from predictor import constants as predictor_constants
 
 __all__ = [
@@ -153,22 +154,22 @@ def predict_landing(
     }
     if phase == "ascent":
         if ascent_rate is None or not ascent_rate > 0:
-            raise ValueError("an ascent prediction needs a positive observed ascent rate")
+            raise ValueError(_("an ascent prediction needs a positive observed ascent rate"))
         if burst_altitude is None:
-            raise ValueError("an ascent prediction needs the planned burst altitude")
+            raise ValueError(_("an ascent prediction needs the planned burst altitude"))
         burst = max(float(burst_altitude), altitude + 100.0)
         flight = dict(profile="standard", ascent_rate=ascent_rate, burst_altitude=burst)
         inputs.update(ascent_rate_m_s=round(ascent_rate, 3), burst_altitude_m=round(burst, 1))
     elif phase == "float":
         if float_until is None:
-            raise ValueError("a float prediction needs the planned end of the float")
+            raise ValueError(_("a float prediction needs the planned end of the float"))
         end = max(float(float_until), when + 1.0)
         flight = dict(profile="float", from_stage="float", float_until=end)
         inputs.update(float_until=datetime.fromtimestamp(end, tz=UTC).isoformat())
     elif phase == "descent":
         flight = dict(profile="descent")
     else:
-        raise ValueError(f"no in-flight prediction for phase {phase!r}")
+        raise ValueError(_("no in-flight prediction for phase {phase!r}").format(phase=phase))
     from predictor.landing_surface import describe_landing_surface
 
     result = predict(

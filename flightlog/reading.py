@@ -19,6 +19,7 @@ from flightlog.events import read_events
 from flightlog.opening import reading_connection
 from flightlog.schema import TELEMETRY_FIELD_COLUMNS
 from flightlog.telemetry_rows import PLAUSIBLE_TIME_WINDOW
+from localization import _
 
 __all__ = ["list_flights", "read_events", "read_flight", "read_frames"]
 
@@ -43,8 +44,10 @@ def _flight_row(conn: sqlite3.Connection, flight_name: str) -> sqlite3.Row:
     if row is None:
         names = [r[0] for r in conn.execute("SELECT name FROM flights ORDER BY id")]
         raise ValueError(
-            f"no flight named {flight_name!r} in this flight log; flights there: "
-            f"{', '.join(names) or '(none)'} (see 'strato flights --db PATH')"
+            _(
+                "no flight named {flight_name!r} in this flight log; flights there: "
+                "{value} (see 'strato flights --db PATH')"
+            ).format(flight_name=flight_name, value=", ".join(names) or "(none)")
         )
     return row
 

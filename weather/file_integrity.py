@@ -20,9 +20,11 @@ import struct
 import zipfile
 from pathlib import Path
 
+from localization import N_, _, ngettext
+
 __all__ = ["TruncatedFileError", "check_complete", "count_grib_messages"]
 
-_ADVICE = "the download was probably cut short; download the file again"
+_ADVICE = N_("the download was probably cut short; download the file again")
 
 #: NetCDF-3 type code -> size of one value [bytes].
 _NC_TYPE_SIZE = {1: 1, 2: 1, 3: 2, 4: 4, 5: 4, 6: 8, 7: 1, 8: 2, 9: 4, 10: 8, 11: 8}
@@ -57,13 +59,26 @@ def check_complete(path: str | Path, kind: str) -> None:
             with zipfile.ZipFile(path) as archive:
                 archive.infolist()
         except (zipfile.BadZipFile, EOFError) as exc:
-            raise TruncatedFileError(f"{path}: broken zip file ({exc}); {_ADVICE}") from exc
+            raise TruncatedFileError(
+                _("{path}: broken zip file ({exc}); {ADVICE}").format(
+                    path=path, exc=exc, ADVICE=_(_ADVICE)
+                )
+            ) from exc
 
 
 def _short(path: Path, size: int, needed: int, what: str) -> TruncatedFileError:
     return TruncatedFileError(
-        f"{path}: truncated {what} file: its header declares {needed:,} bytes but the file "
-        f"has {size:,} ({needed - size:,} missing); {_ADVICE}"
+        _(
+            "{path}: truncated {what} file: its header declares {needed:,} bytes but "
+            "the file has {size:,} ({value:,} missing); {ADVICE}"
+        ).format(
+            path=path,
+            what=what,
+            needed=needed,
+            size=size,
+            value=needed - size,
+            ADVICE=_(_ADVICE),
+        )
     )
 
 
@@ -77,7 +92,9 @@ class _Header:
     def take(self, n: int) -> bytes:
         if self.pos + n > len(self.data):
             raise TruncatedFileError(
-                f"{self.path}: truncated NetCDF file: the header itself is cut short; {_ADVICE}"
+                _("{path}: truncated NetCDF file: the header itself is cut short; {ADVICE}").format(
+                    path=self.path, ADVICE=_(_ADVICE)
+                )
             )
         chunk = self.data[self.pos : self.pos + n]
         self.pos += n
@@ -97,13 +114,17 @@ class _Header:
         tag, count = self.int32(), self.int32()
         if tag not in (0, _NC_ATTRIBUTE):
             raise self.broken("attribute list")
-        for _ in range(count):
+        for _item in range(count):
             self.name()
             nc_type, n = self.int32(), self.int32()
             self.take(_padded(n * _NC_TYPE_SIZE.get(nc_type, 1)))
 
     def broken(self, part: str) -> TruncatedFileError:
-        return TruncatedFileError(f"{self.path}: broken NetCDF header ({part}); {_ADVICE}")
+        return TruncatedFileError(
+            _("{path}: broken NetCDF header ({part}); {ADVICE}").format(
+                path=self.path, part=part, ADVICE=_(_ADVICE)
+            )
+        )
 
 
 def _padded(n: int) -> int:
@@ -123,7 +144,7 @@ def _check_netcdf3(path: Path) -> None:
     if tag not in (0, _NC_DIMENSION):
         raise h.broken("dimension list")
     dims = []
-    for _ in range(ndims):
+    for _dim in range(ndims):
         h.name()
         dims.append(h.int32())
     h.attributes()
@@ -132,7 +153,7 @@ def _check_netcdf3(path: Path) -> None:
         raise h.broken("variable list")
     fixed_end = h.pos
     record_vars: list[tuple[int, int, int]] = []  # (begin, own size, vsize)
-    for _ in range(nvars):
+    for _var in range(nvars):
         h.name()
         ids = [h.int32() for _ in range(h.int32())]
         h.attributes()
@@ -172,7 +193,9 @@ def _check_hdf5(path: Path) -> None:
     else:
         return  # a superblock version we do not know: leave it to the HDF5 library
     if o not in (2, 4, 8):
-        raise TruncatedFileError(f"{path}: broken HDF5 superblock; {_ADVICE}")
+        raise TruncatedFileError(
+            _("{path}: broken HDF5 superblock; {ADVICE}").format(path=path, ADVICE=_(_ADVICE))
+        )
     eof_at = base_at + 2 * o
     if len(head) < eof_at + o:
         raise _short(path, size, eof_at + o, "NetCDF-4 (HDF5)")
@@ -222,21 +245,34 @@ def count_grib_messages(path: str | Path) -> int:
                 length = int.from_bytes(head[8:16], "big")
             else:
                 raise TruncatedFileError(
-                    f"{path}: message {count + 1} at byte {pos:,} has GRIB edition "
-                    f"{edition}, which does not exist; the file is damaged; {_ADVICE}"
+                    _(
+                        "{path}: message {value} at byte {pos:,} has GRIB edition "
+                        "{edition}, which does not exist; the file is damaged; "
+                        "{ADVICE}"
+                    ).format(
+                        path=path,
+                        value=count + 1,
+                        pos=pos,
+                        edition=edition,
+                        ADVICE=_(_ADVICE),
+                    )
                 )
             if length < 12 or pos + length > size:
                 raise _grib_cut(path, count, size, pos + length)
             handle.seek(pos + length - 4)
             if handle.read(4) != b"7777" and edition == 2:
                 raise TruncatedFileError(
-                    f"{path}: GRIB message {count + 1} (at byte {pos:,}) does not end in "
-                    f"'7777'; the file is damaged; {_ADVICE}"
+                    _(
+                        "{path}: GRIB message {value} (at byte {pos:,}) does not end "
+                        "in '7777'; the file is damaged; {ADVICE}"
+                    ).format(path=path, value=count + 1, pos=pos, ADVICE=_(_ADVICE))
                 )
             count += 1
             pos += length
     if count == 0:
-        raise TruncatedFileError(f"{path}: no whole GRIB message found; {_ADVICE}")
+        raise TruncatedFileError(
+            _("{path}: no whole GRIB message found; {ADVICE}").format(path=path, ADVICE=_(_ADVICE))
+        )
     return count
 
 
@@ -250,7 +286,18 @@ def _next_grib(handle, pos: int, size: int) -> int | None:
 
 def _grib_cut(path: Path, whole: int, size: int, needed: int) -> TruncatedFileError:
     return TruncatedFileError(
-        f"{path}: truncated GRIB file: message {whole + 1} needs {needed:,} bytes but the "
-        f"file has {size:,} ({whole} whole message{'s' if whole != 1 else ''} before it); "
-        f"{_ADVICE}"
+        ngettext(
+            "{path}: truncated GRIB file: message {number} needs {needed:,} bytes but the file "
+            "has {size:,} ({whole} whole message before it); {ADVICE}",
+            "{path}: truncated GRIB file: message {number} needs {needed:,} bytes but the file "
+            "has {size:,} ({whole} whole messages before it); {ADVICE}",
+            whole,
+        ).format(
+            path=path,
+            number=whole + 1,
+            needed=needed,
+            size=size,
+            whole=whole,
+            ADVICE=_(_ADVICE),
+        )
     )

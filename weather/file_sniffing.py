@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from localization import _
+
 __all__ = ["FORMATS", "sniff_format"]
 
 #: Formats :func:`sniff_format` can name.
@@ -45,8 +47,10 @@ def sniff_format(path: str | Path, check: bool = True) -> str:
         head = handle.read(8)
     if not head:
         raise ValueError(
-            f"{path}: the file is empty; download it again ('strato weather fetch' or "
-            "'strato weather forecast')"
+            _(
+                "{path}: the file is empty; download it again ('strato weather fetch'"
+                " or 'strato weather forecast')"
+            ).format(path=path)
         )
     for magic, name in _MAGIC:
         if head.startswith(magic):
@@ -56,6 +60,8 @@ def sniff_format(path: str | Path, check: bool = True) -> str:
                 check_complete(path, name)
             return name
     raise ValueError(
-        f"{path}: not a NetCDF, GRIB or zip file (first bytes {head!r}); "
-        "check that the download completed and the file is ERA5/GFS data"
+        _(
+            "{path}: not a NetCDF, GRIB or zip file (first bytes {head!r}); check "
+            "that the download completed and the file is ERA5/GFS data"
+        ).format(path=path, head=head)
     )

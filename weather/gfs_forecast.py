@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from localization import N_, _, format_time
 from weather.era5_request import Area
 from weather.fetch_files import deliver_files, temporary_path
 from weather.gfs_grib_tools import (
@@ -87,7 +88,9 @@ class GfsRun:
     def __post_init__(self) -> None:
         if self.cycle.tzinfo is None or self.cycle.hour % 6 or self.cycle.minute:
             raise ValueError(
-                f"GFS runs start at 00, 06, 12 and 18 UTC; {self.cycle.isoformat()} is not one"
+                _("GFS runs start at 00, 06, 12 and 18 UTC; {value} is not one").format(
+                    value=self.cycle.isoformat()
+                )
             )
 
     @classmethod
@@ -97,7 +100,7 @@ class GfsRun:
             cycle = datetime.strptime(text.strip(), "%Y%m%d%H").replace(tzinfo=UTC)
         except ValueError as exc:
             raise ValueError(
-                f"run {text!r} is not 'latest' or YYYYMMDDHH (e.g. 2024010106)"
+                _("run {text!r} is not 'latest' or YYYYMMDDHH (e.g. 2024010106)").format(text=text)
             ) from exc
         return cls(cycle)
 
@@ -134,7 +137,7 @@ def parse_forecast_hours(text: str) -> list[int]:
     spec = text.replace(" ", "")
     try:
         if "-" in spec:
-            span, _, step_text = spec.partition(":")
+            span, _sep, step_text = spec.partition(":")
             first, last = (int(part) for part in span.split("-"))
             step = int(step_text) if step_text else 3
             if step < 1 or last < first:
@@ -144,14 +147,18 @@ def parse_forecast_hours(text: str) -> list[int]:
             hours = sorted({int(part) for part in spec.split(",") if part})
     except ValueError as exc:
         raise ValueError(
-            f"forecast hours {text!r} not understood; write e.g. 0-72 (every 3 h), "
-            "0-24:1 (hourly) or 0,6,12"
+            _(
+                "forecast hours {text!r} not understood; write e.g. 0-72 (every 3 h),"
+                " 0-24:1 (hourly) or 0,6,12"
+            ).format(text=text)
         ) from exc
     bad = [h for h in hours if not 0 <= h <= 384 or (h > 120 and h % 3)]
     if not hours or bad:
         raise ValueError(
-            f"forecast hours {bad or text} do not exist: GFS 0.25 has hours 0..120 hourly "
-            "and 123..384 every 3 h"
+            _(
+                "forecast hours {value} do not exist: GFS 0.25 has hours 0..120 "
+                "hourly and 123..384 every 3 h"
+            ).format(value=bad or text)
         )
     return hours
 
@@ -222,17 +229,26 @@ class GfsDownload:
     def summary(self) -> str:
         """One line naming the run and hours, e.g. for the command line."""
         counts = {origin: self.origins.count(origin) for origin in dict.fromkeys(self.origins)}
-        where = ", ".join(f"{n} from {origin}" for origin, n in counts.items())
-        return (
-            f"GFS 0.25 run {self.run.name} ({self.run.cycle:%Y-%m-%d %H} UTC), forecast hours "
-            f"{_hours_text(self.hours)}: {len(self.files)} file(s) ({where})"
+        where = ", ".join(
+            _("{n} from {origin}").format(n=n, origin=_(origin)) for origin, n in counts.items()
+        )
+        return _(
+            "GFS 0.25 run {run} ({cycle}), forecast hours {hours}: {files} file(s) ({where})"
+        ).format(
+            run=self.run.name,
+            cycle=format_time(self.run.cycle),
+            hours=_hours_text(self.hours),
+            files=len(self.files),
+            where=where,
         )
 
 
 def _hours_text(hours: Sequence[int]) -> str:
     steps = {b - a for a, b in zip(hours, hours[1:], strict=False)}
     if len(hours) > 2 and len(steps) == 1:
-        return f"{hours[0]}-{hours[-1]} every {steps.pop()} h"
+        return _("{first}-{last} every {step} h").format(
+            first=hours[0], last=hours[-1], step=steps.pop()
+        )
     return ",".join(str(h) for h in hours)
 
 
@@ -286,10 +302,16 @@ class _Http:
                         written += len(chunk)
                 except requests.RequestException as exc:
                     raise ValueError(
-                        f"download of {url} broke off after {written} bytes ({exc})"
+                        _("download of {url} broke off after {written} bytes ({exc})").format(
+                            url=url, written=written, exc=exc
+                        )
                     ) from exc
         if expected is not None and written != int(expected):
-            raise ValueError(f"download of {url} stopped after {written} of {expected} bytes")
+            raise ValueError(
+                _("download of {url} stopped after {written} of {expected} bytes").format(
+                    url=url, written=written, expected=expected
+                )
+            )
 
     def exists(self, url: str) -> bool | None:
         """Return True for HTTP 200, False for 404/403, None when unreachable or failing."""
@@ -377,8 +399,10 @@ def _published_on(http: _Http, nomads: str, mirror: str, run: GfsRun, hour: int)
     except _Unreachable as exc:
         if nomads_down is not None:  # neither answers: the network is down, say so now
             raise GfsDownloadError(
-                f"{nomads_down}; {exc}. Check the internet connection (and any proxy), or "
-                "use forecast files downloaded earlier (--winds FILES)"
+                _(
+                    "{nomads_down}; {exc}. Check the internet connection (and any "
+                    "proxy), or use forecast files downloaded earlier (--winds FILES)"
+                ).format(nomads_down=nomads_down, exc=exc)
             ) from exc
         on_mirror = None
     if on_mirror:
@@ -401,15 +425,17 @@ def _choose_run(
         where = _published_on(http, nomads, mirror, run, last_hour)
         if where is None:
             raise GfsDownloadError(
-                f"GFS run {run.name} has no forecast hour {last_hour} on NOMADS ({nomads}) "
-                f"or the cloud mirror ({mirror}): it is not published yet, too old for "
-                "NOMADS and absent from the mirror, or the servers are unreachable. "
-                "Use --run latest or an earlier run."
+                _(
+                    "GFS run {name} has no forecast hour {last_hour} on NOMADS "
+                    "({nomads}) or the cloud mirror ({mirror}): it is not published "
+                    "yet, too old for NOMADS and absent from the mirror, or the "
+                    "servers are unreachable. Use --run latest or an earlier run."
+                ).format(name=run.name, last_hour=last_hour, nomads=nomads, mirror=mirror)
             )
         return run, where, []
     run = GfsRun.newest_possible(now)
     skipped = []
-    for _ in range(max_runs_back + 1):
+    for _attempt in range(max_runs_back + 1):
         where = _published_on(http, nomads, mirror, run, last_hour)
         if where is not None:
             notes = []
@@ -425,9 +451,11 @@ def _choose_run(
         skipped.append(run.name)
         run = run.previous()
     raise GfsDownloadError(
-        f"no GFS run with forecast hour {last_hour} found on NOMADS ({nomads}) or the "
-        f"cloud mirror ({mirror}); tried {', '.join(skipped)}. Check the network, or ask "
-        "for fewer hours (e.g. --hours 0-24)."
+        _(
+            "no GFS run with forecast hour {last_hour} found on NOMADS ({nomads}) or "
+            "the cloud mirror ({mirror}); tried {items}. Check the network, or ask "
+            "for fewer hours (e.g. --hours 0-24)."
+        ).format(last_hour=last_hour, nomads=nomads, mirror=mirror, items=", ".join(skipped))
     )
 
 
@@ -540,11 +568,13 @@ def download_gfs(
     """
     hours = sorted(set(hours))
     if not hours:
-        raise ValueError("no forecast hours asked for; e.g. --hours 0-72")
+        raise ValueError(_("no forecast hours asked for; e.g. --hours 0-72"))
     unknown = [level for level in levels_hpa if level not in GFS_ISOBARIC_LEVELS_HPA]
     if unknown:
         raise ValueError(
-            f"GFS has no isobaric level(s) {unknown} hPa; choose from {GFS_ISOBARIC_LEVELS_HPA}"
+            _(
+                "GFS has no isobaric level(s) {unknown} hPa; choose from {GFS_ISOBARIC_LEVELS_HPA}"
+            ).format(unknown=unknown, GFS_ISOBARIC_LEVELS_HPA=GFS_ISOBARIC_LEVELS_HPA)
         )
     fields = gfs_fields(levels_hpa)
     nomads = base_url or os.environ.get(ENV_GFS_URL) or DEFAULT_NOMADS_URL
@@ -560,11 +590,15 @@ def download_gfs(
         nomads_usable = where == "NOMADS"
         if where == "cloud mirror":
             result.notes.append(
-                f"run {chosen.name} is not on NOMADS ({nomads}); using the cloud mirror ({mirror})"
+                _(
+                    "run {name} is not on NOMADS ({nomads}); using the cloud mirror ({mirror})"
+                ).format(name=chosen.name, nomads=nomads, mirror=mirror)
             )
         elif not nomads_usable:
             result.notes.append(
-                f"NOMADS ({nomads}) is unreachable; using the cloud mirror ({mirror})"
+                _("NOMADS ({nomads}) is unreachable; using the cloud mirror ({mirror})").format(
+                    nomads=nomads, mirror=mirror
+                )
             )
         directory = cache_root / chosen.name
         directory.mkdir(parents=True, exist_ok=True)
@@ -638,17 +672,25 @@ def _fetch_hour(
             try:
                 _fetch_from_nomads(http, nomads, run, hour, area, fields, temporary)
                 os.replace(temporary, final)
-                return "NOMADS", True
+                return N_("NOMADS"), True
             except (requests.ConnectionError, requests.Timeout) as exc:
-                failures.append(f"NOMADS unreachable ({exc.__class__.__name__}: {exc})")
+                failures.append(
+                    _("NOMADS unreachable ({kind}: {exc})").format(
+                        kind=exc.__class__.__name__, exc=exc
+                    )
+                )
                 nomads_usable = False
-                notes.append(f"NOMADS ({nomads}) unreachable; using the cloud mirror ({mirror})")
+                notes.append(
+                    _("NOMADS ({nomads}) unreachable; using the cloud mirror ({mirror})").format(
+                        nomads=nomads, mirror=mirror
+                    )
+                )
                 break
             except requests.HTTPError as exc:
-                failures.append(f"NOMADS: {exc}")
+                failures.append(_("NOMADS: {exc}").format(exc=exc))
                 break
             except ValueError as exc:  # not GRIB, cut short, fields missing: try again
-                failures.append(f"NOMADS: {exc}")
+                failures.append(_("NOMADS: {exc}").format(exc=exc))
                 if attempt < http.retries:
                     time.sleep(http.retry_wait * attempt)
             finally:
@@ -658,10 +700,12 @@ def _fetch_hour(
         _fetch_from_mirror(http, mirror, run, hour, area, fields, temporary)
         os.replace(temporary, final)
         if failures and nomads_usable:
-            notes.append(f"f{hour:03d} came from the cloud mirror after NOMADS failed")
-        return "cloud mirror", nomads_usable
+            notes.append(
+                _("f{hour:03d} came from the cloud mirror after NOMADS failed").format(hour=hour)
+            )
+        return N_("cloud mirror"), nomads_usable
     except (requests.RequestException, ValueError) as exc:
-        failures.append(f"cloud mirror: {exc}")
+        failures.append(_("cloud mirror: {exc}").format(exc=exc))
     finally:
         temporary.unlink(missing_ok=True)
     raise GfsDownloadError(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from localization import _
 from weather.canonical import normalise_longitude_coordinate
 from weather.file_sniffing import sniff_format
 from weather.geopotential import STANDARD_GRAVITY
@@ -86,8 +87,10 @@ def read_era5_netcdf(path: str | Path, load: bool = True) -> xr.Dataset:
     kind = sniff_format(path)
     if kind not in ("netcdf4", "netcdf3"):
         raise ValueError(
-            f"{path}: this is a {kind} file, not NetCDF; use read_era5_grib or "
-            "open_atmosphere, which picks the reader by content"
+            _(
+                "{path}: this is a {kind} file, not NetCDF; use read_era5_grib or "
+                "open_atmosphere, which picks the reader by content"
+            ).format(path=path, kind=kind)
         )
     layout = "new CDS NetCDF-4" if kind == "netcdf4" else "legacy CDS NetCDF-3"
     raw = xr.open_dataset(path, engine="netcdf4", decode_timedelta=False)
@@ -110,7 +113,7 @@ def grib_centre(path: str | Path) -> str:
     with open(path, "rb") as handle:
         message = eccodes.codes_grib_new_from_file(handle)
         if message is None:
-            raise ValueError(f"{path}: no GRIB message found")
+            raise ValueError(_("{path}: no GRIB message found").format(path=path))
         try:
             return str(eccodes.codes_get(message, "centre", ktype=str))
         finally:
@@ -145,7 +148,7 @@ def read_era5_grib(path: str | Path, common_levels: bool = False) -> xr.Dataset:
 
     path = Path(path)
     if sniff_format(path) != "grib":
-        raise ValueError(f"{path}: not a GRIB file; use read_era5_netcdf")
+        raise ValueError(_("{path}: not a GRIB file; use read_era5_netcdf").format(path=path))
     # cfgrib merges with xarray's old default (a FutureWarning): opt in to the new one
     with xr.set_options(use_new_combine_kwarg_defaults=True):
         parts = cfgrib.open_datasets(str(path), backend_kwargs={"indexpath": ""})
@@ -171,10 +174,12 @@ def read_era5_grib(path: str | Path, common_levels: bool = False) -> xr.Dataset:
                     f"{n} on {', '.join(f'{x:g}' for x in s)} hPa" for n, s in level_sets.items()
                 )
                 raise ValueError(
-                    f"{path}: variables are on different pressure levels ({listing}); "
-                    "wind needs u and v on the same levels. Download all variables on the "
-                    "same levels (e.g. 'strato weather fetch --levels 1000,850,...' fetches "
-                    "them together)"
+                    _(
+                        "{path}: variables are on different pressure levels "
+                        "({listing}); wind needs u and v on the same levels. Download"
+                        " all variables on the same levels (e.g. 'strato weather "
+                        "fetch --levels 1000,850,...' fetches them together)"
+                    ).format(path=path, listing=listing)
                 )
             level_parts = [p.sel(isobaricInhPa=common) for p in level_parts]
         merged = xr.merge(level_parts, compat="override", join="exact")
@@ -183,7 +188,7 @@ def read_era5_grib(path: str | Path, common_levels: bool = False) -> xr.Dataset:
         merged = xr.merge(surface_parts, compat="override", join="outer")
         out.append(era5_to_canonical(merged, source=source))
     if not out:
-        raise ValueError(f"{path}: no ERA5 variables found in the GRIB file")
+        raise ValueError(_("{path}: no ERA5 variables found in the GRIB file").format(path=path))
     if len(out) == 1:
         return out[0]
     return xr.merge(out, compat="override", join="left", combine_attrs="override")
@@ -195,8 +200,9 @@ def _grib_valid_time(ds: xr.Dataset, path: Path) -> xr.Dataset:
     time_dim = "time" in ds.dims
     if step_dim and time_dim and ds.sizes["step"] > 1 and ds.sizes["time"] > 1:
         raise ValueError(
-            f"{path}: forecasts from {ds.sizes['time']} runs with {ds.sizes['step']} steps each; "
-            "give one run per file"
+            _(
+                "{path}: forecasts from {time} runs with {step} steps each; give one run per file"
+            ).format(path=path, time=ds.sizes["time"], step=ds.sizes["step"])
         )
     if step_dim:
         if time_dim:
@@ -220,8 +226,9 @@ def _level_in_pa(level: xr.DataArray) -> np.ndarray:
     if units == "pa":
         return values
     raise ValueError(
-        f"pressure level units '{level.attrs.get('units')}' not understood "
-        "(expected hPa, millibars or Pa)"
+        _("pressure level units '{value}' not understood (expected hPa, millibars or Pa)").format(
+            value=level.attrs.get("units")
+        )
     )
 
 
@@ -268,7 +275,11 @@ def era5_to_canonical(raw: xr.Dataset, source: str) -> xr.Dataset:
     ds = _merge_expver(ds)
     for coord in ("latitude", "longitude"):
         if coord not in ds.dims:
-            raise ValueError(f"{source}: no '{coord}' coordinate; is this a lat/lon ERA5 file?")
+            raise ValueError(
+                _("{source}: no '{coord}' coordinate; is this a lat/lon ERA5 file?").format(
+                    source=source, coord=coord
+                )
+            )
     is_level = "level" in ds.dims
     names = _LEVEL_NAMES if is_level else _SURFACE_NAMES
     keep = {}
@@ -296,9 +307,13 @@ def era5_to_canonical(raw: xr.Dataset, source: str) -> xr.Dataset:
         ds = ds.assign_coords(level=("level", _level_in_pa(ds["level"]), {"units": "Pa"}))
         ds = ds.sortby("level", ascending=False)
         if "time" not in ds.dims:
-            raise ValueError(f"{source}: no time axis (valid_time/time) found")
+            raise ValueError(
+                _("{source}: no time axis (valid_time/time) found").format(source=source)
+            )
         if not np.issubdtype(ds["time"].dtype, np.datetime64):
-            raise ValueError(f"{source}: times could not be decoded as dates")
+            raise ValueError(
+                _("{source}: times could not be decoded as dates").format(source=source)
+            )
         order = (("member",) if "member" in ds.dims else ()) + (
             "time",
             "level",
@@ -343,8 +358,9 @@ def _as_geopotential(var: xr.DataArray, source: str) -> xr.DataArray:
     if units in ("m", "gpm", "metre", "meter"):
         return var * STANDARD_GRAVITY
     raise ValueError(
-        f"{source}: geopotential units '{var.attrs.get('units')}' not understood "
-        "(expected m**2 s**-2 or gpm)"
+        _(
+            "{source}: geopotential units '{value}' not understood (expected m**2 s**-2 or gpm)"
+        ).format(source=source, value=var.attrs.get("units"))
     )
 
 

@@ -162,8 +162,8 @@ def test_flights_and_export_in_vietnamese(tmp_path):
     assert log.returncode == 0, log.stderr
     flights = strato(["flights", "--db", str(db)], VIETNAMESE)
     assert flights.returncode == 0, flights.stderr
-    assert "chuyến bay" in flights.stdout and "trạng thái" in flights.stdout
-    assert "đã dừng" in flights.stdout and "độ cao lớn nhất [m]" in flights.stdout
+    assert "các chuyến bay trong" in flights.stdout and "hô hiệu HP1" in flights.stdout
+    assert "đã dừng" in flights.stdout and "khung: 5 tốt / 0 hỏng" in flights.stdout
     # UKHAS carries the time of day only (the date is the receiving day): 01:41 UTC
     assert re.search(r"\d\d/\d\d/\d{4} 08:41:0\d \+07 \(01:41:0\d UTC\)", flights.stdout)
     out = tmp_path / "track.csv"

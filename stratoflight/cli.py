@@ -15,7 +15,15 @@ import typer
 __all__ = ["app", "main"]
 
 #: Command modules, in the order their commands appear in ``strato --help``.
-COMMAND_MODULES = ("weather", "predict", "planning", "bridge", "flightlog", "report")
+COMMAND_MODULES = (
+    "weather",
+    "predict",
+    "planning",
+    "bridge",
+    "flightlog",
+    "report",
+    "serve",
+)
 
 app = typer.Typer(
     name="strato",

@@ -1,0 +1,342 @@
+"""Our richer endpoints beside Tawhiri's: one prediction with land/sea and coast distance,
+an ensemble (P(sea), zones), a launch-window plan, the burst calculator and the coastline.
+
+Parameters mirror the CLI's options (``lat``, ``lon``, ``time``, ``ascent_rate``...) and go
+through the same checks (:mod:`stratoflight.options`, :mod:`stratoflight.web.params`); the
+work is done by :mod:`predictor` and :mod:`terrain`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from stratoflight.web.params import RequestError, get_choice, get_float, get_int, get_time
+
+__all__ = ["coast_of", "routes"]
+
+#: Largest body accepted on POST /api/ensemble (GeoJSON zones) [bytes].
+MAX_BODY_BYTES = 256 * 1024
+
+#: Largest coastline box one request may ask for [degrees of latitude or longitude].
+MAX_COAST_SPAN_DEG = 30.0
+
+
+def _json(document: Any) -> JSONResponse:
+    """JSON with NaN/inf written as null (browsers refuse NaN)."""
+    from predictor.ensemble_outputs import to_json_text
+
+    text = to_json_text(document, allow_nan=False)
+    return Response(text, media_type="application/json")  # type: ignore[return-value]
+
+
+def coast_of(lat: float, lon: float) -> dict[str, Any] | None:
+    """``{distance_m, bearing_deg}`` from a point to the nearest shore, or None.
+
+    None when the point is not finite or the high-resolution coastline (package ``terrain``)
+    is not installed.
+    """
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    try:
+        import numpy as np
+        from terrain import coast_distance
+    except ImportError:
+        return None
+    distance, bearing = coast_distance(np.array([lat]), np.array([lon]))
+    return {
+        "distance_m": float(np.asarray(distance).ravel()[0]),
+        "bearing_deg": float(np.asarray(bearing).ravel()[0]),
+    }
+
+
+def _launch(query: Any, atmosphere: Any) -> dict[str, Any]:
+    """Launch position, time and altitude (defaults: the sample's site and time)."""
+    from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE
+
+    synthetic = bool(getattr(atmosphere, "synthetic", False))
+    lat = get_float(query, "lat", required=not synthetic, low=-90, high=90, unit="degrees")
+    lon = get_float(query, "lon", required=not synthetic, low=-180, high=360, unit="degrees")
+    when = get_time(query, "time", required=not synthetic)
+    if when is None:
+        when = atmosphere.bounds.time_start.replace(hour=6)
+    return {
+        "launch_time": when,
+        "latitude": SAMPLE_LAUNCH_SITE.latitude if lat is None else lat,
+        "longitude": SAMPLE_LAUNCH_SITE.longitude if lon is None else lon,
+        "altitude": get_float(query, "alt", required=False, low=-500, high=10000, unit="m"),
+    }
+
+
+def _flight(query: Any, launch_altitude: float | None) -> Any:
+    """The :class:`predictor.FlightSpec` of rate or balloon parameters (the CLI's rules)."""
+    from stratoflight.options import flight_spec_from_options
+    from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE  # noqa: F401 (light import)
+
+    balloon = query.get("balloon") or None
+    if balloon is not None and len(balloon) > 40:
+        raise RequestError("Parameter 'balloon' is too long; see /api/balloons for the names.")
+    return flight_spec_from_options(
+        ascent_rate=get_float(query, "ascent_rate", required=False, default=5.0, low=0,
+                              low_open=True, high=100, unit="m/s"),
+        burst_altitude=get_float(query, "burst_altitude", required=False, low=0, low_open=True,
+                                 high=60000, unit="m"),
+        descent_rate=get_float(query, "descent_rate", required=False, default=5.0, low=0,
+                               low_open=True, high=100, unit="m/s"),
+        balloon=balloon,
+        payload=get_float(query, "payload", required=False, low=0, low_open=True, high=50,
+                          unit="kg"),
+        gas=get_choice(query, "gas", ("helium", "hydrogen"), "helium"),
+        neck_lift=get_float(query, "neck_lift", required=False, low=0, low_open=True, high=100,
+                            unit="kg"),
+        launch_altitude=launch_altitude,
+    )
+
+
+def _with_coast(document: dict[str, Any], lat: Any, lon: Any) -> dict[str, Any]:
+    if lat is not None and lon is not None:
+        document["coast"] = coast_of(float(lat), float(lon))
+    return document
+
+
+async def predict_endpoint(request: Request) -> Response:
+    """One flight: the ``strato predict --json`` document plus the landing's coast distance."""
+    context = request.app.state.context
+    query = request.query_params
+    launch = _launch(query, context.atmosphere)
+    flight = _flight(query, launch["altitude"])
+
+    def fly() -> dict[str, Any]:
+        from predictor import predict
+
+        with context.engine_lock:
+            result = predict(
+                context.atmosphere,
+                **launch,
+                ascent_rate=flight.ascent_rate,
+                burst_altitude=flight.burst_altitude,
+                descent_rate=flight.descent_rate,
+            )
+        document = result.to_dict()
+        if flight.burst is not None:
+            document["balloon"] = flight.burst.as_dict()
+        landing = document["landing"]
+        return _with_coast(document, landing["latitude"], landing["longitude"])
+
+    return _json(await run_in_threadpool(fly))
+
+
+async def _zones(request: Request) -> tuple[Any, ...]:
+    """Zones from a POST body of GeoJSON polygons (size-limited), else none."""
+    if request.method != "POST":
+        return ()
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise RequestError(
+                f"The zones GeoJSON is larger than {MAX_BODY_BYTES // 1024} KiB.", status=413
+            )
+    if not body.strip():
+        return ()
+    from predictor.zones import parse_zones_geojson
+
+    try:
+        return tuple(parse_zones_geojson(body))
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise RequestError(f"The zones in the request body are not usable GeoJSON: {exc}") from None
+
+
+async def ensemble_endpoint(request: Request) -> Response:
+    """An ensemble: landings, P(sea), zone probabilities, ellipses; members capped."""
+    context = request.app.state.context
+    query = request.query_params
+    launch = _launch(query, context.atmosphere)
+    flight = _flight(query, launch["altitude"])
+    members = get_int(query, "members", default=50, low=2, high=context.max_members)
+    seed = get_int(query, "seed", default=0, low=0, high=2**31 - 1)
+    zones = await _zones(request)
+
+    def fly() -> dict[str, Any]:
+        from predictor import predict_ensemble
+        from predictor.ensemble_outputs import ensemble_document
+
+        with context.engine_lock:
+            ens = predict_ensemble(
+                context.atmosphere,
+                launch["launch_time"],
+                launch["latitude"],
+                launch["longitude"],
+                flight,
+                members,
+                altitude=launch["altitude"],
+                seed=seed,
+                zones=zones,
+                record_trajectory=False,
+            )
+        document = ensemble_document(ens)
+        stats = document["ensemble"]
+        for member in stats.get("members", []):
+            where = member["landing"]
+            _with_coast(where, where["latitude"], where["longitude"])
+        mean = stats.get("mean_landing") or {}
+        _with_coast(stats, mean.get("latitude"), mean.get("longitude"))
+        return document
+
+    return _json(await run_in_threadpool(fly))
+
+
+async def plan_endpoint(request: Request) -> Response:
+    """A launch-window plan: a launch every few hours, each slot's P(safe) and P(sea)."""
+    context = request.app.state.context
+    query = request.query_params
+    launch = _launch(query, context.atmosphere)
+    flight = _flight(query, launch["altitude"])
+    start = get_time(query, "from")
+    end = get_time(query, "to")
+    every = get_float(query, "every", required=False, default=3.0, low=0.25, high=48, unit="h")
+    members = get_int(query, "members", default=10, low=1, high=context.max_members)
+    max_km = get_float(query, "max_distance", required=False, low=0, low_open=True, unit="km")
+    if end <= start:
+        raise RequestError("Parameter 'to' must be after 'from'.")
+    from predictor.planner import PlanSettings, launch_slots
+
+    slots = launch_slots(start, end, every)
+    if len(slots) * members > context.max_plan_flights:
+        raise RequestError(
+            f"This plan would fly {len(slots)} launches x {members} members; one request may "
+            f"fly at most {context.max_plan_flights}. Use fewer members, a shorter window "
+            "or a longer 'every' (or 'strato plan' for big studies)."
+        )
+    settings = PlanSettings(
+        launch["latitude"],
+        launch["longitude"],
+        flight,
+        altitude=launch["altitude"],
+        n_members=members,
+        max_distance=None if max_km is None else max_km * 1000.0,
+    )
+
+    def fly() -> dict[str, Any]:
+        from predictor.plan_outputs import plan_document
+        from predictor.planner import plan_slots
+
+        with context.engine_lock:
+            result = plan_slots(context.atmosphere, slots, settings)
+        synthetic = bool(getattr(context.atmosphere, "synthetic", False))
+        return plan_document(result, climatology=False, synthetic=synthetic)
+
+    return _json(await run_in_threadpool(fly))
+
+
+async def burst_endpoint(request: Request) -> Response:
+    """The burst calculator: balloon + payload + gas -> ascent rate and burst altitude."""
+    from predictor import estimate_burst
+    from predictor.balloons import balloon_names
+
+    query = request.query_params
+    names = tuple(balloon_names())
+    balloon = get_choice(query, "balloon", names, "")
+    if not balloon:
+        raise RequestError("Parameter 'balloon' not provided in request.")
+    payload = get_float(query, "payload", low=0, low_open=True, high=50, unit="kg")
+    gas = get_choice(query, "gas", ("helium", "hydrogen"), "helium")
+    neck_lift = get_float(query, "neck_lift", required=False, low=0, low_open=True, high=100,
+                          unit="kg")
+    ascent = None if neck_lift is not None else get_float(
+        query, "ascent_rate", required=False, default=5.0, low=0, low_open=True, high=20,
+        unit="m/s")
+    alt = get_float(query, "alt", required=False, default=0.0, low=-500, high=10000, unit="m")
+    estimate = estimate_burst(
+        balloon, payload, gas, ascent_rate=ascent, neck_lift=neck_lift, launch_altitude=alt
+    )
+    return _json(estimate.as_dict())
+
+
+async def balloons_endpoint(request: Request) -> Response:
+    """The balloon models the burst calculator knows."""
+    from predictor.balloons import BALLOONS
+
+    return _json({"balloons": [b.as_dict() for b in BALLOONS.values()]})
+
+
+async def coastline_endpoint(request: Request) -> Response:
+    """Land polygons in a box as GeoJSON (the offline basemap), from :mod:`terrain`."""
+    query = request.query_params
+    south = get_float(query, "south", low=-90, high=90, unit="degrees")
+    north = get_float(query, "north", low=-90, high=90, unit="degrees")
+    west = get_float(query, "west", low=-180, high=180, unit="degrees")
+    east = get_float(query, "east", low=-180, high=180, unit="degrees")
+    if north <= south or east <= west:
+        raise RequestError("The box needs south < north and west < east.")
+    if north - south > MAX_COAST_SPAN_DEG or east - west > MAX_COAST_SPAN_DEG:
+        raise RequestError(f"The box may span at most {MAX_COAST_SPAN_DEG:g} degrees.")
+
+    def shapes() -> dict[str, Any]:
+        from terrain.basemap import land_geojson
+
+        return land_geojson(south, west, north, east)
+
+    try:
+        import terrain.basemap  # noqa: F401
+    except ImportError:
+        raise RequestError(
+            "The coastline is not installed on this server (package 'terrain').", status=503,
+            kind="UnavailableException",
+        ) from None
+    return _json(await run_in_threadpool(shapes))
+
+
+async def info_endpoint(request: Request) -> Response:
+    """What this server flies on: atmosphere, area, times, limits, default launch."""
+    from stratoflight.web.tawhiri import dataset_label, rfc3339
+    from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE
+
+    context = request.app.state.context
+    atmosphere = context.atmosphere
+    b = atmosphere.bounds
+    synthetic = bool(getattr(atmosphere, "synthetic", False))
+    launch = None
+    if synthetic:
+        launch = {
+            "latitude": SAMPLE_LAUNCH_SITE.latitude,
+            "longitude": SAMPLE_LAUNCH_SITE.longitude,
+            "time": rfc3339(b.time_start.replace(hour=6)),
+        }
+    return _json(
+        {
+            "atmosphere": {
+                "source": str(getattr(atmosphere, "source", "")),
+                "synthetic": synthetic,
+                "dataset": dataset_label(atmosphere),
+                "time_start": rfc3339(b.time_start),
+                "time_end": rfc3339(b.time_end),
+                "south": b.lat_min,
+                "north": b.lat_max,
+                "west": b.lon_min,
+                "east": b.lon_max,
+            },
+            "default_launch": launch,
+            "limits": {"max_members": context.max_members},
+            "flight_log": context.db_path is not None,
+        }
+    )
+
+
+def routes() -> list[Route]:
+    """The richer endpoints."""
+    return [
+        Route("/api/info", info_endpoint),
+        Route("/api/predict", predict_endpoint),
+        Route("/api/ensemble", ensemble_endpoint, methods=["GET", "POST"]),
+        Route("/api/plan", plan_endpoint),
+        Route("/api/burst", burst_endpoint),
+        Route("/api/balloons", balloons_endpoint),
+        Route("/api/coastline", coastline_endpoint),
+    ]

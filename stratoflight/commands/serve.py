@@ -1,6 +1,4 @@
-"""``strato serve``: the Tawhiri-compatible API and the map app (a thin layer over
-:mod:`stratoflight.web`).
-"""
+"""``strato serve``: the Tawhiri-compatible API and the map app (over :mod:`stratoflight.web`)."""
 
 from __future__ import annotations
 
@@ -58,9 +56,7 @@ def register(app: typer.Typer) -> None:
                     "--port or --host"
                 ) from exc
             warm_up(atmosphere)
-            context = ServerContext(
-                atmosphere, db_path=db, token=token, max_members=max_members
-            )
+            context = ServerContext(atmosphere, db_path=db, token=token, max_members=max_members)
             bound_host, bound_port = sock.getsockname()[:2]
             shown = f"[{bound_host}]" if ":" in bound_host else bound_host
             base = f"http://{shown}:{bound_port}/"
@@ -73,8 +69,6 @@ def register(app: typer.Typer) -> None:
             else:
                 typer.echo(f"map app: {base}?token={token}")
                 typer.echo(f"Tawhiri API: {base}api/v1/?token={token}&...")
-                typer.echo(
-                    f"listening on {host}: every request needs the access token {token}"
-                )
+                typer.echo(f"listening on {host}: every request needs the access token {token}")
             typer.echo("press Ctrl-C to stop", err=True)
             serve(build_app(context), sock)

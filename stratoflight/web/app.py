@@ -73,7 +73,7 @@ class ServerContext:
 
 
 def error_response(status: int, kind: str, description: str) -> JSONResponse:
-    """A JSON error in Tawhiri's shape."""
+    """Return a JSON error in Tawhiri's shape."""
     return JSONResponse(tawhiri_error(kind, description, datetime.now(UTC)), status_code=status)
 
 
@@ -150,7 +150,7 @@ async def _index(request: Request) -> Response:
 
 
 def build_app(context: ServerContext) -> Starlette:
-    """The Starlette application for ``context`` (run it with uvicorn)."""
+    """Build the Starlette application for ``context`` (run it with uvicorn)."""
     from stratoflight.web import live, planning_api, tawhiri_api
 
     routes = [

@@ -72,7 +72,7 @@ def _finite(value: Any) -> float | None:
 
 
 def flight_geojson(data: Any, metadata: dict[str, Any]) -> dict[str, Any]:
-    """A recorded flight as a GeoJSON FeatureCollection.
+    """Turn a recorded flight into a GeoJSON FeatureCollection.
 
     Features (``properties.kind``): ``track`` (LineString, lon/lat/alt), ``position`` (the
     latest fix: time, altitude [m]), phase events (``launch``, ``burst``, ``landing``...) and
@@ -235,7 +235,7 @@ async def live_endpoint(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
-    """The live routes."""
+    """List the live routes."""
     return [
         Route("/api/flights", flights_endpoint),
         Route("/api/flights/{name}/track", track_endpoint),

@@ -33,9 +33,7 @@ class RequestError(ValueError):
         Tawhiri's error type (``RequestException``, ``InvalidDatasetException``...).
     """
 
-    def __init__(
-        self, description: str, status: int = 400, kind: str = "RequestException"
-    ) -> None:
+    def __init__(self, description: str, status: int = 400, kind: str = "RequestException") -> None:
         super().__init__(description)
         self.description = description
         self.status = status
@@ -49,9 +47,7 @@ def _raw(query: Mapping[str, str], name: str, required: bool) -> str | None:
             raise RequestError(f"Parameter '{name}' not provided in request.")
         return None
     if len(value) > MAX_PARAMETER_LENGTH:
-        raise RequestError(
-            f"Parameter '{name}' is longer than {MAX_PARAMETER_LENGTH} characters."
-        )
+        raise RequestError(f"Parameter '{name}' is longer than {MAX_PARAMETER_LENGTH} characters.")
     return value.strip()
 
 
@@ -67,7 +63,7 @@ def get_float(
     high_open: bool = False,
     unit: str = "",
 ) -> float | None:
-    """A finite number from ``query[name]`` inside [low, high] (open ends when asked).
+    """Read a finite number from ``query[name]`` inside [low, high] (open ends when asked).
 
     Returns ``default`` when the parameter is absent and not required.
     """
@@ -92,10 +88,8 @@ def get_float(
     return value
 
 
-def get_int(
-    query: Mapping[str, str], name: str, *, default: int, low: int, high: int
-) -> int:
-    """An integer in [low, high] from ``query[name]``, or ``default`` when absent."""
+def get_int(query: Mapping[str, str], name: str, *, default: int, low: int, high: int) -> int:
+    """Read an integer in [low, high] from ``query[name]``, or ``default`` when absent."""
     text = _raw(query, name, False)
     if text is None:
         return default
@@ -111,7 +105,7 @@ def get_int(
 
 
 def get_time(query: Mapping[str, str], name: str, *, required: bool = True) -> datetime | None:
-    """An RFC 3339 / ISO 8601 time from ``query[name]`` as an aware UTC datetime."""
+    """Read an RFC 3339 / ISO 8601 time from ``query[name]`` as an aware UTC datetime."""
     text = _raw(query, name, required)
     if text is None:
         return None
@@ -125,15 +119,11 @@ def get_time(query: Mapping[str, str], name: str, *, required: bool = True) -> d
     return when
 
 
-def get_choice(
-    query: Mapping[str, str], name: str, choices: tuple[str, ...], default: str
-) -> str:
+def get_choice(query: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
     """One of ``choices`` from ``query[name]`` (``default`` when absent)."""
     text = _raw(query, name, False)
     if text is None:
         return default
     if text not in choices:
-        raise RequestError(
-            f"Parameter '{name}' must be one of {', '.join(choices)}, got {text!r}."
-        )
+        raise RequestError(f"Parameter '{name}' must be one of {', '.join(choices)}, got {text!r}.")
     return text

@@ -1,5 +1,7 @@
-"""Our richer endpoints beside Tawhiri's: one prediction with land/sea and coast distance,
-an ensemble (P(sea), zones), a launch-window plan, the burst calculator and the coastline.
+"""Our richer endpoints beside Tawhiri's: predictions, ensembles, plans, burst, coastline.
+
+One prediction with land/sea and coast distance, an ensemble (P(sea), zones), a
+launch-window plan, the burst calculator and the coastline.
 
 Parameters mirror the CLI's options (``lat``, ``lon``, ``time``, ``ascent_rate``...) and go
 through the same checks (:mod:`stratoflight.options`, :mod:`stratoflight.web.params`); the
@@ -75,7 +77,7 @@ def _launch(query: Any, atmosphere: Any) -> dict[str, Any]:
 
 
 def _flight(query: Any, launch_altitude: float | None) -> Any:
-    """The :class:`predictor.FlightSpec` of rate or balloon parameters (the CLI's rules)."""
+    """Build the :class:`predictor.FlightSpec` of rate or balloon parameters (the CLI's rules)."""
     from stratoflight.options import flight_spec_from_options
     from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE  # noqa: F401 (light import)
 
@@ -83,18 +85,37 @@ def _flight(query: Any, launch_altitude: float | None) -> Any:
     if balloon is not None and len(balloon) > 40:
         raise RequestError("Parameter 'balloon' is too long; see /api/balloons for the names.")
     return flight_spec_from_options(
-        ascent_rate=get_float(query, "ascent_rate", required=False, default=5.0, low=0,
-                              low_open=True, high=100, unit="m/s"),
-        burst_altitude=get_float(query, "burst_altitude", required=False, low=0, low_open=True,
-                                 high=60000, unit="m"),
-        descent_rate=get_float(query, "descent_rate", required=False, default=5.0, low=0,
-                               low_open=True, high=100, unit="m/s"),
+        ascent_rate=get_float(
+            query,
+            "ascent_rate",
+            required=False,
+            default=5.0,
+            low=0,
+            low_open=True,
+            high=100,
+            unit="m/s",
+        ),
+        burst_altitude=get_float(
+            query, "burst_altitude", required=False, low=0, low_open=True, high=60000, unit="m"
+        ),
+        descent_rate=get_float(
+            query,
+            "descent_rate",
+            required=False,
+            default=5.0,
+            low=0,
+            low_open=True,
+            high=100,
+            unit="m/s",
+        ),
         balloon=balloon,
-        payload=get_float(query, "payload", required=False, low=0, low_open=True, high=50,
-                          unit="kg"),
+        payload=get_float(
+            query, "payload", required=False, low=0, low_open=True, high=50, unit="kg"
+        ),
         gas=get_choice(query, "gas", ("helium", "hydrogen"), "helium"),
-        neck_lift=get_float(query, "neck_lift", required=False, low=0, low_open=True, high=100,
-                            unit="kg"),
+        neck_lift=get_float(
+            query, "neck_lift", required=False, low=0, low_open=True, high=100, unit="kg"
+        ),
         launch_altitude=launch_altitude,
     )
 
@@ -154,7 +175,7 @@ async def _zones(request: Request) -> tuple[Any, ...]:
 
 
 async def ensemble_endpoint(request: Request) -> Response:
-    """An ensemble: landings, P(sea), zone probabilities, ellipses; members capped."""
+    """Fly an ensemble: landings, P(sea), zone probabilities, ellipses; members capped."""
     context = request.app.state.context
     query = request.query_params
     launch = _launch(query, context.atmosphere)
@@ -193,7 +214,7 @@ async def ensemble_endpoint(request: Request) -> Response:
 
 
 async def plan_endpoint(request: Request) -> Response:
-    """A launch-window plan: a launch every few hours, each slot's P(safe) and P(sea)."""
+    """Plan a launch window: a launch every few hours, each slot's P(safe) and P(sea)."""
     context = request.app.state.context
     query = request.query_params
     launch = _launch(query, context.atmosphere)
@@ -236,7 +257,7 @@ async def plan_endpoint(request: Request) -> Response:
 
 
 async def burst_endpoint(request: Request) -> Response:
-    """The burst calculator: balloon + payload + gas -> ascent rate and burst altitude."""
+    """Run the burst calculator: balloon + payload + gas -> ascent rate and burst altitude."""
     from predictor import estimate_burst
     from predictor.balloons import balloon_names
 
@@ -247,11 +268,23 @@ async def burst_endpoint(request: Request) -> Response:
         raise RequestError("Parameter 'balloon' not provided in request.")
     payload = get_float(query, "payload", low=0, low_open=True, high=50, unit="kg")
     gas = get_choice(query, "gas", ("helium", "hydrogen"), "helium")
-    neck_lift = get_float(query, "neck_lift", required=False, low=0, low_open=True, high=100,
-                          unit="kg")
-    ascent = None if neck_lift is not None else get_float(
-        query, "ascent_rate", required=False, default=5.0, low=0, low_open=True, high=20,
-        unit="m/s")
+    neck_lift = get_float(
+        query, "neck_lift", required=False, low=0, low_open=True, high=100, unit="kg"
+    )
+    ascent = (
+        None
+        if neck_lift is not None
+        else get_float(
+            query,
+            "ascent_rate",
+            required=False,
+            default=5.0,
+            low=0,
+            low_open=True,
+            high=20,
+            unit="m/s",
+        )
+    )
     alt = get_float(query, "alt", required=False, default=0.0, low=-500, high=10000, unit="m")
     estimate = estimate_burst(
         balloon, payload, gas, ascent_rate=ascent, neck_lift=neck_lift, launch_altitude=alt
@@ -260,7 +293,7 @@ async def burst_endpoint(request: Request) -> Response:
 
 
 async def balloons_endpoint(request: Request) -> Response:
-    """The balloon models the burst calculator knows."""
+    """List the balloon models the burst calculator knows."""
     from predictor.balloons import BALLOONS
 
     return _json({"balloons": [b.as_dict() for b in BALLOONS.values()]})
@@ -287,14 +320,15 @@ async def coastline_endpoint(request: Request) -> Response:
         import terrain.basemap  # noqa: F401
     except ImportError:
         raise RequestError(
-            "The coastline is not installed on this server (package 'terrain').", status=503,
+            "The coastline is not installed on this server (package 'terrain').",
+            status=503,
             kind="UnavailableException",
         ) from None
     return _json(await run_in_threadpool(shapes))
 
 
 async def info_endpoint(request: Request) -> Response:
-    """What this server flies on: atmosphere, area, times, limits, default launch."""
+    """Say what this server flies on: atmosphere, area, times, limits, default launch."""
     from stratoflight.web.tawhiri import dataset_label, rfc3339
     from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE
 
@@ -330,7 +364,7 @@ async def info_endpoint(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
-    """The richer endpoints."""
+    """List the richer endpoints."""
     return [
         Route("/api/info", info_endpoint),
         Route("/api/predict", predict_endpoint),

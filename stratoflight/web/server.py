@@ -12,7 +12,7 @@ __all__ = ["bind", "is_loopback", "make_token", "serve", "warm_up"]
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    """Tell whether ``host`` is ``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:
@@ -22,12 +22,12 @@ def is_loopback(host: str) -> bool:
 
 
 def make_token() -> str:
-    """A fresh random access token (URL-safe, 128 bits)."""
+    """Make a fresh random access token (URL-safe, 128 bits)."""
     return secrets.token_urlsafe(16)
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host``:``port`` (port 0 picks a free one).
+    """Open a listening TCP socket on ``host``:``port`` (port 0 picks a free one).
 
     Raises
     ------
@@ -57,10 +57,20 @@ def warm_up(atmosphere: Any) -> None:
     lon = 0.5 * (b.lon_min + b.lon_max)
     when = b.time_start + (b.time_end - b.time_start) / 4
     try:
-        predict(atmosphere, when, lat, lon, ascent_rate=5.0, burst_altitude=30000.0,
-                descent_rate=5.0)
-        predict(atmosphere, when, lat, lon, ascent_rate=5.0, profile="float",
-                float_altitude=20000.0, float_duration=3600.0, descent_rate=5.0)
+        predict(
+            atmosphere, when, lat, lon, ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0
+        )
+        predict(
+            atmosphere,
+            when,
+            lat,
+            lon,
+            ascent_rate=5.0,
+            profile="float",
+            float_altitude=20000.0,
+            float_duration=3600.0,
+            descent_rate=5.0,
+        )
     except ValueError:  # e.g. the flight leaves a small area: warming is best effort
         pass
 

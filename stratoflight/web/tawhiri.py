@@ -36,7 +36,7 @@ _FLOAT_CUTDOWN_DESCENT_RATE = 5.0
 
 
 def rfc3339(when: datetime | float) -> str:
-    """An RFC 3339 UTC time with a ``Z`` as Tawhiri writes it (``2025-06-21T06:00:00Z``)."""
+    """Write an RFC 3339 UTC time with a ``Z``, as Tawhiri does (``2025-06-21T06:00:00Z``)."""
     if not isinstance(when, datetime):
         when = datetime.fromtimestamp(float(when), tz=UTC)
     text = when.astimezone(UTC).isoformat().replace("+00:00", "Z")
@@ -44,7 +44,7 @@ def rfc3339(when: datetime | float) -> str:
 
 
 def dataset_label(atmosphere: Any) -> str:
-    """The ``dataset`` an atmosphere answers for: its model run, else its first time."""
+    """Name the ``dataset`` an atmosphere answers for: its first hour (RFC 3339)."""
     start = atmosphere.bounds.time_start
     return rfc3339(start.replace(minute=0, second=0, microsecond=0))
 

@@ -1,4 +1,4 @@
-"""The ``/api/v1/`` endpoint: Tawhiri's request in, :func:`predictor.predict`, Tawhiri's JSON out."""
+"""The ``/api/v1/`` endpoint: Tawhiri's request in, a prediction, Tawhiri's JSON out."""
 
 from __future__ import annotations
 

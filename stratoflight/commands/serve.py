@@ -63,12 +63,12 @@ def register(app: typer.Typer) -> None:
             if atmosphere.synthetic:
                 typer.echo("no --winds: flying on the built-in SYNTHETIC sample atmosphere")
             if token is None:
-                typer.echo(f"map app: {base}")
-                typer.echo(f"Tawhiri API: {base}api/v1/")
                 typer.echo("listening on this machine only (--host to share on a network)")
+                typer.echo(f"Tawhiri API: {base}api/v1/")
+                typer.echo(f"map app: {base}")
             else:
-                typer.echo(f"map app: {base}?token={token}")
-                typer.echo(f"Tawhiri API: {base}api/v1/?token={token}&...")
                 typer.echo(f"listening on {host}: every request needs the access token {token}")
+                typer.echo(f"Tawhiri API: {base}api/v1/?token={token}&...")
+                typer.echo(f"map app: {base}?token={token}")
             typer.echo("press Ctrl-C to stop", err=True)
             serve(build_app(context), sock)

@@ -63,7 +63,7 @@ window.STRATO_STRINGS = {
     plan_skipped: "{n} launches outside the wind data were skipped.",
     no_flights: "No flights in the log yet.",
     live_position: "{flight}: {points} positions; last {lat} N, {lon} E, {alt} m at {time} UTC",
-    live_prediction: "Predicted landing: {lat} N, {lon} E at {time}",
+    live_prediction: "Predicted landing: {lat} N, {lon} E at {time} UTC",
     live_no_prediction: "No in-flight prediction yet.",
     live_connection_lost: "Live updates interrupted; retrying...",
     chase_to_landing: "To the predicted landing: {km} km, bearing {bearing} deg",

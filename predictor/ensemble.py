@@ -35,7 +35,6 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from predictor.balloons import Balloon
 from predictor.burst import (
@@ -607,18 +606,16 @@ def summarise_landings(
     zones: Sequence[Zone] = (),
     recovery_point: tuple[float, float] | None = None,
 ) -> LandingStatistics:
-    """Landing statistics of a prediction, land fraction read from the atmosphere."""
-    lat = np.where(result.status == "landed", result.landing.latitude, np.nan)
-    lon = np.where(result.status == "landed", result.landing.longitude, np.nan)
-    land = _land_fraction(atmosphere, lat, lon)
-    return landing_statistics(lat, lon, land, zones, recovery_point)
+    """Landing statistics of a prediction; land or sea as the prediction decided it.
 
-
-def _land_fraction(atmosphere: Atmosphere, lat: npt.NDArray, lon: npt.NDArray):
-    if not atmosphere.has_surface:
-        return None
-    ok = np.isfinite(lat) & np.isfinite(lon)
-    land = np.full(lat.shape, np.nan)
-    if ok.any():
-        land[ok] = atmosphere.land_fraction(lat[ok], lon[ok])
-    return land
+    The prediction's ``surface`` comes from the high-resolution coastline
+    (:mod:`predictor.landing_surface`); ``atmosphere`` is kept for the signature.
+    """
+    landed = result.status == "landed"
+    lat = np.where(landed, result.landing.latitude, np.nan)
+    lon = np.where(landed, result.landing.longitude, np.nan)
+    surface = np.asarray(result.surface, dtype=str)
+    land = np.where(surface == "land", 1.0, np.where(surface == "sea", 0.0, np.nan))
+    return landing_statistics(
+        lat, lon, land, zones, recovery_point, coast_distance_m=result.coast_distance_m
+    )

@@ -37,6 +37,8 @@ __all__ = [
 EARTH_RADIUS = MEAN_EARTH_RADIUS
 #: Land fraction at or above which a point counts as land (ERA5 land-sea mask convention).
 LAND_THRESHOLD = 0.5
+#: A sea landing this close to the shore [m] counts as "near the shore" (a boat can recover).
+NEAR_SHORE_DISTANCE_M = 5000.0
 
 
 def great_circle_distance(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -205,6 +207,9 @@ class LandingStatistics:
         None when no land-sea data exist.
     n_surface_unknown : int
         Landed members whose surface is unknown.
+    sea_near_shore_probability : float or None
+        Share of landed members (with known surface) that land at sea within
+        :data:`NEAR_SHORE_DISTANCE_M` of the shore; None without coast distances.
     zone_probabilities : dict
         Zone name -> share of all members landing inside it.
     recovery : dict or None
@@ -223,6 +228,7 @@ class LandingStatistics:
     n_surface_unknown: int
     zone_probabilities: dict[str, float] = field(default_factory=dict)
     recovery: dict[str, float] | None = None
+    sea_near_shore_probability: float | None = None
 
     def as_dict(self, include_members: bool = True) -> dict[str, Any]:
         """Return the ``ensemble`` block of the JSON output (keys name their units)."""
@@ -232,6 +238,8 @@ class LandingStatistics:
             "mean_landing": {"latitude": self.mean_latitude, "longitude": self.mean_longitude},
             "ellipses": [e.as_dict() for e in self.ellipses],
             "sea_probability": self.sea_probability,
+            "sea_near_shore_probability": self.sea_near_shore_probability,
+            "near_shore_distance_m": NEAR_SHORE_DISTANCE_M,
             "surface_unknown_count": self.n_surface_unknown,
             "zone_probabilities": dict(self.zone_probabilities),
         }
@@ -252,6 +260,7 @@ def landing_statistics(
     zones: Sequence[Zone] = (),
     recovery_point: tuple[float, float] | None = None,
     probabilities: Sequence[float] = (0.5, 0.95),
+    coast_distance_m: npt.ArrayLike | None = None,
 ) -> LandingStatistics:
     """Summarise ensemble landings.
 
@@ -267,6 +276,9 @@ def landing_statistics(
         Where the recovery crew waits, (latitude, longitude) [deg].
     probabilities : sequence of float
         Ellipse probabilities.
+    coast_distance_m : array-like, optional
+        Distance from each sea landing to the shore [m] (NaN elsewhere), for
+        ``sea_near_shore_probability``.
 
     Returns
     -------
@@ -280,13 +292,18 @@ def landing_statistics(
     ellipses = tuple(confidence_ellipse(lat, lon, p) for p in probabilities)
 
     sea_probability: float | None = None
+    near_shore: float | None = None
     n_unknown = n_landed
     if land_fraction is not None:
         lf = np.atleast_1d(np.asarray(land_fraction, dtype=np.float64))
         known = landed & np.isfinite(lf)
         n_unknown = int((landed & ~known).sum())
         if known.any():
-            sea_probability = float(np.mean(lf[known] < LAND_THRESHOLD))
+            sea = lf[known] < LAND_THRESHOLD
+            sea_probability = float(np.mean(sea))
+            if coast_distance_m is not None:
+                cd = np.atleast_1d(np.asarray(coast_distance_m, dtype=np.float64))[known]
+                near_shore = float(np.mean(sea & (cd <= NEAR_SHORE_DISTANCE_M)))
 
     inside = points_in_zones(zones, lat, lon)
     zone_probabilities = {z.name: float(inside[i].mean()) for i, z in enumerate(zones)}
@@ -317,4 +334,5 @@ def landing_statistics(
         n_surface_unknown=n_unknown,
         zone_probabilities=zone_probabilities,
         recovery=recovery,
+        sea_near_shore_probability=near_shore,
     )

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from predictor.ensemble import FlightSpec, MemberDraws, Uncertainty, draw_members, solve_members
-from predictor.landing_statistics import LAND_THRESHOLD, great_circle_distance
+from predictor.landing_statistics import great_circle_distance
 from predictor.zones import Zone, points_in_zones
 from weather.protocol import Atmosphere, from_epoch_seconds, to_epoch_seconds
 
@@ -306,17 +306,11 @@ def plan_slots(
     landed = result.status == "landed"
     lat = np.where(landed, result.landing.latitude, np.nan)
     lon = np.where(landed, result.landing.longitude, np.nan)
+    # land or sea as the prediction decided it (the high-resolution coastline)
     surface = np.asarray(result.surface, dtype=str)
-    land_known = bool(atmosphere.has_surface)
-    if land_known:
-        land = np.full(lat.shape, np.nan)
-        if landed.any():
-            land[landed] = atmosphere.land_fraction(lat[landed], lon[landed])
-        on_land = land >= LAND_THRESHOLD
-        at_sea = land < LAND_THRESHOLD
-    else:
-        on_land = landed.copy()
-        at_sea = np.zeros(lat.shape, dtype=bool)
+    land_known = bool((surface[landed] != "unknown").all()) if landed.any() else True
+    on_land = landed & (surface != "sea")
+    at_sea = landed & (surface == "sea")
     in_zone = points_in_zones(settings.zones, lat, lon).any(axis=0)
     distance = great_circle_distance(settings.latitude, settings.longitude, lat, lon)
     too_far = np.zeros(lat.shape, dtype=bool)

@@ -20,6 +20,7 @@ from predictor.constants import (
     MODELS,
     PROFILES,
 )
+from predictor.landing_surface import landing_surface
 from predictor.profiles import descent_physics, descent_profile, float_profile, standard_profile
 from predictor.result import FlightPoints, PredictionResult, PredictionWarning, iso_utc
 from predictor.solver import MAX_FLIGHT_DURATION_S, solve, wrap_longitude
@@ -391,12 +392,7 @@ def predict(
     landing = FlightPoints(
         out.time * nan, out.latitude * nan, out.longitude * nan, out.altitude * nan
     )
-    surface = np.full(n, "unknown", dtype=object)
-    if atmosphere.has_surface and landed.any():
-        frac = np.asarray(atmosphere.land_fraction(out.latitude[landed], out.longitude[landed]))
-        surface[np.flatnonzero(landed)] = np.where(
-            np.isfinite(frac), np.where(frac >= 0.5, "land", "sea"), "unknown"
-        )
+    shore = landing_surface(atmosphere, landing.latitude, landing.longitude)
     descent_stage = out.stages[-1]
 
     warnings = _warnings(atmosphere, out, model, n)
@@ -419,6 +415,7 @@ def predict(
         "termination": physics["termination"],
         "atmosphere_member": None if member is None else _setting(member.astype(float)),
         **atmosphere_settings(atmosphere),
+        "surface_source": shore.source,
     }
     settings = {k: v for k, v in settings.items() if v is not None}
     return PredictionResult(
@@ -426,12 +423,14 @@ def predict(
         launch=FlightPoints(t_launch, lat, lon, alt),
         burst=descent_stage.start,
         landing=landing,
-        surface=surface.astype(str),
+        surface=shore.surface,
         status=out.status,
         warnings=warnings,
         settings=settings,
         atmosphere_source=atmosphere.source,
         synthetic=bool(atmosphere.synthetic),
+        coast_distance_m=shore.coast_distance_m,
+        coast_bearing_deg=shore.coast_bearing_deg,
     )
 
 
@@ -579,8 +578,8 @@ def _warnings(atmosphere: Atmosphere, out: Any, model: str, n: int) -> dict[str,
         found.append(
             PredictionWarning(
                 "no_surface_data",
-                "the atmosphere has no ground elevation or land-sea mask: landing assumed at sea "
-                "level and land/sea is unknown",
+                "the atmosphere has no ground elevation: landing assumed at sea level "
+                "(land or sea still comes from the coastline)",
                 every,
                 nan,
             )

@@ -322,6 +322,11 @@ class PredictionResult:
         Description of the atmosphere data (says SYNTHETIC for made-up fields).
     synthetic : bool
         True when the atmosphere is synthetic (sample or analytic).
+    coast_distance_m : ndarray, shape (n_members,), optional
+        Distance from a sea landing to the nearest shore [m] (WGS84 geodesic); NaN for land
+        landings and members that did not land. None when not computed.
+    coast_bearing_deg : ndarray, shape (n_members,), optional
+        Bearing from a sea landing to that nearest shore [degree clockwise from true north].
     """
 
     stages: tuple[StageTrajectory, ...]
@@ -334,6 +339,8 @@ class PredictionResult:
     settings: dict[str, Any] = field(default_factory=dict)
     atmosphere_source: str = ""
     synthetic: bool = False
+    coast_distance_m: FloatArray | None = None
+    coast_bearing_deg: FloatArray | None = None
 
     # ------------------------------------------------------------------ access
     @property
@@ -385,6 +392,8 @@ class PredictionResult:
             settings=settings,
             atmosphere_source=self.atmosphere_source,
             synthetic=self.synthetic,
+            coast_distance_m=_take_optional(self.coast_distance_m, idx),
+            coast_bearing_deg=_take_optional(self.coast_bearing_deg, idx),
         )
 
     def member(self, member: int) -> PredictionResult:
@@ -450,6 +459,8 @@ class PredictionResult:
         landing = self.landing.to_dict(member)
         landing["surface"] = str(self.surface[member])
         landing["status"] = str(self.status[member])
+        landing["coast_distance_m"] = _finite_or_none(self.coast_distance_m, member)
+        landing["coast_bearing_deg"] = _finite_or_none(self.coast_bearing_deg, member)
         flight_time = float(self.flight_time_s[member])
         return {
             "launch": self.launch.to_dict(member),
@@ -465,3 +476,15 @@ class PredictionResult:
             },
             "atmosphere": {"source": self.atmosphere_source, "synthetic": bool(self.synthetic)},
         }
+
+
+def _take_optional(values: FloatArray | None, idx) -> FloatArray | None:
+    return None if values is None else _take(values, idx)
+
+
+def _finite_or_none(values: FloatArray | None, member: int) -> float | None:
+    """One member's value as a JSON number, or None when absent or NaN."""
+    if values is None:
+        return None
+    v = float(values[member])
+    return v if np.isfinite(v) else None

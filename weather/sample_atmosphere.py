@@ -1,8 +1,9 @@
-"""The built-in SYNTHETIC sample atmosphere for the demo and tests.
+"""The built-in SYNTHETIC sample atmosphere for the demo and tests: Hai Phong, Gulf of Tonkin.
 
-Made up entirely by this module's formulas (no real data): an 8 x 16 degree coastal area
-(land in the north-west, sea to the east and south), two days of hourly fields on the 37
-ERA5 pressure levels (1000 to 1 hPa) at 0.25 degree, in the canonical layout of
+Made up by this module's formulas (no real weather): a 8 x 12 degree area around the Gulf
+of Tonkin (17-25 N, 101-113 E: the Red River delta, Hai Phong, Cat Ba and the Ha Long
+islands, Bach Long Vi, Hainan's west coast), two days of hourly fields on the 37 ERA5
+pressure levels (1000 to 1 hPa) at 0.25 degree, in the canonical layout of
 :mod:`weather.canonical`. It is physically plausible, not a forecast:
 
 - temperature: U.S. Standard Atmosphere 1976 at each level's standard height (tropopause
@@ -10,11 +11,16 @@ ERA5 pressure levels (1000 to 1 hPa) at 0.25 degree, in the canonical layout of
   degree of latitude and a diurnal cycle near the ground, both fading out by ~250 hPa;
 - geopotential: integrated hydrostatically from a sea-level pressure with a travelling
   +-6 hPa wave, so heights, temperature and pressure are consistent;
-- wind: a westerly jet of 32-44 m s-1 near 11-12 km (200-250 hPa) that wobbles in latitude
-  and strength over the two days, weaker westerlies below, a meridional wave, and summer
-  stratospheric easterlies (-12 m s-1 by ~28 km, about -20 m s-1 near 45 km);
-- surface: a land-sea mask with a curved coastline and orography on land (a coastal plain
-  rising inland and a 1.8 km massif).
+- wind: two regimes so that the coast question is interesting. 21 June is an OFFSHORE
+  day: north-westerlies near the ground and a westerly jet of ~30 m s-1 near 11-12 km
+  carry a balloon from Hai Phong out over the gulf. 22 June is an ONSHORE day: south-
+  easterlies near the ground and upper easterlies carry it inland. The switch happens
+  around 00 UTC on 22 June (07:00 Hai Phong time). Summer stratospheric easterlies
+  (-12 m s-1 by ~28 km, about -20 m s-1 near 45 km) on both days;
+- surface: the land-sea mask is the one real field: the land fraction of each 0.25 degree
+  cell from the GSHHG coastline (``weather/sample_land_fraction.json``, made by
+  ``scripts/make_sample_land_fraction.py``); the orography is SYNTHETIC (a low delta
+  around Hai Phong rising to 1.5 km inland, a 2.5 km massif in the north-west).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ERA5_PRESSURE_LEVELS_HPA",
     "SAMPLE_AREA",
+    "SAMPLE_GRID_STEP",
     "SAMPLE_LAUNCH_SITE",
     "SAMPLE_SOURCE",
     "SAMPLE_TIME_END",
@@ -100,11 +107,14 @@ ERA5_PRESSURE_LEVELS_HPA = (
     1,
 )
 
-#: Default launch site: on land ~50 km west of the coast, ~120 m above sea level.
-SAMPLE_LAUNCH_SITE = SampleSite(42.0, 4.0, "Sample Coast launch site (SYNTHETIC)")
+#: Default launch site: Hai Phong, on the delta ~15 km from the sea, ~10 m above sea level.
+SAMPLE_LAUNCH_SITE = SampleSite(20.86, 106.68, "Hai Phong launch site (SYNTHETIC weather)")
 
 #: Area of the sample: (north, west, south, east) [degree].
-SAMPLE_AREA = (46.0, -4.0, 38.0, 12.0)
+SAMPLE_AREA = (25.0, 101.0, 17.0, 113.0)
+
+#: Grid spacing of the sample [degree].
+SAMPLE_GRID_STEP = 0.25
 
 #: First and last valid time of the sample (hourly in between).
 SAMPLE_TIME_START = datetime(2025, 6, 21, 0, 0, tzinfo=UTC)
@@ -116,7 +126,7 @@ SAMPLE_SOURCE = (
 )
 
 _R_DRY = DRY_AIR_GAS_CONSTANT  # [J kg-1 K-1]
-_GRID_STEP = 0.25  # [deg]
+_GRID_STEP = SAMPLE_GRID_STEP
 
 
 def standard_level_altitude(pressure: npt.ArrayLike) -> np.ndarray:
@@ -136,21 +146,45 @@ def _standard_level_temperature(p_pa: np.ndarray) -> np.ndarray:
     return ussa1976(standard_level_altitude(p_pa))[0]
 
 
-def coastline_fields(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Land fraction [0..1] and ground elevation [m] of the sample's coast on a lat/lon mesh.
+@lru_cache(maxsize=1)
+def _land_fraction_grid() -> np.ndarray:
+    """Return the GSHHG land fraction [0..1] on the sample grid (lat south to north, lon)."""
+    import json
+    from pathlib import Path
 
-    Land lies west of ``lon = 4.6 + 0.8 sin(2 pi (lat - 42) / 8)`` and north of
-    ``lat = 39.6 + 0.4 sin(lon / 3)`` [degree].
+    doc = json.loads((Path(__file__).parent / "sample_land_fraction.json").read_text())
+    if tuple(doc["area_north_west_south_east_deg"]) != SAMPLE_AREA:
+        raise RuntimeError(
+            "weather/sample_land_fraction.json does not match SAMPLE_AREA; "
+            "run scripts/make_sample_land_fraction.py"
+        )
+    grid = np.asarray(doc["land_percent"], dtype=np.float64) / 100.0
+    grid.flags.writeable = False
+    return grid
+
+
+def coastline_fields(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Land fraction [0..1] and ground elevation [m] of the sample on a lat/lon mesh.
+
+    The land fraction is the GSHHG coastline's share of land per 0.25 degree cell,
+    interpolated bilinearly (0 outside :data:`SAMPLE_AREA`); the elevation is SYNTHETIC:
+    ``land * (10 m + up to 1.5 km rising with distance from the delta centre at 21.0 N
+    106.2 E + a 2.5 km massif near 22.3 N 103.8 E)``.
     """
-    coast_east = 4.6 + 0.8 * np.sin(2.0 * np.pi * (lat - 42.0) / 8.0)
-    coast_south = 39.6 + 0.4 * np.sin(lon / 3.0)
-    d_east = coast_east - lon  # [deg] inland from the east coast
-    d_south = lat - coast_south  # [deg] inland from the south coast
-    inland = np.minimum(d_east, d_south)
-    land = np.clip(inland / _GRID_STEP + 0.5, 0.0, 1.0)
-    plain = 400.0 * np.clip(inland / 2.0, 0.0, 1.0)
-    massif = 1800.0 * np.exp(-((lat - 43.3) ** 2 + ((lon - 1.0) * 0.73) ** 2) / 0.7**2)
-    elevation = land * (plain + massif)
+    from scipy.interpolate import RegularGridInterpolator
+
+    north, west, south, east = SAMPLE_AREA
+    axis_lat = np.arange(south, north + _GRID_STEP / 2, _GRID_STEP)
+    axis_lon = np.arange(west, east + _GRID_STEP / 2, _GRID_STEP)
+    lat, lon = np.broadcast_arrays(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float))
+    interp = RegularGridInterpolator(
+        (axis_lat, axis_lon), _land_fraction_grid(), bounds_error=False, fill_value=0.0
+    )
+    land = interp(np.stack([lat, lon], axis=-1))
+    r = np.hypot(lat - 21.0, (lon - 106.2) * 0.93)  # [deg] from the delta centre
+    inland = 1500.0 * np.clip((r - 0.8) / 2.5, 0.0, 1.0) ** 1.3
+    massif = 2500.0 * np.exp(-((lat - 22.3) ** 2 + ((lon - 103.8) * 0.93) ** 2) / 0.8**2)
+    elevation = land * (10.0 + inland + massif)
     return land, elevation
 
 
@@ -185,14 +219,14 @@ def build_sample_dataset() -> xr.Dataset:
     full = (days.size, p.size, lat.size, lon.size)
     t = np.broadcast_to(
         _standard_level_temperature(p)[None, :, None, None]
-        - 0.6 * (la - 42.0) * trop_weight
+        - 0.6 * (la - 21.0) * trop_weight
         + 3.0 * diurnal * low_weight,
         full,
     ).astype(np.float32)
 
     # geopotential [m2 s-2]: sea-level pressure wave, then hydrostatic upward integration
-    p_sl = 101325.0 + 600.0 * np.sin(2.0 * np.pi * (lo - 2.0 - 4.0 * td) / 20.0) * np.cos(
-        2.0 * np.pi * (la - 42.0) / 16.0
+    p_sl = 101325.0 + 600.0 * np.sin(2.0 * np.pi * (lo - 106.0 - 4.0 * td) / 20.0) * np.cos(
+        2.0 * np.pi * (la - 21.0) / 16.0
     )
     t64 = t.astype(np.float64)
     z = np.empty(t.shape, dtype=np.float64)
@@ -202,22 +236,37 @@ def build_sample_dataset() -> xr.Dataset:
         z[:, k] = z[:, k - 1] + _R_DRY * 0.5 * (t64[:, k - 1] + t64[:, k]) * ln_ratio[k - 1]
     z32 = z.astype(np.float32)
 
-    # wind [m s-1] from the level's geopotential height [km]
+    # wind [m s-1] from the level's geopotential height [km]: an offshore day (21 June,
+    # westerlies) turning into an onshore day (22 June, easterlies) around 00 UTC 22 June
     hk = z / STANDARD_GRAVITY / 1000.0
-    jet_lat = 43.0 + 1.0 * np.sin(np.pi * td)
-    jet_speed = 38.0 + 6.0 * np.sin(2.0 * np.pi * td / 1.7)
+    onshore = 0.5 * (1.0 + np.tanh((td - 1.0) / 0.12))
+    offshore = 1.0 - onshore
+    jet_lat = 21.5 + 1.0 * np.sin(np.pi * td)
+    jet_speed = 30.0 + 5.0 * np.sin(2.0 * np.pi * td / 1.7)
+    stratosphere = -12.0 * 0.5 * (1.0 + np.tanh((hk - 22.0) / 3.0)) - 8.0 * 0.5 * (
+        1.0 + np.tanh((hk - 38.0) / 5.0)
+    )
     u = (
-        jet_speed * np.exp(-(((hk - 11.5) / 3.5) ** 2)) * np.exp(-(((la - jet_lat) / 4.0) ** 2))
-        + 8.0 * np.exp(-(((hk - 7.0) / 6.0) ** 2))
-        + (3.0 + 2.0 * diurnal) * np.exp(-hk / 1.5)
-        - 12.0 * 0.5 * (1.0 + np.tanh((hk - 22.0) / 3.0))
-        - 8.0 * 0.5 * (1.0 + np.tanh((hk - 38.0) / 5.0))
+        offshore
+        * (
+            jet_speed * np.exp(-(((hk - 11.5) / 3.5) ** 2)) * np.exp(-(((la - jet_lat) / 5.0) ** 2))
+            + 9.0 * np.exp(-(((hk - 6.0) / 5.0) ** 2))
+            + (4.0 + 2.0 * diurnal) * np.exp(-hk / 1.5)
+        )
+        + onshore
+        * (
+            -16.0 * np.exp(-(((hk - 14.0) / 4.0) ** 2))
+            - 7.0 * np.exp(-(((hk - 5.0) / 4.0) ** 2))
+            - (5.0 + 1.5 * diurnal) * np.exp(-hk / 1.5)
+        )
+        + stratosphere
     ).astype(np.float32)
     v = (
-        6.0
-        * np.sin(2.0 * np.pi * (lo - 2.0 - 4.0 * td) / 12.0)
+        4.0
+        * np.sin(2.0 * np.pi * (lo - 106.0 - 4.0 * td) / 12.0)
         * np.exp(-(((hk - 9.0) / 5.0) ** 2))
-        + 2.0 * np.cos(2.0 * np.pi * td) * np.exp(-hk / 1.0)
+        - offshore * 4.0 * np.exp(-hk / 2.0)
+        + onshore * 5.0 * np.exp(-(((hk - 2.0) / 3.0) ** 2))
     ).astype(np.float32)
 
     land, elevation = coastline_fields(lat[:, None], lon[None, :])
@@ -252,6 +301,7 @@ def build_sample_dataset() -> xr.Dataset:
             "synthetic": "yes",
             "title": "Stratoflight SYNTHETIC sample atmosphere",
             "launch_site": f"{SAMPLE_LAUNCH_SITE.latitude} N {SAMPLE_LAUNCH_SITE.longitude} E",
+            "land_sea_mask_source": "land fraction from the GSHHG coastline (real)",
         },
     )
     return ds

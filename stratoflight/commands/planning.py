@@ -44,6 +44,7 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
     from predictor.geodesy import great_circle_distance
+    from predictor.landing_statistics import NEAR_SHORE_DISTANCE_M
 
     console = Console()
     p, s = ens.prediction, ens.statistics
@@ -80,6 +81,12 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
         console.print("  P(sea)        unknown (no land-sea data in the atmosphere)")
     else:
         console.print(f"  P(sea)        [bold]{s.sea_probability:.1%}[/]")
+        if s.sea_near_shore_probability is not None:
+            console.print(
+                f"  P(sea within {NEAR_SHORE_DISTANCE_M / 1000:.0f} km of the shore)  "
+                f"[bold]{s.sea_near_shore_probability:.1%}[/]",
+                highlight=False,
+            )
     for name, prob in s.zone_probabilities.items():
         console.print(f"  P({escape(name)})  {prob:.1%}", highlight=False)
     if s.recovery:

@@ -110,6 +110,7 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     from rich.markup import escape
 
     from predictor.geodesy import great_circle_distance, initial_bearing
+    from predictor.landing_surface import describe_landing_surface
     from predictor.result import iso_utc
 
     console = Console()
@@ -146,13 +147,14 @@ def _print_summary(result: Any, notes: list[str]) -> None:
         )
     if result.status[0] == "landed":
         flight = result.flight_time_s[0]
-        surface = result.surface[0]
-        on = (
-            "land or sea unknown (no land-sea mask)"
-            if surface == "unknown"
-            else (f"on [bold]{surface}[/]")
+        where = describe_landing_surface(
+            str(result.surface[0]),
+            _first(result.coast_distance_m),
+            _first(result.coast_bearing_deg),
         )
-        console.print(f"landing {on}, flight time {flight / 3600:.2f} h ({flight:.0f} s)")
+        console.print(
+            f"landing: [bold]{where}[/]; flight time {flight / 3600:.2f} h ({flight:.0f} s)"
+        )
     else:
         track = result.trajectory(0)
         last = (
@@ -169,6 +171,10 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     for code, w in result.warnings.items():
         extra = f" ({w.seconds[0]:.0f} s)" if w.seconds[0] == w.seconds[0] else ""
         console.print(f"[yellow]warning[/] {code}{extra}: {escape(w.description)}", highlight=False)
+
+
+def _first(values) -> float | None:
+    return None if values is None else float(values[0])
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,6 @@
-"""The one basemap of every map: coastline from :func:`terrain.land_geometry`, a scale bar
-and a north arrow.
+"""The one basemap of every map: coastline, scale bar and north arrow.
 
+The coastline comes from :func:`terrain.land_geometry`.
 Used by every PNG map (``strato predict --out map.png``, the ensemble and plan maps, the
 report's track map) and, as GeoJSON, by the map app of ``strato serve``. Matplotlib is
 imported by the callers' figures, not here at import time.

@@ -1,5 +1,8 @@
-"""A PNG map of one predicted flight: basemap (coastline, scale bar, north arrow), the
-stages' tracks, burst and landing with land/sea and the distance to the coast."""
+"""A PNG map of one predicted flight, drawn over the one basemap of :mod:`terrain.basemap`.
+
+Coastline, scale bar and north arrow; the stages' tracks, burst, and the landing with land
+or sea and its distance to the coast.
+"""
 
 from __future__ import annotations
 
@@ -60,9 +63,10 @@ def write_png_map(result: PredictionResult, path: str | Path, member: int = 0) -
                     zorder=6, label=f"landing ({surface})")
             coast = doc.get("coast_distance_m")
             where = "" if coast is None or coast == 0 else f", {coast / 1000:.1f} km from the coast"
+            land = result.landing
             title += (
-                f": lands on {surface.upper()}{where}\n{iso_utc(result.landing.time[member])}"
-                f"  {result.landing.latitude[member]:.4f} N {result.landing.longitude[member]:.4f} E"
+                f": lands on {surface.upper()}{where}\n{iso_utc(land.time[member])}"
+                f"  {land.latitude[member]:.4f} N {land.longitude[member]:.4f} E"
             )
         else:
             title += f": no landing ({result.status[member]})"

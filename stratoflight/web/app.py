@@ -27,11 +27,12 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from stratoflight.errors import UserError
+from stratoflight.web.answers import json_response
 from stratoflight.web.params import RequestError
 from stratoflight.web.tawhiri import tawhiri_error
 
@@ -72,9 +73,9 @@ class ServerContext:
     engine_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def error_response(status: int, kind: str, description: str) -> JSONResponse:
+def error_response(status: int, kind: str, description: str) -> Response:
     """Return a JSON error in Tawhiri's shape."""
-    return JSONResponse(tawhiri_error(kind, description, datetime.now(UTC)), status_code=status)
+    return json_response(tawhiri_error(kind, description, datetime.now(UTC)), status)
 
 
 class _TokenGate:
@@ -130,7 +131,7 @@ async def _request_error(request: Request, exc: Exception) -> Response:
 
 
 async def _input_error(request: Request, exc: Exception) -> Response:
-    """Library ``ValueError``/``UserError``: the input could not be flown; say why."""
+    """Answer a :class:`UserError` from the CLI's shared option checks with a 400."""
     return error_response(400, "RequestException", str(exc))
 
 
@@ -167,7 +168,6 @@ def build_app(context: ServerContext) -> Starlette:
         exception_handlers={
             RequestError: _request_error,
             UserError: _input_error,
-            ValueError: _input_error,
             404: _not_found,
             Exception: _internal_error,
         },

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from stratoflight.web.answers import json_response
 from stratoflight.web.params import RequestError, get_float
 
 __all__ = ["POLL_INTERVAL_S", "flight_geojson", "routes"]
@@ -35,12 +36,6 @@ MAX_NAME_LENGTH = 200
 
 def _iso(value: Any) -> Any:
     return value.isoformat().replace("+00:00", "Z") if isinstance(value, datetime) else value
-
-
-def _json(document: Any) -> Response:
-    from predictor.ensemble_outputs import to_json_text
-
-    return Response(to_json_text(document, allow_nan=False), media_type="application/json")
 
 
 def _db(request: Request) -> Any:
@@ -156,7 +151,7 @@ def flight_geojson(data: Any, metadata: dict[str, Any]) -> dict[str, Any]:
 async def flights_endpoint(request: Request) -> Response:
     """``GET /api/flights``: every flight in the log."""
     db_path = _db(request)
-    return _json({"flights": await run_in_threadpool(_flights, db_path)})
+    return json_response({"flights": await run_in_threadpool(_flights, db_path)})
 
 
 async def track_endpoint(request: Request) -> Response:
@@ -177,24 +172,23 @@ async def track_endpoint(request: Request) -> Response:
             raise RequestError(str(exc), status=404, kind="NotFoundException") from None
         return flight_geojson(data, metadata)
 
-    return _json(await run_in_threadpool(read))
+    return json_response(await run_in_threadpool(read))
 
 
 async def chase_endpoint(request: Request) -> Response:
-    """``GET /api/chase?lat&lon&to_lat&to_lon``: distance [m] and bearing [deg] to a point."""
-    from predictor.geodesy import great_circle_distance, initial_bearing
+    """``GET /api/chase?lat&lon&to_lat&to_lon``: distance [m] and bearing [deg] to a point.
+
+    WGS84 geodesic (:mod:`terrain.geodesy`, the one home of people-facing distances).
+    """
+    from terrain import geodesy
 
     query = request.query_params
     lat = get_float(query, "lat", low=-90, high=90, unit="degrees")
     lon = get_float(query, "lon", low=-180, high=360, unit="degrees")
     to_lat = get_float(query, "to_lat", low=-90, high=90, unit="degrees")
     to_lon = get_float(query, "to_lon", low=-180, high=360, unit="degrees")
-    return _json(
-        {
-            "distance_m": float(great_circle_distance(lat, lon, to_lat, to_lon)),
-            "bearing_deg": float(initial_bearing(lat, lon, to_lat, to_lon)) % 360.0,
-        }
-    )
+    distance, bearing = geodesy.inverse(lat, lon, to_lat, to_lon)
+    return json_response({"distance_m": float(distance), "bearing_deg": float(bearing)})
 
 
 def _signature(flights: list[dict[str, Any]]) -> str:

@@ -8,13 +8,22 @@ No parameter ever names a file.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 
 from stratoflight.errors import UserError
 from stratoflight.options import parse_utc
 
-__all__ = ["MAX_PARAMETER_LENGTH", "RequestError", "get_choice", "get_float", "get_int", "get_time"]
+__all__ = [
+    "MAX_PARAMETER_LENGTH",
+    "RequestError",
+    "get_choice",
+    "get_float",
+    "get_int",
+    "get_time",
+    "input_errors",
+]
 
 #: Longest parameter value accepted [characters]; longer values are refused unread.
 MAX_PARAMETER_LENGTH = 200
@@ -127,3 +136,18 @@ def get_choice(query: Mapping[str, str], name: str, choices: tuple[str, ...], de
     if text not in choices:
         raise RequestError(f"Parameter '{name}' must be one of {', '.join(choices)}, got {text!r}.")
     return text
+
+
+@contextmanager
+def input_errors() -> Iterator[None]:
+    """Turn the library's input errors (``ValueError``, ``UserError``) into a 400.
+
+    Wrap only calls whose ``ValueError`` means "this input cannot be flown" (outside the
+    data, burst below launch...); any other failure stays an internal error (500).
+    """
+    try:
+        yield
+    except RequestError:
+        raise
+    except (UserError, ValueError) as exc:
+        raise RequestError(str(exc)) from None

@@ -10,16 +10,25 @@ work is done by :mod:`predictor` and :mod:`terrain`.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from stratoflight.web.params import RequestError, get_choice, get_float, get_int, get_time
+from stratoflight.web.answers import json_response, strict_json
+from stratoflight.web.params import (
+    RequestError,
+    get_choice,
+    get_float,
+    get_int,
+    get_time,
+    input_errors,
+)
 
 __all__ = ["coast_of", "routes"]
 
@@ -30,32 +39,23 @@ MAX_BODY_BYTES = 256 * 1024
 MAX_COAST_SPAN_DEG = 30.0
 
 
-def _json(document: Any) -> JSONResponse:
-    """JSON with NaN/inf written as null (browsers refuse NaN)."""
-    from predictor.ensemble_outputs import to_json_text
+def coast_of(lat: float | None, lon: float | None) -> dict[str, Any] | None:
+    """Return ``{distance_m, bearing_deg}`` from a point to the nearest shore (or None).
 
-    text = to_json_text(document, allow_nan=False)
-    return Response(text, media_type="application/json")  # type: ignore[return-value]
-
-
-def coast_of(lat: float, lon: float) -> dict[str, Any] | None:
-    """``{distance_m, bearing_deg}`` from a point to the nearest shore, or None.
-
-    None when the point is not finite or the high-resolution coastline (package ``terrain``)
-    is not installed.
+    ``distance_m`` is 0 on land, where ``bearing_deg`` is None; both None when no shore is
+    within reach of the coastline search or the point is not finite.
     """
-    if not (math.isfinite(lat) and math.isfinite(lon)):
-        return None
-    try:
-        import numpy as np
-        from terrain import coast_distance
-    except ImportError:
+    import numpy as np
+
+    from terrain import coast_distance
+
+    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
         return None
     distance, bearing = coast_distance(np.array([lat]), np.array([lon]))
-    return {
-        "distance_m": float(np.asarray(distance).ravel()[0]),
-        "bearing_deg": float(np.asarray(bearing).ravel()[0]),
-    }
+    d, b = float(np.ravel(distance)[0]), float(np.ravel(bearing)[0])
+    if not math.isfinite(d):
+        return None
+    return {"distance_m": d, "bearing_deg": b if math.isfinite(b) else None}
 
 
 def _launch(query: Any, atmosphere: Any) -> dict[str, Any]:
@@ -84,46 +84,41 @@ def _flight(query: Any, launch_altitude: float | None) -> Any:
     balloon = query.get("balloon") or None
     if balloon is not None and len(balloon) > 40:
         raise RequestError("Parameter 'balloon' is too long; see /api/balloons for the names.")
-    return flight_spec_from_options(
-        ascent_rate=get_float(
-            query,
-            "ascent_rate",
-            required=False,
-            default=5.0,
-            low=0,
-            low_open=True,
-            high=100,
-            unit="m/s",
-        ),
-        burst_altitude=get_float(
-            query, "burst_altitude", required=False, low=0, low_open=True, high=60000, unit="m"
-        ),
-        descent_rate=get_float(
-            query,
-            "descent_rate",
-            required=False,
-            default=5.0,
-            low=0,
-            low_open=True,
-            high=100,
-            unit="m/s",
-        ),
-        balloon=balloon,
-        payload=get_float(
-            query, "payload", required=False, low=0, low_open=True, high=50, unit="kg"
-        ),
-        gas=get_choice(query, "gas", ("helium", "hydrogen"), "helium"),
-        neck_lift=get_float(
-            query, "neck_lift", required=False, low=0, low_open=True, high=100, unit="kg"
-        ),
-        launch_altitude=launch_altitude,
-    )
-
-
-def _with_coast(document: dict[str, Any], lat: Any, lon: Any) -> dict[str, Any]:
-    if lat is not None and lon is not None:
-        document["coast"] = coast_of(float(lat), float(lon))
-    return document
+    with input_errors():
+        return flight_spec_from_options(
+            ascent_rate=get_float(
+                query,
+                "ascent_rate",
+                required=False,
+                default=5.0,
+                low=0,
+                low_open=True,
+                high=100,
+                unit="m/s",
+            ),
+            burst_altitude=get_float(
+                query, "burst_altitude", required=False, low=0, low_open=True, high=60000, unit="m"
+            ),
+            descent_rate=get_float(
+                query,
+                "descent_rate",
+                required=False,
+                default=5.0,
+                low=0,
+                low_open=True,
+                high=100,
+                unit="m/s",
+            ),
+            balloon=balloon,
+            payload=get_float(
+                query, "payload", required=False, low=0, low_open=True, high=50, unit="kg"
+            ),
+            gas=get_choice(query, "gas", ("helium", "hydrogen"), "helium"),
+            neck_lift=get_float(
+                query, "neck_lift", required=False, low=0, low_open=True, high=100, unit="kg"
+            ),
+            launch_altitude=launch_altitude,
+        )
 
 
 async def predict_endpoint(request: Request) -> Response:
@@ -136,7 +131,7 @@ async def predict_endpoint(request: Request) -> Response:
     def fly() -> dict[str, Any]:
         from predictor import predict
 
-        with context.engine_lock:
+        with context.engine_lock, input_errors():
             result = predict(
                 context.atmosphere,
                 **launch,
@@ -147,10 +142,9 @@ async def predict_endpoint(request: Request) -> Response:
         document = result.to_dict()
         if flight.burst is not None:
             document["balloon"] = flight.burst.as_dict()
-        landing = document["landing"]
-        return _with_coast(document, landing["latitude"], landing["longitude"])
+        return document
 
-    return _json(await run_in_threadpool(fly))
+    return json_response(await run_in_threadpool(fly))
 
 
 async def _zones(request: Request) -> tuple[Any, ...]:
@@ -188,7 +182,7 @@ async def ensemble_endpoint(request: Request) -> Response:
         from predictor import predict_ensemble
         from predictor.ensemble_outputs import ensemble_document
 
-        with context.engine_lock:
+        with context.engine_lock, input_errors():
             ens = predict_ensemble(
                 context.atmosphere,
                 launch["launch_time"],
@@ -203,14 +197,15 @@ async def ensemble_endpoint(request: Request) -> Response:
             )
         document = ensemble_document(ens)
         stats = document["ensemble"]
+        coast = ens.prediction.coast_distance_m
         for member in stats.get("members", []):
-            where = member["landing"]
-            _with_coast(where, where["latitude"], where["longitude"])
+            distance = None if coast is None else float(coast[member["member"]])
+            member["landing"]["coast_distance_m"] = distance
         mean = stats.get("mean_landing") or {}
-        _with_coast(stats, mean.get("latitude"), mean.get("longitude"))
+        stats["mean_landing_coast"] = coast_of(mean.get("latitude"), mean.get("longitude"))
         return document
 
-    return _json(await run_in_threadpool(fly))
+    return json_response(await run_in_threadpool(fly))
 
 
 async def plan_endpoint(request: Request) -> Response:
@@ -228,7 +223,8 @@ async def plan_endpoint(request: Request) -> Response:
         raise RequestError("Parameter 'to' must be after 'from'.")
     from predictor.planner import PlanSettings, launch_slots
 
-    slots = launch_slots(start, end, every)
+    with input_errors():
+        slots = launch_slots(start, end, every)
     if len(slots) * members > context.max_plan_flights:
         raise RequestError(
             f"This plan would fly {len(slots)} launches x {members} members; one request may "
@@ -248,12 +244,12 @@ async def plan_endpoint(request: Request) -> Response:
         from predictor.plan_outputs import plan_document
         from predictor.planner import plan_slots
 
-        with context.engine_lock:
+        with context.engine_lock, input_errors():
             result = plan_slots(context.atmosphere, slots, settings)
         synthetic = bool(getattr(context.atmosphere, "synthetic", False))
         return plan_document(result, climatology=False, synthetic=synthetic)
 
-    return _json(await run_in_threadpool(fly))
+    return json_response(await run_in_threadpool(fly))
 
 
 async def burst_endpoint(request: Request) -> Response:
@@ -286,45 +282,70 @@ async def burst_endpoint(request: Request) -> Response:
         )
     )
     alt = get_float(query, "alt", required=False, default=0.0, low=-500, high=10000, unit="m")
-    estimate = estimate_burst(
-        balloon, payload, gas, ascent_rate=ascent, neck_lift=neck_lift, launch_altitude=alt
-    )
-    return _json(estimate.as_dict())
+    with input_errors():
+        estimate = estimate_burst(
+            balloon, payload, gas, ascent_rate=ascent, neck_lift=neck_lift, launch_altitude=alt
+        )
+    return json_response(estimate.as_dict())
 
 
 async def balloons_endpoint(request: Request) -> Response:
     """List the balloon models the burst calculator knows."""
     from predictor.balloons import BALLOONS
 
-    return _json({"balloons": [b.as_dict() for b in BALLOONS.values()]})
+    return json_response({"balloons": [b.as_dict() for b in BALLOONS.values()]})
+
+
+def area_box(atmosphere: Any) -> tuple[float, float, float, float]:
+    """Return the box ``(south, west, north, east)`` [deg] of the overview coastline.
+
+    The atmosphere's area with a 1-degree margin (clipped to the globe and to
+    :data:`MAX_COAST_SPAN_DEG`).
+    """
+    b = atmosphere.bounds
+    south, north = max(-90.0, b.lat_min - 1.0), min(90.0, b.lat_max + 1.0)
+    west, east = max(-180.0, b.lon_min - 1.0), min(180.0, b.lon_max + 1.0)
+    if west >= east:  # an area across the antimeridian: the overview shows its west part
+        east = 180.0
+    north = min(north, south + MAX_COAST_SPAN_DEG)
+    east = min(east, west + MAX_COAST_SPAN_DEG)
+    return south, west, north, east
+
+
+@functools.lru_cache(maxsize=32)
+def coastline_text(south: float, west: float, north: float, east: float) -> str:
+    """Return the land of a box as GeoJSON text, kept for the next request of the same box."""
+    from terrain.basemap import land_geojson
+
+    return strict_json(land_geojson(south, west, north, east))
 
 
 async def coastline_endpoint(request: Request) -> Response:
-    """Land polygons in a box as GeoJSON (the offline basemap), from :mod:`terrain`."""
+    """Land polygons as GeoJSON (the offline basemap), from :mod:`terrain`.
+
+    Without parameters: the whole area of the winds (see :func:`area_box`); with
+    ``south``, ``west``, ``north``, ``east`` [deg]: that box, rounded outwards to 0.1 deg.
+    """
     query = request.query_params
-    south = get_float(query, "south", low=-90, high=90, unit="degrees")
-    north = get_float(query, "north", low=-90, high=90, unit="degrees")
-    west = get_float(query, "west", low=-180, high=180, unit="degrees")
-    east = get_float(query, "east", low=-180, high=180, unit="degrees")
-    if north <= south or east <= west:
-        raise RequestError("The box needs south < north and west < east.")
-    if north - south > MAX_COAST_SPAN_DEG or east - west > MAX_COAST_SPAN_DEG:
-        raise RequestError(f"The box may span at most {MAX_COAST_SPAN_DEG:g} degrees.")
-
-    def shapes() -> dict[str, Any]:
-        from terrain.basemap import land_geojson
-
-        return land_geojson(south, west, north, east)
-
-    try:
-        import terrain.basemap  # noqa: F401
-    except ImportError:
-        raise RequestError(
-            "The coastline is not installed on this server (package 'terrain').",
-            status=503,
-            kind="UnavailableException",
-        ) from None
-    return _json(await run_in_threadpool(shapes))
+    if not any(k in query for k in ("south", "west", "north", "east")):
+        box = area_box(request.app.state.context.atmosphere)
+    else:
+        south = get_float(query, "south", low=-90, high=90, unit="degrees")
+        north = get_float(query, "north", low=-90, high=90, unit="degrees")
+        west = get_float(query, "west", low=-180, high=180, unit="degrees")
+        east = get_float(query, "east", low=-180, high=180, unit="degrees")
+        if north <= south or east <= west:
+            raise RequestError("The box needs south < north and west < east.")
+        if north - south > MAX_COAST_SPAN_DEG or east - west > MAX_COAST_SPAN_DEG:
+            raise RequestError(f"The box may span at most {MAX_COAST_SPAN_DEG:g} degrees.")
+        box = (
+            max(-90.0, math.floor(south * 10) / 10),
+            max(-180.0, math.floor(west * 10) / 10),
+            min(90.0, math.ceil(north * 10) / 10),
+            min(180.0, math.ceil(east * 10) / 10),
+        )
+    text = await run_in_threadpool(coastline_text, *box)
+    return Response(text, media_type="application/json")
 
 
 async def info_endpoint(request: Request) -> Response:
@@ -343,7 +364,7 @@ async def info_endpoint(request: Request) -> Response:
             "longitude": SAMPLE_LAUNCH_SITE.longitude,
             "time": rfc3339(b.time_start.replace(hour=6)),
         }
-    return _json(
+    return json_response(
         {
             "atmosphere": {
                 "source": str(getattr(atmosphere, "source", "")),

@@ -49,7 +49,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def warm_up(atmosphere: Any) -> None:
-    """Fly one flight at the middle of the data so the first request is warm (compiled)."""
+    """Warm the server: fly a flight at the middle of the data, cut the overview coastline.
+
+    The first requests then find compiled code and cached coastline tiles.
+    """
     from predictor import predict
 
     b = atmosphere.bounds
@@ -73,6 +76,9 @@ def warm_up(atmosphere: Any) -> None:
         )
     except ValueError:  # e.g. the flight leaves a small area: warming is best effort
         pass
+    from stratoflight.web.planning_api import area_box, coastline_text
+
+    coastline_text(*area_box(atmosphere))  # the map app's first basemap, ready in memory
 
 
 def serve(app: Any, sock: socket.socket, on_ready: Callable[[], None] | None = None) -> None:

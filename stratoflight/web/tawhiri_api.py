@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
+from stratoflight.web.answers import json_response
+from stratoflight.web.params import input_errors
 from stratoflight.web.tawhiri import dataset_label, parse_request, tawhiri_answer
 
 __all__ = ["endpoint"]
@@ -22,8 +24,8 @@ async def endpoint(request: Request) -> Response:
     def fly() -> dict:
         from predictor import predict
 
-        with context.engine_lock:
+        with context.engine_lock, input_errors():
             result = predict(context.atmosphere, **kwargs)
         return tawhiri_answer(echo, result, started, datetime.now(UTC))
 
-    return JSONResponse(await run_in_threadpool(fly))
+    return json_response(await run_in_threadpool(fly))

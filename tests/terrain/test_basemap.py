@@ -34,8 +34,9 @@ def test_a_payload_that_never_moved_still_gets_a_frame_and_nan_is_ignored():
         map_extent([np.nan], [np.nan])
 
 
-@pytest.mark.parametrize(("metres", "nice"), [(1.0, 1.0), (17_300.0, 10_000.0),
-                                              (4_999.0, 2_000.0), (5_000.0, 5_000.0)])
+@pytest.mark.parametrize(
+    ("metres", "nice"), [(1.0, 1.0), (17_300.0, 10_000.0), (4_999.0, 2_000.0), (5_000.0, 5_000.0)]
+)
 def test_scale_lengths_are_round(metres, nice):
     assert nice_length(metres) == nice
 

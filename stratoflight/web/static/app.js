@@ -145,7 +145,9 @@
           .bindTooltip(t("landing_marker", { time: hhmm(landing.datetime) })).addTo(predictionLayer);
         lines.push(t("result_landing", { lat: fixed(landing.latitude, 4), lon: fixed(landing.longitude, 4), time: hhmm(landing.datetime) }));
         lines.push(surfaceText(landing.surface));
-        if (doc.coast) lines.push(coastText(doc.coast));
+        if (landing.surface === "sea" && landing.coast_distance_m !== null && landing.coast_distance_m !== undefined) {
+          lines.push(coastText({ distance_m: landing.coast_distance_m, bearing_deg: landing.coast_bearing_deg }));
+        }
         lines.push(t("result_flight_time", { hours: fixed(doc.flight_time_s / 3600, 2), burst: fixed(doc.burst.altitude, 0) }));
       } else {
         lines.push(t("result_not_landed", { status: landing.status }));
@@ -184,7 +186,10 @@
       var lines = [t("ensemble_summary", { landed: e.landed_count, members: e.member_count, psea: fixed(100 * e.sea_probability, 0) })];
       Object.keys(e.zone_probabilities || {}).forEach(function (z) { lines.push(t("ensemble_zone", { zone: z, p: fixed(100 * e.zone_probabilities[z], 0) })); });
       if (e.mean_landing) lines.push(t("ensemble_mean", { lat: fixed(e.mean_landing.latitude, 4), lon: fixed(e.mean_landing.longitude, 4) }));
-      if (e.coast) lines.push(coastText(e.coast));
+      if (e.mean_landing_coast && e.mean_landing_coast.distance_m > 0) lines.push(coastText(e.mean_landing_coast));
+      if (e.sea_near_shore_probability !== null && e.sea_near_shore_probability !== undefined) {
+        lines.push(t("ensemble_near_shore", { p: fixed(100 * e.sea_near_shore_probability, 0), km: fixed(e.near_shore_distance_m / 1000, 0) }));
+      }
       if (e.atmosphere && e.atmosphere.synthetic) lines.push(t("synthetic_banner"));
       $("ensemble-result").textContent = lines.join("\n");
       if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.3), { animate: false });
@@ -334,18 +339,30 @@
   }
 
   // ---------------------------------------------------------------- start
-  function loadCoastline(b) {
-    var pad = 1;
-    api("/api/coastline", { south: Math.max(-90, b.south - pad), north: Math.min(90, b.north + pad), west: Math.max(-180, b.west - pad), east: Math.min(180, b.east + pad) })
+  // The overview coastline of the whole wind area, then finer detail for the view when zoomed in.
+  var detailLayer = L.geoJSON(null, { style: { color: "#6b6b47", weight: 1, fillColor: "#f2efe4", fillOpacity: 1 } }).addTo(map);
+  function loadCoastline() {
+    api("/api/coastline")
       .then(function (gj) { coastLayer.addData(gj); coastLayer.bringToBack(); window.strato.state.coastline = gj.features.length; })
       .catch(function (e) { say(t("no_coastline", { description: e.message })); window.strato.state.coastline = 0; });
   }
+  var detailTimer = null;
+  map.on("moveend", function () {
+    clearTimeout(detailTimer);
+    detailTimer = setTimeout(function () {
+      var v = map.getBounds();
+      if (v.getNorth() - v.getSouth() > 3) { detailLayer.clearLayers(); return; }
+      api("/api/coastline", { south: v.getSouth(), west: v.getWest(), north: v.getNorth(), east: v.getEast() })
+        .then(function (gj) { detailLayer.clearLayers(); detailLayer.addData(gj); detailLayer.bringToBack(); coastLayer.bringToBack(); })
+        .catch(function () { detailLayer.clearLayers(); });
+    }, 300);
+  });
   api("/api/info").then(function (info) {
     var a = info.atmosphere;
     $("synthetic-banner").hidden = !a.synthetic;
     L.rectangle([[a.south, a.west], [a.north, a.east]], { color: "#888", weight: 1, fill: false, dashArray: "4" }).addTo(areaLayer);
     map.fitBounds([[a.south, a.west], [a.north, a.east]]);
-    loadCoastline(a);
+    loadCoastline();
     var d = info.default_launch;
     if (d) { setLaunch(d.latitude, d.longitude); $("time").value = d.time; }
     $("plan-from").value = a.time_start;

@@ -57,6 +57,7 @@ window.STRATO_STRINGS = {
     ensemble_summary: "{landed} of {members} members landed; P(sea) = {psea}%",
     ensemble_zone: "P({zone}) = {p}%",
     ensemble_mean: "Mean landing: {lat} N, {lon} E",
+    ensemble_near_shore: "P(at sea within {km} km of the shore) = {p}%",
     member_popup: "Member {member}: {surface}",
     plan_summary: "{slots} launches; best: {best} UTC with P(safe landing) = {p}%",
     plan_legend: "Colour: probability of a safe landing (on land, outside zones).",

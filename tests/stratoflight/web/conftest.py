@@ -56,7 +56,9 @@ class Server:
                 line = self._queue.get(timeout=max(0.1, deadline - time.monotonic()))
             except queue.Empty:
                 self.stop()
-                raise RuntimeError("strato serve did not start:\n" + "\n".join(self.lines)) from None
+                raise RuntimeError(
+                    "strato serve did not start:\n" + "\n".join(self.lines)
+                ) from None
             if line.startswith("map app: "):
                 url = line.split(": ", 1)[1].strip()
                 if "?token=" in url:
@@ -117,7 +119,9 @@ def start_server() -> Iterator:
 def browser(tmp_path: Path) -> Iterator:
     """Headless Debian Chromium driven by its chromedriver (skips when either is absent)."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip(f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)")
+        pytest.skip(
+            f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
+        )
     webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium")
     from selenium.webdriver.chrome.service import Service
 

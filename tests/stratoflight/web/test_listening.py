@@ -65,9 +65,9 @@ def test_only_loopback_hosts_go_without_a_token():
 
 def test_a_server_with_a_token_refuses_requests_without_it():
     import uvicorn
-    from weather.sample_atmosphere import open_sample_atmosphere
 
     from stratoflight.web.app import ServerContext, build_app
+    from weather.sample_atmosphere import open_sample_atmosphere
 
     context = ServerContext(open_sample_atmosphere(), token="s3cret-token")
     sock = bind("127.0.0.1", 0)
@@ -97,7 +97,9 @@ def test_a_server_with_a_token_refuses_requests_without_it():
         with urllib.request.urlopen(base + "/?token=s3cret-token", timeout=30) as response:
             cookie = response.headers["set-cookie"]
         assert cookie.startswith("strato_token=s3cret-token") and "HttpOnly" in cookie
-        request = urllib.request.Request(base + "/api/balloons", headers={"Cookie": cookie.split(";")[0]})
+        request = urllib.request.Request(
+            base + "/api/balloons", headers={"Cookie": cookie.split(";")[0]}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200
         with pytest.raises(urllib.error.HTTPError) as refused:

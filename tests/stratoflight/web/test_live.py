@@ -33,9 +33,18 @@ def logging_flight(tmp_path: Path) -> Iterator[Path]:
     strato = [sys.executable, "-m", "stratoflight.cli"]
     out = (tmp_path / "processes.txt").open("w")
     simulate = subprocess.Popen(
-        [*strato, "simulate", "--to", f"tcp://127.0.0.1:{port}", "--protocol", "jsonl",
-         "--speedup", "8"],
-        stdout=out, stderr=subprocess.STDOUT,
+        [
+            *strato,
+            "simulate",
+            "--to",
+            f"tcp://127.0.0.1:{port}",
+            "--protocol",
+            "jsonl",
+            "--speedup",
+            "8",
+        ],
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     log = None
     try:
@@ -47,10 +56,27 @@ def logging_flight(tmp_path: Path) -> Iterator[Path]:
             except OSError:
                 time.sleep(0.2)
         log = subprocess.Popen(
-            [*strato, "log", f"tcp://127.0.0.1:{port}", "--protocol", "jsonl", "--db", str(db),
-             "--flight", "live", "--no-live", "--synthetic", "--winds", "sample",
-             "--burst-altitude", "30000", "--prediction-interval", "2"],
-            stdout=out, stderr=subprocess.STDOUT,
+            [
+                *strato,
+                "log",
+                f"tcp://127.0.0.1:{port}",
+                "--protocol",
+                "jsonl",
+                "--db",
+                str(db),
+                "--flight",
+                "live",
+                "--no-live",
+                "--synthetic",
+                "--winds",
+                "sample",
+                "--burst-altitude",
+                "30000",
+                "--prediction-interval",
+                "2",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         yield db
     finally:
@@ -91,7 +117,7 @@ def test_server_sent_events_follow_the_log_as_it_is_written(start_server, loggin
     assert "track" in kinds and "position" in kinds
     assert track["properties"]["synthetic"] is True
     line = next(f for f in track["features"] if f["properties"]["kind"] == "track")
-    assert line["geometry"]["coordinates"][0][:2] == pytest.approx([4.0, 42.0], abs=0.01)
+    assert line["geometry"]["coordinates"][0][:2] == pytest.approx([106.68, 20.86], abs=0.01)
     status, doc, _ = get(server.base_url, "/api/flights/nope/track")
     assert status == 404 and "no flight named 'nope'" in doc["error"]["description"]
 

@@ -110,6 +110,9 @@ def test_bad_input_shows_the_servers_message_not_a_crash(sample_server, browser)
     lat.clear()
     lat.send_keys("123")
     browser.find_element("id", "predict-button").click()
-    message = wait_for(browser, "document.getElementById('message').textContent.includes('lat')"
-                       " && document.getElementById('message').textContent")
+    message = wait_for(
+        browser,
+        "document.getElementById('message').textContent.includes('lat')"
+        " && document.getElementById('message').textContent",
+    )
     assert "at most 90" in message

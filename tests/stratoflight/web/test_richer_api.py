@@ -15,19 +15,24 @@ def test_predict_has_land_or_sea_and_the_same_flight_as_tawhiri(sample_server):
     status, doc, _ = get(
         sample_server.base_url,
         "/api/predict",
-        {"lat": 42, "lon": 4, "time": "2025-06-21T06:00:00Z", "burst_altitude": 30000},
+        {"lat": 20.86, "lon": 106.68, "time": "2025-06-21T06:00:00Z", "burst_altitude": 30000},
     )
     assert status == 200
     assert doc["landing"]["status"] == "landed"
     assert doc["landing"]["surface"] in ("land", "sea")
+    if doc["landing"]["surface"] == "sea":  # from the high-resolution coastline
+        assert doc["landing"]["coast_distance_m"] > 0
     assert doc["atmosphere"]["synthetic"] is True
     _, tawhiri, _ = get(
         sample_server.base_url,
         "/api/v1/",
         {
-            "launch_latitude": 42, "launch_longitude": 4,
-            "launch_datetime": "2025-06-21T06:00:00Z", "ascent_rate": 5,
-            "burst_altitude": 30000, "descent_rate": 5,
+            "launch_latitude": 20.86,
+            "launch_longitude": 106.68,
+            "launch_datetime": "2025-06-21T06:00:00Z",
+            "ascent_rate": 5,
+            "burst_altitude": 30000,
+            "descent_rate": 5,
         },
     )
     end = tawhiri["prediction"][-1]["trajectory"][-1]
@@ -36,7 +41,9 @@ def test_predict_has_land_or_sea_and_the_same_flight_as_tawhiri(sample_server):
 
 
 def test_balloon_and_payload_go_through_the_burst_calculator(sample_server):
-    status, burst, _ = get(sample_server.base_url, "/api/burst", {"balloon": "TA800", "payload": 1.5})
+    status, burst, _ = get(
+        sample_server.base_url, "/api/burst", {"balloon": "TA800", "payload": 1.5}
+    )
     assert status == 200
     assert burst["ascent_rate_m_s"] == pytest.approx(5.0)
     assert 20000 < burst["burst_altitude_m"] < 40000
@@ -73,10 +80,15 @@ def test_ensemble_zones_come_in_the_post_body(sample_server):
                 "properties": {"name": "harbour"},
                 "geometry": {
                     "type": "Polygon",
-                    "coordinates": [[
-                        [lon - 1, lat - 1], [lon + 1, lat - 1], [lon + 1, lat + 1],
-                        [lon - 1, lat + 1], [lon - 1, lat - 1],
-                    ]],
+                    "coordinates": [
+                        [
+                            [lon - 1, lat - 1],
+                            [lon + 1, lat - 1],
+                            [lon + 1, lat + 1],
+                            [lon - 1, lat + 1],
+                            [lon - 1, lat - 1],
+                        ]
+                    ],
                 },
             }
         ],
@@ -93,17 +105,50 @@ def test_ensemble_zones_come_in_the_post_body(sample_server):
 
 
 def test_plan_ranks_launches_and_refuses_oversized_studies(sample_server):
-    params = {"from": "2025-06-21T00:00:00Z", "to": "2025-06-21T12:00:00Z", "every": 6,
-              "members": 2}
+    params = {
+        "from": "2025-06-21T00:00:00Z",
+        "to": "2025-06-21T12:00:00Z",
+        "every": 6,
+        "members": 2,
+    }
     status, doc, _ = get(sample_server.base_url, "/api/plan", params)
     assert status == 200
     slots = doc["plan"]["slots"]
     assert sorted(s["launch_time"] for s in slots) == [
-        "2025-06-21T00:00:00Z", "2025-06-21T06:00:00Z", "2025-06-21T12:00:00Z"
+        "2025-06-21T00:00:00Z",
+        "2025-06-21T06:00:00Z",
+        "2025-06-21T12:00:00Z",
     ]
-    status, doc, _ = get(sample_server.base_url, "/api/plan", {**params, "every": 0.25,
-                                                               "members": 200})
+    status, doc, _ = get(
+        sample_server.base_url, "/api/plan", {**params, "every": 0.25, "members": 200}
+    )
     assert status == 400 and "at most" in doc["error"]["description"]
+
+
+def test_coastline_is_geojson_of_the_wind_area_and_boxes_are_checked(sample_server):
+    status, doc, _ = get(sample_server.base_url, "/api/coastline")
+    assert status == 200 and doc["type"] == "FeatureCollection" and len(doc["features"]) > 10
+    status, doc, _ = get(
+        sample_server.base_url,
+        "/api/coastline",
+        {"south": 20.7, "west": 106.9, "north": 20.9, "east": 107.2},
+    )
+    assert status == 200 and doc["features"]  # Cat Ba island
+    status, doc, _ = get(
+        sample_server.base_url, "/api/coastline", {"south": -80, "west": 0, "north": 80, "east": 10}
+    )
+    assert status == 400 and "at most 30 degrees" in doc["error"]["description"]
+
+
+def test_chase_distance_and_bearing_come_from_the_wgs84_geodesic(sample_server):
+    status, doc, _ = get(
+        sample_server.base_url,
+        "/api/chase",
+        {"lat": 20.86, "lon": 106.68, "to_lat": 20.86, "to_lon": 107.0},
+    )
+    assert status == 200
+    assert doc["distance_m"] == pytest.approx(33_300, rel=0.01)
+    assert doc["bearing_deg"] == pytest.approx(90.0, abs=0.1)
 
 
 def test_flight_log_endpoints_say_when_there_is_no_log(sample_server):

@@ -14,9 +14,9 @@ import pytest
 
 pytestmark = pytest.mark.network_local
 
-LAUNCH = {
-    "launch_latitude": "42.0",
-    "launch_longitude": "358.5",  # -1.5 E, as Tawhiri clients send it (0..360)
+LAUNCH = {  # the SYNTHETIC sample's site near Hai Phong
+    "launch_latitude": "20.86",
+    "launch_longitude": "106.68",
     "launch_datetime": "2025-06-21T06:00:00Z",
     "ascent_rate": "5",
     "burst_altitude": "30000",
@@ -61,7 +61,7 @@ def test_standard_profile_matches_strato_predict_json_to_the_metre(sample_server
     assert set(answer) == {"request", "prediction", "metadata", "warnings"}
     request = answer["request"]
     assert request["profile"] == "standard_profile"
-    assert request["launch_longitude"] == 358.5
+    assert request["launch_longitude"] == 106.68
     assert request["launch_datetime"] == "2025-06-21T06:00:00Z"
     assert request["version"] == 1
     assert request["dataset"] == "2025-06-21T00:00:00Z"
@@ -69,8 +69,18 @@ def test_standard_profile_matches_strato_predict_json_to_the_metre(sample_server
     assert [s["stage"] for s in answer["prediction"]] == ["ascent", "descent"]
 
     cli = strato_predict_json(
-        "--lat", "42", "--lon", "-1.5", "--time", "2025-06-21T06:00:00Z",
-        "--ascent-rate", "5", "--burst-altitude", "30000", "--descent-rate", "5",
+        "--lat",
+        "20.86",
+        "--lon",
+        "106.68",
+        "--time",
+        "2025-06-21T06:00:00Z",
+        "--ascent-rate",
+        "5",
+        "--burst-altitude",
+        "30000",
+        "--descent-rate",
+        "5",
     )
     ours = [p for s in answer["prediction"] for p in s["trajectory"]]
     theirs = [p for s in cli["stages"] for p in s["trajectory"]]
@@ -79,8 +89,7 @@ def test_standard_profile_matches_strato_predict_json_to_the_metre(sample_server
         assert a["datetime"] == b["datetime"]
         assert 0.0 <= a["longitude"] < 360.0
         assert metres_apart(a, b) < 1.0
-    # longitudes come back in 0..360 like the request: the launch is at 358.5, not -1.5
-    assert ours[0]["longitude"] == pytest.approx(358.5)
+    assert ours[0]["longitude"] == pytest.approx(106.68)
     landing = answer["prediction"][-1]["trajectory"][-1]
     assert metres_apart(landing, cli["landing"]) < 1.0
     assert request["launch_altitude"] == pytest.approx(cli["launch"]["altitude"])
@@ -89,8 +98,8 @@ def test_standard_profile_matches_strato_predict_json_to_the_metre(sample_server
 def test_float_profile_has_ascent_then_float_ending_at_stop_datetime(sample_server):
     params = {
         "profile": "float_profile",
-        "launch_latitude": "42",
-        "launch_longitude": "4",
+        "launch_latitude": "20.86",
+        "launch_longitude": "106.68",
         "launch_datetime": "2025-06-21T06:00:00Z",
         "ascent_rate": "4",
         "float_altitude": "18000",
@@ -119,7 +128,7 @@ def test_float_profile_has_ascent_then_float_ending_at_stop_datetime(sample_serv
         ({"launch_datetime": "yesterday"}, "Unable to parse parameter 'launch_datetime'"),
         ({"profile": "balloon"}, "'profile' must be one of standard_profile, float_profile"),
         ({"burst_altitude": "50", "launch_altitude": "100"}, "'burst_altitude' must be above 100"),
-        ({"launch_latitude": "10"}, "outside"),  # a launch outside the wind data
+        ({"launch_latitude": "42"}, "outside"),  # a launch outside the wind data
     ],
 )
 def test_bad_requests_get_tawhiris_error_shape(sample_server, change, words):
@@ -147,9 +156,50 @@ def test_unknown_dataset_is_404_invalid_dataset(sample_server):
 
 
 def test_huge_or_path_like_input_is_refused_plainly(sample_server):
-    status, answer, _ = get(sample_server.base_url, "/api/v1/", {**LAUNCH, "ascent_rate": "9" * 500})
+    status, answer, _ = get(
+        sample_server.base_url, "/api/v1/", {**LAUNCH, "ascent_rate": "9" * 500}
+    )
     assert status == 400 and "longer than" in answer["error"]["description"]
     status, answer, _ = get(sample_server.base_url, "/api/no/such/thing")
     assert status == 404 and set(answer["error"]) == {"type", "description"}
     status, answer, _ = get(sample_server.base_url, "/static/../../../etc/passwd")
     assert status == 404
+
+
+def test_west_longitudes_are_flown_at_minus_180_180_and_answered_in_0_360():
+    """Clients send 358.5 for 1.5 W; the predictor flies -1.5; the answer says 358.5 again."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from stratoflight.web.tawhiri import parse_request, tawhiri_answer
+
+    echo, kwargs = parse_request({**LAUNCH, "launch_longitude": "358.5"}, "2025-06-21T00:00:00Z")
+    assert kwargs["longitude"] == -1.5 and echo["launch_longitude"] == 358.5
+
+    class Stage:
+        def __init__(self, name, lons):
+            self.name, self.lons = name, lons
+
+        def to_dict(self, member):
+            return {
+                "stage": self.name,
+                "trajectory": [
+                    {"datetime": "t", "latitude": 50.0, "longitude": lon, "altitude": 0.0}
+                    for lon in self.lons
+                ],
+            }
+
+    stages = {"ascent": Stage("ascent", [-1.5, -0.5]), "descent": Stage("descent", [-0.5, 0.5])}
+    result = SimpleNamespace(
+        stage=stages.__getitem__,
+        stage_names=("ascent", "descent"),
+        warnings={},
+        launch=SimpleNamespace(altitude=np.array([10.0])),
+    )
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    answer = tawhiri_answer(echo, result, now, now)
+    lons = [p["longitude"] for s in answer["prediction"] for p in s["trajectory"]]
+    assert lons == [358.5, 359.5, 359.5, 0.5]

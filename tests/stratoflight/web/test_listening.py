@@ -110,3 +110,19 @@ def test_a_server_with_a_token_refuses_requests_without_it():
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def test_the_listening_socket_says_it_is_tcp_so_asyncio_turns_nagle_off():
+    """With proto 0, asyncio skips TCP_NODELAY and every answer waits for a delayed ACK."""
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        client = socket.create_connection(sock.getsockname()[:2], timeout=5)
+        accepted, _ = sock.accept()
+        try:
+            assert accepted.proto == socket.IPPROTO_TCP
+        finally:
+            accepted.close()
+            client.close()
+    finally:
+        sock.close()

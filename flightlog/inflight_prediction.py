@@ -178,6 +178,8 @@ def predict_landing(
         )
     else:
         raise ValueError(f"no in-flight prediction for phase {phase!r}")
+    from predictor.landing_surface import describe_landing_surface
+
     landing = result.landing
     landing_time = float(landing.time[0])
     return {
@@ -191,9 +193,26 @@ def predict_landing(
             else None
         ),
         "status": str(result.status[0]),
+        # land or sea from the high-resolution coastline; how far out a sea landing is
+        "landing_surface": str(result.surface[0]),
+        "landing_place": describe_landing_surface(
+            str(result.surface[0]),
+            _first(result.coast_distance_m),
+            _first(result.coast_bearing_deg),
+        ),
+        "coast_distance_m": _first(result.coast_distance_m),
+        "coast_bearing_deg": _first(result.coast_bearing_deg),
         "atmosphere": getattr(atmosphere, "source", ""),
         "synthetic_atmosphere": bool(getattr(atmosphere, "synthetic", False)),
     }
+
+
+def _first(values: Any) -> float | None:
+    """First member's value, None when absent or NaN (JSON-safe)."""
+    if values is None:
+        return None
+    v = float(values[0])
+    return v if math.isfinite(v) else None
 
 
 class InflightPredictor:

@@ -207,6 +207,7 @@ class LiveView:
                     "predicted landing",
                     f"{latest['landing_latitude']:.4f}, {latest['landing_longitude']:.4f} "
                     f"at {latest['landing_time']} ({latest['basis']})"
+                    + (f", {latest['landing_place']}" if latest.get("landing_place") else "")
                     + (" SYNTHETIC atmosphere" if latest.get("synthetic_atmosphere") else ""),
                 )
             )

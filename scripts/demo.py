@@ -32,8 +32,10 @@ console = Console()
 
 # The simulated flight and the pre-launch prediction use the same planned behaviour, so the
 # report's verification compares like with like (the flight itself adds sensor noise).
-LAUNCH_LAT = "42.0"  # 60 km inland of the sample's SYNTHETIC coastline, which runs near 4.8 E
-LAUNCH_LON = "3.6"
+# Hai Phong, ~15 km from the sea. 21 June is the sample's offshore day (SYNTHETIC winds): the
+# flight drifts out towards Cat Ba and the Ha Long islands, so the coast question is real.
+LAUNCH_LAT = "20.86"
+LAUNCH_LON = "106.68"
 LAUNCH_TIME = "2025-06-21T12:00:00Z"
 ASCENT_RATE = "5"
 BURST_ALTITUDE = "30000"
@@ -65,7 +67,13 @@ DEMO_ZONE = {
             "geometry": {
                 "type": "Polygon",
                 "coordinates": [
-                    [[4.15, 41.95], [4.45, 41.95], [4.45, 42.15], [4.15, 42.15], [4.15, 41.95]]
+                    [
+                        [106.95, 20.80],
+                        [107.10, 20.80],
+                        [107.10, 20.92],
+                        [106.95, 20.92],
+                        [106.95, 20.80],
+                    ]
                 ],
             },
         }

@@ -253,6 +253,12 @@ def register(app: typer.Typer) -> None:
         recovery_lon: float | None = typer.Option(
             None, "--recovery-lon", help="Recovery point longitude [deg E] (ensembles)."
         ),
+        terrain: Path | None = typer.Option(  # noqa: B008
+            None,
+            "--terrain",
+            help="DEM GeoTIFF (e.g. a Copernicus GLO-30 or SRTM tile, any CRS) for the launch "
+            "ground and the landing; default: the weather file's orography.",
+        ),
     ) -> None:
         """Predict a flight: trajectory, burst and landing (land or sea)."""
         with user_errors():
@@ -275,6 +281,7 @@ def register(app: typer.Typer) -> None:
                 model=model,
                 sample=not winds,
             )
+            dem = _open_terrain(terrain, kwargs, notes) if terrain is not None else None
             flight = None
             if balloon is not None:
                 if profile != "standard":
@@ -297,6 +304,11 @@ def register(app: typer.Typer) -> None:
 
                 notes.extend(balloon_notes(flight))
             if ensemble is not None:
+                if dem is not None:
+                    raise UserError(
+                        "--terrain works with single predictions for now; drop --ensemble "
+                        "or --terrain"
+                    )
                 _run_ensemble(
                     atmosphere,
                     kwargs,
@@ -310,7 +322,28 @@ def register(app: typer.Typer) -> None:
                     parse_recovery(recovery_lat, recovery_lon),
                 )
                 return
-            _run(atmosphere, kwargs, notes, out or [], as_json)
+            _run(atmosphere, kwargs, notes, out or [], as_json, dem)
+
+
+def _open_terrain(path: Path, kwargs: dict[str, Any], notes: list[str]) -> Any:
+    """Open ``--terrain FILE`` and take the launch ground from it when no --alt was given."""
+    from terrain.elevation import DemError, open_dem
+
+    try:
+        dem = open_dem(path)
+    except DemError as exc:
+        raise UserError(str(exc)) from None
+    if kwargs.get("altitude") is None and kwargs.get("profile") != "descent":
+        ground = float(dem.elevation_at(kwargs["latitude"], kwargs["longitude"]))
+        if ground == ground:
+            kwargs["altitude"] = ground
+            notes.append(f"launch ground {ground:.0f} m from {dem.describe()}")
+        else:
+            notes.append(
+                f"warning: {dem.describe()} does not cover the launch site; launch ground "
+                "from the weather file's orography"
+            )
+    return dem
 
 
 def _run_ensemble(
@@ -375,7 +408,12 @@ def _run_ensemble(
 
 
 def _run(
-    atmosphere: Any, kwargs: dict[str, Any], notes: list[str], out: list[Path], as_json: bool
+    atmosphere: Any,
+    kwargs: dict[str, Any],
+    notes: list[str],
+    out: list[Path],
+    as_json: bool,
+    dem: Any = None,
 ) -> None:
     """Predict, write the requested files and print JSON or the summary."""
     from predictor import predict as run_prediction
@@ -388,6 +426,10 @@ def _run(
             f"extensions {', '.join(WRITERS)}"
         )
     result = run_prediction(atmosphere, **kwargs)
+    if dem is not None:
+        from predictor.terrain_landing import land_on_dem
+
+        result = land_on_dem(result, dem, atmosphere)
     for path in out:
         write_result(result, path)
     if as_json:

@@ -15,6 +15,7 @@ from firmware_bridge.bridge import Bridge
 from firmware_bridge.stream_decoder import StreamDecoder
 from firmware_bridge.ukhas import STRATO_UKHAS_FIELD_SPEC
 from stratoflight.cli import main
+from weather import SAMPLE_LAUNCH_SITE
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -57,9 +58,9 @@ def test_simulate_to_file_is_reproducible_and_decodes(tmp_path, capsys):
     assert len(ok) + len(bad) == 61  # 60 s at 1 Hz, both ends included
     assert len(bad) > 0  # seed 3 with 10 % badcrc corrupts some of the 61 frames
     first = ok[0].fields
-    # the default launch: the sample atmosphere's site (42.0 N, 4.0 E) at 2025-06-21 12:00 UTC
-    assert first["latitude"] == pytest.approx(42.0, abs=1e-3)
-    assert first["longitude"] == pytest.approx(4.0, abs=1e-3)
+    # the default launch: the sample atmosphere's Hai Phong site at 2025-06-21 12:00 UTC
+    assert first["latitude"] == pytest.approx(SAMPLE_LAUNCH_SITE.latitude, abs=1e-3)
+    assert first["longitude"] == pytest.approx(SAMPLE_LAUNCH_SITE.longitude, abs=1e-3)
     assert first["payload_time"] == launch + timedelta(seconds=first["sentence_id"] - 1)
     assert 90_000 < first["pressure"] < 102_000  # near the ground
     assert all(f.fields["callsign"] == "STRATOSIM" for f in ok)

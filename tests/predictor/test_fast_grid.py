@@ -62,8 +62,8 @@ def test_compiled_equals_generic(sample, kwargs):
     """Single flights of every profile and both models."""
     kwargs = dict(kwargs)
     alt = kwargs.pop("altitude", None)
-    a = predict(sample, T0, 42.0, 4.0, alt, **kwargs)
-    b = predict(sample, T0, 42.0, 4.0, alt, compiled=False, **kwargs)
+    a = predict(sample, T0, 20.86, 106.68, alt, **kwargs)
+    b = predict(sample, T0, 20.86, 106.68, alt, compiled=False, **kwargs)
     _assert_same(a, b)
 
 
@@ -71,9 +71,9 @@ def test_compiled_ensemble_with_stops(sample):
     """An ensemble with mixed parameters, one member leaving the area, no recording."""
     rng = np.random.default_rng(7)
     n = 80
-    lat = rng.uniform(39.0, 45.0, n)
-    lon = rng.uniform(-3.0, 11.0, n)
-    lon[0], lat[0] = 11.95, 45.9  # near the north-east corner: leaves the data
+    lat = rng.uniform(18.0, 24.0, n)
+    lon = rng.uniform(102.0, 112.0, n)
+    lon[0], lat[0] = 112.95, 24.9  # near the north-east corner: leaves the data
     kw = dict(
         ascent_rate=rng.uniform(4, 6, n),
         burst_altitude=rng.uniform(15000, 32000, n),

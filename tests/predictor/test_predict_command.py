@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -21,9 +22,9 @@ def test_json_on_sample_says_synthetic():
     res = _run(
         [
             "--lat",
-            "42.0",
+            "20.86",
             "--lon",
-            "4.0",
+            "106.68",
             "--time",
             "2025-06-21T06:00:00Z",
             "--ascent-rate",
@@ -39,7 +40,11 @@ def test_json_on_sample_says_synthetic():
     doc = json.loads(res.stdout)
     assert doc["atmosphere"]["synthetic"] is True
     assert "synthetic_atmosphere" in doc["warnings"]
-    assert doc["landing"]["surface"] in ("land", "sea")  # the sample has a land-sea mask
+    # 21 June blows offshore: the flight comes down in the gulf, among the islands
+    assert doc["landing"]["surface"] == "sea"
+    assert doc["landing"]["coast_distance_m"] > 0
+    assert 0 <= doc["landing"]["coast_bearing_deg"] < 360
+    assert doc["settings"]["surface_source"].startswith("coastline: GSHHG")
     assert doc["settings"]["burst_altitude_m"] == 30000.0
     assert doc["burst"]["altitude"] == pytest.approx(30000.0, abs=0.1)
     assert "SYNTHETIC" in res.stderr
@@ -55,8 +60,9 @@ def test_summary_and_outputs(tmp_path):
     assert res.exit_code == 0, res.output
     text = " ".join(res.stdout.split())  # Rich wraps long lines
     assert "SYNTHETIC" in text
-    for word in ("burst", "landing", "km from launch, bearing", "landing on"):
+    for word in ("burst", "landing", "km from launch, bearing", "lands at sea, "):
         assert word in text
+    assert re.search(r"lands at sea, [0-9.]+ k?m from the coast, bearing [0-9]+°", text)
     assert all(p.is_file() and p.stat().st_size > 200 for p in outs)
 
 
@@ -128,7 +134,9 @@ def test_winds_from_real_era5_file(realdata, tmp_path):
     doc = json.loads(res.stdout)
     assert doc["atmosphere"]["synthetic"] is False
     assert "no_surface_data" in doc["warnings"]  # pressure levels only: sea-level landing
-    assert doc["landing"]["surface"] == "unknown"
+    # land or sea still comes from the coastline: ~40 km inland of the Portuguese coast
+    assert doc["landing"]["surface"] == "land"
+    assert doc["landing"]["coast_distance_m"] is None
     assert out.is_file()
     # Without --lat/--lon a real file has no default launch site.
     res = _run(["--winds", str(era5), "--time", "2025-10-12T16:00:00Z"])

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
+import terrain
 from predictor import predict_landings
 
 
@@ -17,12 +18,12 @@ def sample():
     return open_sample_atmosphere()
 
 
-def test_landings_on_ground_and_surface_from_mask(sample):
-    """Landings sit on the orography; land/sea follows the mask (>= 0.5 is land)."""
+def test_landings_on_ground_and_surface_from_the_coastline(sample):
+    """Landings sit on the orography; land/sea follows the high-resolution coastline."""
     rng = np.random.default_rng(3)
     n = 40
-    lat = rng.uniform(39.0, 45.0, n)
-    lon = rng.uniform(-3.0, 8.0, n)
+    lat = rng.uniform(18.5, 23.5, n)
+    lon = rng.uniform(102.0, 110.0, n)
     r = predict_landings(
         sample,
         datetime(2025, 6, 21, 6, tzinfo=UTC),
@@ -38,8 +39,9 @@ def test_landings_on_ground_and_surface_from_mask(sample):
     # Landing located to 0.01 s; at ~6 m s-1 near the ground that is < 0.1 m, plus the
     # terrain change over that distance: 0.5 m is generous.
     np.testing.assert_allclose(r.landing.altitude[ok], ground, atol=0.5)
-    frac = sample.land_fraction(r.landing.latitude[ok], r.landing.longitude[ok])
-    np.testing.assert_array_equal(r.surface[ok], np.where(frac >= 0.5, "land", "sea"))
+    land = terrain.is_land(r.landing.latitude[ok], r.landing.longitude[ok])
+    np.testing.assert_array_equal(r.surface[ok], np.where(land, "land", "sea"))
+    assert {"land", "sea"} <= set(r.surface[ok].tolist())
     assert "no_surface_data" not in r.warnings
     assert "synthetic_atmosphere" in r.warnings
     assert np.all(r.launch.altitude == sample.ground_elevation(lat, lon))

@@ -92,7 +92,9 @@ def test_geojson_file(result, tmp_path):
     assert set(kinds) == {"launch", "burst", "landing"}
     lon, lat, alt = kinds["landing"]["geometry"]["coordinates"]
     assert (lat, lon) == (result.landing.latitude[0], result.landing.longitude[0])
-    assert kinds["landing"]["properties"]["surface"] == "unknown"
+    # land or sea from the coastline even though the analytic atmosphere has no mask
+    assert kinds["landing"]["properties"]["surface"] == str(result.surface[0])
+    assert result.surface[0] in ("land", "sea")
 
 
 def test_gpx_file(result, tmp_path):

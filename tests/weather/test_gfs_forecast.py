@@ -363,8 +363,9 @@ def test_downloaded_forecast_answers_as_an_atmosphere(gfs, tmp_path):
     # v = -2 + 0.1 lon ~ -1.27 m/s: ~2.5 km south = 0.0226 deg (1 deg lat = 111.2 km)
     assert 7.25 + 0.29 < prediction.landing.longitude[0] < 7.25 + 0.46
     assert prediction.landing.latitude[0] == pytest.approx(46.5 - 0.0226, abs=0.003)
-    # land only east of 10 E in the stand-in's mask: this landing is at sea
-    assert prediction.surface[0] == "sea"
+    # the stand-in's mask has land only east of 10 E, but land or sea comes from the
+    # coastline: this landing is in Switzerland
+    assert prediction.surface[0] == "land"
     # issue 8: the settings name the data source and the model run
     settings = prediction.to_dict()["settings"]
     assert settings["data_source"] == "GFS"

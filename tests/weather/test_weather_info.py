@@ -85,7 +85,8 @@ def test_sample(app):
     entry = json.loads(result.output)["files"][0]
     assert entry["synthetic"] is True and "SYNTHETIC" in entry["source"]
     assert len(entry["levels_hpa"]) == 37
-    assert entry["launch_site"]["latitude_deg"] == 42.0
+    assert entry["launch_site"]["latitude_deg"] == 20.86  # Hai Phong
+    assert entry["launch_site"]["longitude_deg"] == 106.68
     human = run(app, "--sample")
     assert "SYNTHETIC" in human.output
 

@@ -1,0 +1,151 @@
+"""DEM files (GeoTIFF written here with rasterio) land the flight on their elevation."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+rasterio = pytest.importorskip("rasterio")
+
+from affine import Affine  # noqa: E402
+
+from predictor import predict  # noqa: E402
+from predictor.terrain_landing import land_on_dem  # noqa: E402
+from terrain.elevation import DemError, open_dem  # noqa: E402
+from weather import SAMPLE_LAUNCH_SITE, SAMPLE_TIME_START, open_sample_atmosphere  # noqa: E402
+
+ONSHORE_LAUNCH = SAMPLE_TIME_START.replace(day=22, hour=6)  # lands inland, west of Hai Phong
+
+
+def _write_geographic(path, south, west, north, east, height, step=0.01, plane=None):
+    ny, nx = round((north - south) / step), round((east - west) / step)
+    data = np.full((ny, nx), height, dtype=np.float32)
+    if plane is not None:
+        lon = west + (np.arange(nx) + 0.5) * step
+        data = data + np.float32(plane) * (lon[None, :] - west).astype(np.float32)
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=ny,
+        width=nx,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=Affine(step, 0.0, west, 0.0, -step, north),
+        nodata=-9999.0,
+    ) as dst:
+        dst.write(data, 1)
+    return path
+
+
+def _fly():
+    s = SAMPLE_LAUNCH_SITE
+    return predict(
+        open_sample_atmosphere(),
+        ONSHORE_LAUNCH,
+        s.latitude,
+        s.longitude,
+        ascent_rate=5.0,
+        burst_altitude=30000.0,
+        descent_rate=5.0,
+    )
+
+
+@pytest.mark.parametrize("height", [420.0, -5.0])
+def test_flight_lands_on_the_dem_elevation_above_or_below_the_weather_ground(tmp_path, height):
+    result = _fly()
+    lat, lon = result.landing.latitude[0], result.landing.longitude[0]
+    weather_ground = result.landing.altitude[0]
+    dem = open_dem(
+        _write_geographic(tmp_path / "dem.tif", lat - 1, lon - 1, lat + 1, lon + 1, height)
+    )
+    moved = land_on_dem(result, dem, open_sample_atmosphere())
+    assert moved.landing.altitude[0] == pytest.approx(height, abs=0.01)
+    assert abs(moved.landing.altitude[0] - weather_ground) > 10
+    # higher ground: landed earlier; lower: later
+    earlier = height > weather_ground
+    assert (moved.landing.time[0] < result.landing.time[0]) == earlier
+    track = moved.trajectory(0)
+    assert track["altitude"][-1] == pytest.approx(height, abs=0.01)
+    assert moved.settings["ground_source"].startswith("DEM dem.tif")
+    assert "terrain_not_covered" not in moved.warnings
+    doc = moved.to_dict()
+    assert doc["landing"]["altitude"] == pytest.approx(height, abs=0.01)
+
+
+def test_dem_in_a_projected_crs_is_reprojected(tmp_path):
+    """A UTM zone 48N DEM (Hai Phong) with a west-east slope gives the same heights."""
+    from pyproj import Transformer
+
+    to_utm = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
+    x0, y0 = to_utm.transform(106.5, 21.1)
+    step = 100.0
+    nx, ny = 400, 400
+    x = x0 + (np.arange(nx) + 0.5) * step
+    data = np.broadcast_to(100.0 + 0.01 * (x - x0), (ny, nx)).astype(np.float32)
+    path = tmp_path / "utm.tif"
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=ny,
+        width=nx,
+        count=1,
+        dtype="float32",
+        crs="EPSG:32648",
+        transform=Affine(step, 0.0, x0, 0.0, -step, y0),
+        nodata=-9999.0,
+    ) as dst:
+        dst.write(data, 1)
+    dem = open_dem(path)
+    assert dem.crs == "EPSG:32648"
+    lat, lon = 20.95, 106.70
+    xq, _ = to_utm.transform(lon, lat)
+    expected = 100.0 + 0.01 * (xq - x0)
+    assert float(dem.elevation_at(lat, lon)) == pytest.approx(expected, abs=2.0)
+    assert np.isnan(dem.elevation_at(20.0, 106.7))  # south of the tile
+
+
+def test_dem_not_covering_the_landing_warns_and_falls_back(tmp_path):
+    result = _fly()
+    dem = open_dem(_write_geographic(tmp_path / "far.tif", 10.0, 100.0, 11.0, 101.0, 300.0))
+    moved = land_on_dem(result, dem, open_sample_atmosphere())
+    assert moved.landing.altitude[0] == result.landing.altitude[0]
+    assert "terrain_not_covered" in moved.warnings
+    assert "weather orography" in moved.settings["ground_source"]
+
+
+def test_bad_dem_files_are_clear_errors(tmp_path):
+    with pytest.raises(DemError, match="does not exist"):
+        open_dem(tmp_path / "missing.tif")
+    junk = tmp_path / "junk.tif"
+    junk.write_bytes(b"not a tiff")
+    with pytest.raises(DemError, match="cannot read DEM"):
+        open_dem(junk)
+
+
+def test_cli_terrain_sets_launch_ground_and_landing(tmp_path):
+    from typer.testing import CliRunner
+
+    from stratoflight.cli import app
+
+    s = SAMPLE_LAUNCH_SITE
+    path = _write_geographic(
+        tmp_path / "delta.tif",
+        s.latitude - 2,
+        s.longitude - 2,
+        s.latitude + 2,
+        s.longitude + 2,
+        37.0,
+    )
+    run = CliRunner().invoke(
+        app, ["predict", "--time", ONSHORE_LAUNCH.isoformat(), "--terrain", str(path), "--json"]
+    )
+    assert run.exit_code == 0, run.output
+    doc = json.loads(run.stdout)
+    assert doc["launch"]["altitude"] == pytest.approx(37.0, abs=0.01)
+    assert doc["landing"]["altitude"] == pytest.approx(37.0, abs=0.01)
+    assert doc["settings"]["ground_source"].startswith("DEM delta.tif")

@@ -76,48 +76,37 @@ def _launch(query: Any, atmosphere: Any) -> dict[str, Any]:
     }
 
 
+def _positive(query: Any, name: str, high: float, unit: str, **rule: Any) -> float | None:
+    """Read an optional positive number (0 < x <= high) such as a rate or a mass."""
+    return get_float(
+        query, name, required=False, low=0, low_open=True, high=high, unit=unit, **rule
+    )
+
+
+def _balloon_inputs(query: Any) -> dict[str, Any]:
+    """Payload [kg], gas and neck lift [kg] of the balloon parameters (all optional)."""
+    return {
+        "payload": _positive(query, "payload", 50, "kg"),
+        "gas": get_choice(query, "gas", ("helium", "hydrogen"), "helium"),
+        "neck_lift": _positive(query, "neck_lift", 100, "kg"),
+    }
+
+
 def _flight(query: Any, launch_altitude: float | None) -> Any:
     """Build the :class:`predictor.FlightSpec` of rate or balloon parameters (the CLI's rules)."""
     from stratoflight.options import flight_spec_from_options
-    from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE  # noqa: F401 (light import)
 
     balloon = query.get("balloon") or None
     if balloon is not None and len(balloon) > 40:
         raise RequestError("Parameter 'balloon' is too long; see /api/balloons for the names.")
     with input_errors():
         return flight_spec_from_options(
-            ascent_rate=get_float(
-                query,
-                "ascent_rate",
-                required=False,
-                default=5.0,
-                low=0,
-                low_open=True,
-                high=100,
-                unit="m/s",
-            ),
-            burst_altitude=get_float(
-                query, "burst_altitude", required=False, low=0, low_open=True, high=60000, unit="m"
-            ),
-            descent_rate=get_float(
-                query,
-                "descent_rate",
-                required=False,
-                default=5.0,
-                low=0,
-                low_open=True,
-                high=100,
-                unit="m/s",
-            ),
+            ascent_rate=_positive(query, "ascent_rate", 100, "m/s", default=5.0),
+            burst_altitude=_positive(query, "burst_altitude", 60000, "m"),
+            descent_rate=_positive(query, "descent_rate", 100, "m/s", default=5.0),
             balloon=balloon,
-            payload=get_float(
-                query, "payload", required=False, low=0, low_open=True, high=50, unit="kg"
-            ),
-            gas=get_choice(query, "gas", ("helium", "hydrogen"), "helium"),
-            neck_lift=get_float(
-                query, "neck_lift", required=False, low=0, low_open=True, high=100, unit="kg"
-            ),
             launch_altitude=launch_altitude,
+            **_balloon_inputs(query),
         )
 
 
@@ -262,29 +251,19 @@ async def burst_endpoint(request: Request) -> Response:
     balloon = get_choice(query, "balloon", names, "")
     if not balloon:
         raise RequestError("Parameter 'balloon' not provided in request.")
-    payload = get_float(query, "payload", low=0, low_open=True, high=50, unit="kg")
-    gas = get_choice(query, "gas", ("helium", "hydrogen"), "helium")
-    neck_lift = get_float(
-        query, "neck_lift", required=False, low=0, low_open=True, high=100, unit="kg"
-    )
-    ascent = (
-        None
-        if neck_lift is not None
-        else get_float(
-            query,
-            "ascent_rate",
-            required=False,
-            default=5.0,
-            low=0,
-            low_open=True,
-            high=20,
-            unit="m/s",
-        )
-    )
+    inputs = _balloon_inputs(query)
+    if inputs["payload"] is None:
+        raise RequestError("Parameter 'payload' not provided in request.")
+    if inputs["neck_lift"] is None:
+        inputs["ascent_rate"] = _positive(query, "ascent_rate", 20, "m/s", default=5.0)
     alt = get_float(query, "alt", required=False, default=0.0, low=-500, high=10000, unit="m")
     with input_errors():
         estimate = estimate_burst(
-            balloon, payload, gas, ascent_rate=ascent, neck_lift=neck_lift, launch_altitude=alt
+            balloon,
+            inputs.pop("payload"),
+            inputs.pop("gas"),
+            launch_altitude=alt,
+            **inputs,
         )
     return json_response(estimate.as_dict())
 

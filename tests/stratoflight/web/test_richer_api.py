@@ -52,6 +52,8 @@ def test_balloon_and_payload_go_through_the_burst_calculator(sample_server):
     )
     assert status == 200
     assert doc["burst"]["altitude"] == pytest.approx(burst["burst_altitude_m"], abs=2.0)
+    status, doc, _ = get(sample_server.base_url, "/api/burst", {"balloon": "TA800"})
+    assert status == 400 and "'payload' not provided" in doc["error"]["description"]
     status, doc, _ = get(sample_server.base_url, "/api/burst", {"balloon": "NOPE", "payload": 1})
     assert status == 400 and "'balloon' must be one of" in doc["error"]["description"]
 

@@ -244,7 +244,7 @@
       var best = doc.plan.slots[0];
       var out = $("plan-result");
       out.textContent = best ? t("plan_summary", { slots: slots.length, best: hhmm(best.launch_time), p: fixed(100 * best.safe_probability, 0) }) + "\n" + t("plan_legend") : "";
-      if (doc.plan.skipped_slots && doc.plan.skipped_slots.length) out.textContent += "\n" + t("plan_skipped", { n: doc.plan.skipped_slots.length });
+      if (doc.plan.skipped && doc.plan.skipped.length) out.textContent += "\n" + t("plan_skipped", { n: doc.plan.skipped.length });
       out.appendChild(table);
       window.strato.state.plans += 1;
     }).catch(function (e) { say(e.message); });

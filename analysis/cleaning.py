@@ -15,7 +15,9 @@ import pandas as pd
 from scipy.ndimage import median_filter
 
 from analysis.columns import epoch_seconds
-from analysis.geodesy import great_circle_distance
+from flightlog.live_quantities import vertical_rates
+from flightlog.phase_detection import PhaseDetector
+from terrain import geodesy
 
 __all__ = [
     "PLAUSIBLE_RANGES",
@@ -24,6 +26,7 @@ __all__ = [
     "drop_gps_jumps",
     "drop_off_track_fixes",
     "drop_impossible_values",
+    "fill_heights_by_log_pressure",
     "keep_flight_segment",
     "monotonic_ascent",
     "split_phases",
@@ -84,11 +87,14 @@ class CleanFlight:
 
 
 def drop_impossible_values(profile: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Set values outside :data:`PLAUSIBLE_RANGES` missing; drop rows with no usable altitude.
+    """Set values outside :data:`PLAUSIBLE_RANGES` missing; drop rows with no vertical place.
 
     A position of exactly 0 N 0 E (a receiver with no fix) is treated as missing.
-    Rows without altitude, or without a position in a profile that otherwise has
-    positions, are dropped.
+    A level of a pressure-based sounding (a table without times, or a profile with a
+    pressure on every row) is placed by its pressure, so it is kept without a height: the
+    surface row of many TEMP reports and some BUFR levels carry none (:func:`clean_flight`
+    then interpolates the height in log p). Other rows without altitude are dropped, and
+    so is any row without a position in a profile that otherwise has positions.
     """
     out = profile.copy()
     counts: dict[str, int] = {}
@@ -101,6 +107,8 @@ def drop_impossible_values(profile: pd.DataFrame) -> tuple[pd.DataFrame, dict[st
     out.loc[null_island, ["latitude", "longitude"]] = np.nan
     counts["null_island"] = int(null_island.sum())
     keep = out["altitude"].notna()
+    if out["time"].isna().all() or out["pressure"].notna().all():
+        keep |= out["pressure"].notna()  # a pressure-based sounding: pressure places a level
     if out["latitude"].notna().mean() > 0.5:
         keep &= out["latitude"].notna() & out["longitude"].notna()
     counts["rows_dropped"] = int((~keep).sum())
@@ -118,7 +126,7 @@ def keep_flight_segment(profile: pd.DataFrame, max_gap_s: float = 1800.0) -> pd.
     out = profile.sort_values("time", kind="stable").drop_duplicates("time")
     seconds = epoch_seconds(out["time"])
     run = np.concatenate([[0], np.cumsum(np.diff(seconds) > max_gap_s)])
-    top_run = run[int(np.argmax(out["altitude"].to_numpy()))]
+    top_run = run[int(np.nanargmax(out["altitude"].to_numpy()))]
     return out[run == top_run].reset_index(drop=True)
 
 
@@ -127,8 +135,13 @@ def drop_gps_jumps(
     max_horizontal_speed: float = 200.0,
     max_vertical_speed: float = 100.0,
     max_passes: int = 5,
+    keep_levels: bool = False,
 ) -> tuple[pd.DataFrame, int]:
     """Drop isolated fixes that imply impossible speeds to both neighbours.
+
+    With ``keep_levels`` (a pressure-based sounding, where pressure places every level) a
+    jump costs only the bad fix, not the good thermodynamic level: its position is set
+    missing and the row stays (a height jump is interpolated again in log p).
 
     Parameters
     ----------
@@ -140,6 +153,8 @@ def drop_gps_jumps(
         Fastest believable vertical speed [m s-1] (a burst payload falls < 100 m/s).
     max_passes : int
         Passes of the check (a removed spike can reveal another).
+    keep_levels : bool
+        Blank the fix instead of dropping the row.
 
     Returns
     -------
@@ -155,10 +170,10 @@ def drop_gps_jumps(
     for _ in range(max_passes):
         t = epoch_seconds(out["time"])
         dt = np.maximum(np.diff(t), 1e-3)
-        horizontal = great_circle_distance(
+        horizontal = geodesy.inverse(
             out["latitude"].to_numpy()[:-1], out["longitude"].to_numpy()[:-1],
             out["latitude"].to_numpy()[1:], out["longitude"].to_numpy()[1:],
-        ) / dt  # fmt: skip
+        )[0] / dt  # fmt: skip
         horizontal = np.nan_to_num(horizontal, nan=0.0)
         vertical = np.abs(np.diff(out["altitude"].to_numpy())) / dt
         bad_step = (horizontal > max_horizontal_speed) | (vertical > max_vertical_speed)
@@ -170,6 +185,19 @@ def drop_gps_jumps(
         if not spike.any():
             break
         removed += int(spike.sum())
+        if keep_levels:
+            out = out.copy()
+            out.loc[spike, ["latitude", "longitude"]] = np.nan
+            vertical_spike = (
+                spike
+                & np.concatenate([[True], vertical > max_vertical_speed])
+                & (np.concatenate([vertical > max_vertical_speed, [True]]))
+            )
+            if vertical_spike.any():
+                out.loc[vertical_spike, "altitude"] = np.nan
+                out = fill_heights_by_log_pressure(out)
+                out = out[out["altitude"].notna()].reset_index(drop=True)
+            continue
         out = out[~spike].reset_index(drop=True)
     return out, removed
 
@@ -221,7 +249,7 @@ def drop_off_track_fixes(
             if np.isnan(lat[i]) or np.isnan(lat[last]):
                 horizontal = 0.0
             else:
-                horizontal = float(great_circle_distance(lat[i], lon[i], lat[last], lon[last]))
+                horizontal = float(geodesy.inverse(lat[i], lon[i], lat[last], lon[last])[0])
             speed = min(
                 surface_speed + speed_gain_per_m * max(alt[i], alt[last], 0.0),
                 max_horizontal_speed,
@@ -234,27 +262,27 @@ def drop_off_track_fixes(
 
 def split_phases(
     profile: pd.DataFrame,
-    ground_tolerance: float = 50.0,
-    float_band: float = 1000.0,
     float_min_duration_s: float = 1200.0,
     float_max_rate: float = 1.5,
 ) -> tuple[int, int, int, slice | None]:
     """Locate launch, burst (highest point), landing and a float.
 
+    The flight is replayed through the one phase detector, :class:`flightlog.PhaseDetector`
+    (the live logger's), which finds launch and landing with its hysteresis and vertical
+    rate (:mod:`flightlog.live_quantities`). The burst is the highest point. A float is the
+    longest run of samples before the fall whose centred 60 s vertical rate (the same
+    least-squares definition) stays below ``float_max_rate`` for ``float_min_duration_s``.
+    A profile without times (a sounding table) runs from its first row to its last.
+
     Parameters
     ----------
     profile : DataFrame
         Cleaned, time-sorted profile.
-    ground_tolerance : float
-        Altitude above the first/last recorded altitude still counted as ground [m].
-    float_band : float
-        Depth below the top within which the balloon counts as floating [m].
     float_min_duration_s : float
-        Shortest time in the band that makes a float [s] (an ordinary burst passes the top
-        1000 m in a few minutes).
+        Shortest level run that makes a float [s] (an ordinary burst passes the top in a
+        few minutes).
     float_max_rate : float
-        Largest 60 s vertical rate still counted as floating [m s-1]; the climb into and the
-        fall out of the band are left out of the float.
+        Largest |vertical rate| still counted as floating [m s-1].
 
     Returns
     -------
@@ -265,34 +293,31 @@ def split_phases(
     """
     altitude = profile["altitude"].to_numpy(float)
     burst = int(np.nanargmax(altitude))
-    start = float(np.nanmedian(altitude[: min(5, burst + 1)]))
-    grounded = np.flatnonzero(altitude[: burst + 1] <= start + ground_tolerance)
-    launch = int(grounded[-1]) if grounded.size else 0
-    while launch > 0 and altitude[launch - 1] < altitude[launch] - 0.5:
-        launch -= 1  # back to where the climb began
-    end = float(np.nanmedian(altitude[-5:]))
-    landed = np.flatnonzero(altitude[burst:] <= end + ground_tolerance)
-    landing = burst + int(landed[0]) if landed.size else len(altitude) - 1
-    while landing < len(altitude) - 1 and altitude[landing + 1] < altitude[landing] - 0.5:
-        landing += 1  # on to where the fall ended
-    float_slice = None
-    near_top = altitude >= altitude[burst] - float_band
-    first, last = burst, burst
-    while first > 0 and near_top[first - 1]:
-        first -= 1
-    while last < len(altitude) - 1 and near_top[last + 1]:
-        last += 1
-    if profile["time"].notna().all() and last > first:
-        t = epoch_seconds(profile["time"])[first : last + 1]
-        z = altitude[first : last + 1]
-        n = len(t)
-        lo = np.clip(np.searchsorted(t, t - 30.0), 0, n - 1)
-        hi = np.clip(np.searchsorted(t, t + 30.0, side="right") - 1, 0, n - 1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.abs((z[hi] - z[lo]) / (t[hi] - t[lo]))
-        level = np.flatnonzero(rate < float_max_rate)  # the climb into / fall out of the band
-        if level.size and t[level[-1]] - t[level[0]] >= float_min_duration_s:
-            float_slice = slice(first + int(level[0]), first + int(level[-1]) + 1)
+    launch, landing, float_slice = 0, len(altitude) - 1, None
+    if not profile["time"].notna().all():
+        return launch, burst, landing, float_slice
+    t = epoch_seconds(profile["time"])
+    detector = PhaseDetector(min_rise=min(2000.0, 0.5 * (altitude[burst] - np.nanmin(altitude))))
+    for when, z in zip(t, altitude, strict=True):
+        change = detector.update(float(when), float(z))
+        if change is None:
+            continue
+        index = int(np.searchsorted(t, change.time))
+        if change.kind == "launch":  # then back to the row where the climb began
+            launch = min(index, burst)
+            while launch > 0 and altitude[launch - 1] < altitude[launch] - 0.5:
+                launch -= 1
+        elif change.kind == "landing":
+            landing = max(index, burst)
+    rate = np.abs(vertical_rates(t, altitude, 60.0))
+    level = np.concatenate([[False], rate[launch : landing + 1] < float_max_rate, [False]])
+    edges = np.flatnonzero(np.diff(level.astype(np.int8)))
+    runs = [(launch + s, launch + e) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+    runs = [(s, e) for s, e in runs if altitude[s] > altitude[launch] + detector.min_rise]
+    if runs:
+        first, stop = max(runs, key=lambda run: t[run[1] - 1] - t[run[0]])
+        if t[stop - 1] - t[first] >= float_min_duration_s:
+            float_slice = slice(first, stop)
     return launch, burst, landing, float_slice
 
 
@@ -301,10 +326,11 @@ def monotonic_ascent(profile: pd.DataFrame, window: int = 5) -> pd.DataFrame:
 
     Pressure is median-filtered over ``window`` samples (1 Hz noise), then only rows lower
     in pressure than every row kept before them are kept, so equal or rising pressures
-    (which MetPy rejects or warns about) disappear. Rows without pressure, temperature or
-    dewpoint are left out.
+    (which MetPy rejects or warns about) disappear. Rows without pressure or temperature
+    are left out; rows without dewpoint are kept (temperature above the last humidity
+    reading still counts for the indices and the parcel's environment).
     """
-    rows = profile.dropna(subset=["pressure", "temperature", "dewpoint"])
+    rows = profile.dropna(subset=["pressure", "temperature"])
     if rows.empty:
         return rows
     pressure = rows["pressure"].to_numpy(float)
@@ -315,6 +341,42 @@ def monotonic_ascent(profile: pd.DataFrame, window: int = 5) -> pd.DataFrame:
     out = rows[keep].copy()
     out["pressure"] = pressure[keep]
     return out.reset_index(drop=True)
+
+
+def _order_levels(profile: pd.DataFrame) -> pd.DataFrame:
+    """Sounding levels bottom to top: by pressure when every level has one, else by height."""
+    key, ascending = (
+        ("pressure", False) if profile["pressure"].notna().all() else ("altitude", True)
+    )
+    return profile.sort_values(key, ascending=ascending, kind="stable").reset_index(drop=True)
+
+
+def fill_heights_by_log_pressure(profile: pd.DataFrame) -> pd.DataFrame:
+    """Missing heights of sounding levels, linear in log p between levels with heights.
+
+    Between two levels the hypsometric equation makes height nearly linear in log p, so a
+    level without a height (a TEMP surface row, a significant level) gets one good to a
+    few metres for the tropopause and the plots. A level below the lowest (or above the
+    highest) height takes the log-p slope of the two nearest levels with heights.
+    """
+    z = profile["altitude"].to_numpy(float)
+    p = profile["pressure"].to_numpy(float)
+    missing = ~np.isfinite(z) & np.isfinite(p)
+    known = np.isfinite(z) & np.isfinite(p)
+    if not missing.any() or known.sum() < 2:
+        return profile
+    order = np.argsort(p[known])
+    logp_known, z_known = np.log(p[known])[order], z[known][order]
+    target = np.log(p[missing])
+    filled = np.interp(target, logp_known, z_known)
+    for end, (a, b) in (("low", (0, 1)), ("high", (-1, -2))):
+        outside = target < logp_known[0] if end == "low" else target > logp_known[-1]
+        if outside.any() and logp_known[a] != logp_known[b]:
+            slope = (z_known[b] - z_known[a]) / (logp_known[b] - logp_known[a])
+            filled[outside] = z_known[a] + slope * (target[outside] - logp_known[a])
+    out = profile.copy()
+    out.loc[missing, "altitude"] = filled
+    return out
 
 
 def clean_flight(profile: pd.DataFrame) -> CleanFlight:
@@ -334,16 +396,25 @@ def clean_flight(profile: pd.DataFrame) -> CleanFlight:
     out, counts = drop_impossible_values(profile)
     removed.update({f"impossible_{k}": v for k, v in counts.items() if v})
     has_time = bool(out["time"].notna().all()) and len(out) > 0
+    if has_time and out["altitude"].isna().any():
+        filled = int(out["altitude"].isna().sum())
+        out = fill_heights_by_log_pressure(out)
+        out = out[out["altitude"].notna()].reset_index(drop=True)
+        removed["heights_interpolated_in_log_pressure"] = filled
     if has_time:
         before = len(out)
         out = keep_flight_segment(out)
         removed["outside_flight_segment"] = before - len(out)
-        out, jumps = drop_gps_jumps(out)
+        out, jumps = drop_gps_jumps(out, keep_levels=bool(out["pressure"].notna().all()))
         removed["gps_jumps"] = jumps
         out, off_track = drop_off_track_fixes(out)
         removed["off_track"] = off_track
     else:
-        out = out.sort_values("altitude", kind="stable").reset_index(drop=True)
+        out = _order_levels(out)
+        filled = int(out["altitude"].isna().sum())
+        out = fill_heights_by_log_pressure(out)
+        if filled:
+            removed["heights_interpolated_in_log_pressure"] = filled
     if len(out) < 2:
         raise ValueError("fewer than 2 usable rows remain after cleaning; nothing to analyse")
     launch, burst, landing, float_slice = split_phases(out)

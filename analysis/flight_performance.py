@@ -12,7 +12,9 @@ import pandas as pd
 
 from analysis.cleaning import CleanFlight
 from analysis.columns import epoch_seconds
+from flightlog.live_quantities import vertical_rates
 from predictor import constants as predictor_constants
+from weather.constants import DRY_AIR_GAS_CONSTANT
 
 __all__ = [
     "DRY_AIR_GAS_CONSTANT",
@@ -26,8 +28,7 @@ __all__ = [
     "vertical_rate",
 ]
 
-#: Specific gas constant of dry air [J kg-1 K-1].
-DRY_AIR_GAS_CONSTANT = 287.05
+# DRY_AIR_GAS_CONSTANT [J kg-1 K-1]: weather.constants (287.05287, USSA 1976 R*/M0).
 #: Sea-level density used for the sea-level descent rate [kg m-3] (Project Horus).
 SEA_LEVEL_DENSITY = predictor_constants.SEA_LEVEL_DENSITY
 
@@ -42,18 +43,12 @@ def _rms(values: pd.Series) -> float:
 
 
 def vertical_rate(profile: pd.DataFrame, window_s: float = 40.0) -> np.ndarray:
-    """Centred dz/dt [m s-1] over ``window_s`` (widened to two fix intervals for sparse data)."""
-    n = len(profile)
-    if n < 2:
-        return np.full(n, np.nan)
-    t = _seconds(profile)
-    z = profile["altitude"].to_numpy(float)
-    window = max(window_s, 2.0 * float(np.median(np.diff(t))))
-    lo = np.clip(np.searchsorted(t, t - window / 2, side="left"), 0, n - 1)
-    hi = np.clip(np.searchsorted(t, t + window / 2, side="right") - 1, 0, n - 1)
-    dt = t[hi] - t[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(dt > 0, (z[hi] - z[lo]) / dt, np.nan)
+    """Vertical rate [m s-1] over a centred ``window_s`` (widened to two fix intervals).
+
+    The one definition (:func:`flightlog.live_quantities.vertical_rates`): the least-squares
+    slope of altitude on time in the window.
+    """
+    return vertical_rates(_seconds(profile), profile["altitude"].to_numpy(float), window_s)
 
 
 def air_density(profile: pd.DataFrame) -> np.ndarray:

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.columns import epoch_seconds
-from analysis.geodesy import EARTH_RADIUS
 from analysis.units_convert import wind_speed_direction
+from weather.constants import EARTH_RADIUS
 
 __all__ = ["effective_window", "gps_winds", "model_wind_differences"]
 

@@ -14,7 +14,14 @@ import pandas as pd
 
 from terrain.basemap import draw_basemap, map_extent
 
-__all__ = ["MAX_POINTS", "plot_ascent_rate", "plot_profiles", "plot_skewt", "plot_track_map"]
+__all__ = [
+    "MAX_POINTS",
+    "plot_ascent_rate",
+    "plot_profiles",
+    "plot_skewt",
+    "plot_track_map",
+    "skewt_temperature_limits",
+]
 
 
 def _pyplot():
@@ -63,29 +70,42 @@ def _plot_skewt(levels: pd.DataFrame, path: Path, title: str) -> Path:
 
     plt = _pyplot()
     fig = plt.figure(figsize=(13, 9))
-    skew = SkewT(fig, rotation=30, rect=(0.07, 0.08, 0.56, 0.85))
-    p = levels["pressure"].to_numpy(float) / 100.0 * units.hPa
-    temperature = (levels["temperature"].to_numpy(float) - 273.15) * units.degC
-    skew.plot(p, temperature, "r", lw=1.5, label="temperature")
-    if levels["dewpoint"].notna().any():
-        dewpoint = (levels["dewpoint"].to_numpy(float) - 273.15) * units.degC
-        skew.plot(p, dewpoint, "g", lw=1.5, label="dewpoint")
-    skew.plot_dry_adiabats(alpha=0.25)
-    skew.plot_moist_adiabats(alpha=0.25)
-    skew.plot_mixing_lines(alpha=0.25)
-    top = max(float(np.nanmin(p.m)) * 0.9, 1.0) if len(p) else 100.0
-    skew.ax.set_ylim(1050, top)
+    rotation = 30.0
+    skew = SkewT(fig, rotation=rotation, rect=(0.07, 0.08, 0.56, 0.85), aspect="auto")
+    p_hpa = levels["pressure"].to_numpy(float) / 100.0
+    t_c = levels["temperature"].to_numpy(float) - 273.15
+    td_c = levels["dewpoint"].to_numpy(float) - 273.15
+    bottom = max(1050.0, float(np.nanmax(p_hpa)) * 1.01) if len(p_hpa) else 1050.0
+    top = max(float(np.nanmin(p_hpa)) * 0.9, 1.0) if len(p_hpa) else 100.0
+    skew.ax.set_ylim(bottom, top)
+    box = skew.ax.get_position()
+    aspect = (box.height * fig.get_figheight()) / (box.width * fig.get_figwidth())
+    shown_td = np.where(td_c >= -120.0, td_c, np.nan)  # hygristor noise in dry stratosphere
+    skew.ax.set_xlim(*skewt_temperature_limits(
+        np.concatenate([p_hpa, p_hpa]), np.concatenate([t_c, shown_td]), bottom, top,
+        np.tan(np.deg2rad(rotation)) * aspect,
+    ))  # fmt: skip
+    # reference lines drawn after the limits, over the whole height of the frame
+    grid = np.geomspace(bottom, top, 60) * units.hPa
+    skew.plot_dry_adiabats(t0=np.arange(-60, 300, 20) * units.degC, pressure=grid, alpha=0.25)
+    skew.plot_moist_adiabats(t0=np.arange(-30, 45, 5) * units.degC, pressure=grid, alpha=0.25)
+    skew.plot_mixing_lines(pressure=grid, alpha=0.25)
+    skew.plot(p_hpa * units.hPa, t_c * units.degC, "r", lw=1.5, label="temperature")
+    if np.isfinite(td_c).any():
+        skew.plot(p_hpa * units.hPa, td_c * units.degC, "g", lw=1.5, label="dewpoint")
     ticks = [t for t in (1000, 850, 700, 500, 300, 200, 100, 70, 50, 30, 20, 10, 7, 5, 3, 2, 1)
-             if t >= top]  # fmt: skip
+             if top <= t <= bottom]  # fmt: skip
     skew.ax.yaxis.set_major_locator(FixedLocator(ticks))
     skew.ax.yaxis.set_major_formatter(ScalarFormatter())
-    skew.ax.set_xlim(-90, 45)
     skew.ax.set_xlabel("temperature [degC]")
     skew.ax.set_ylabel("pressure [hPa]")
     wind = levels.dropna(subset=["u", "v"])
     if len(wind):
         # about 40 barbs evenly spaced in log p, in knots as on operational charts
-        targets = np.geomspace(wind["pressure"].max(), wind["pressure"].min(), 40)
+        # the top barb a little below the frame's top so its flags stay inside
+        highest = max(wind["pressure"].min(), top * 100.0 * 1.25)
+        lowest = min(wind["pressure"].max(), bottom * 100.0 / 1.04)
+        targets = np.geomspace(lowest, highest, 40)
         order = wind["pressure"].to_numpy()[::-1]
         picks = np.unique(
             len(order) - 1 - np.clip(np.searchsorted(order, targets), 0, len(order) - 1)
@@ -96,6 +116,7 @@ def _plot_skewt(levels: pd.DataFrame, path: Path, title: str) -> Path:
             sub["u"].to_numpy() * units("m/s"),
             sub["v"].to_numpy() * units("m/s"),
             plot_units=units.knots,
+            xloc=0.9,  # inside the frame (MetPy's default 1.0 sits on the right edge)
         )
         inset = fig.add_axes((0.68, 0.45, 0.3, 0.42))
         speed = float(np.nanmax(np.hypot(wind["u"], wind["v"])))
@@ -111,6 +132,54 @@ def _plot_skewt(levels: pd.DataFrame, path: Path, title: str) -> Path:
     skew.ax.legend(loc="lower left")
     skew.ax.set_title(f"{title}  (barbs in knots)")
     return _save(fig, path)
+
+
+def skewt_temperature_limits(
+    pressure_hpa: np.ndarray,
+    temperature_c: np.ndarray,
+    bottom_hpa: float,
+    top_hpa: float,
+    skew: float,
+    margin: float = 0.04,
+) -> tuple[float, float]:
+    """Temperature limits [degC] of a skew-T frame that show every point of the sounding.
+
+    On a skew-T a point at height fraction f (0 at ``bottom_hpa``, 1 at ``top_hpa``, in
+    log p) is drawn at the frame fraction ``(T - xmin) / W + skew * f``, with
+    W = xmax - xmin and ``skew`` = tan(rotation) * (frame height / frame width). A deep
+    balloon sounding drifts out of MetPy's fixed -40..50 degC frame into the right margin
+    (the stratosphere is far warmer than the skewed isotherms there); this finds the
+    narrowest W (from 135 degC up) with a position of the frame holding every point.
+
+    Parameters
+    ----------
+    pressure_hpa, temperature_c : ndarray
+        The points [hPa], [degC] (NaN ignored).
+    bottom_hpa, top_hpa : float
+        Pressure at the bottom and top of the frame [hPa].
+    skew : float
+        tan(rotation) times the frame's height/width ratio.
+    margin : float
+        Free fraction kept on each side.
+
+    Returns
+    -------
+    xmin, xmax : float
+        Temperature at the bottom-left and bottom-right corners [degC].
+    """
+    ok = np.isfinite(pressure_hpa) & np.isfinite(temperature_c)
+    if not ok.any():
+        return -40.0, 50.0
+    t = temperature_c[ok]
+    f = np.log(bottom_hpa / pressure_hpa[ok]) / np.log(bottom_hpa / top_hpa)
+    b = skew * np.clip(f, 0.0, 1.0)
+    for width in np.arange(135.0, 1000.0, 5.0):
+        low = np.max(t - (1.0 - margin - b) * width)  # xmin at least this
+        high = np.min(t - (margin - b) * width)  # xmin at most this
+        if low <= high:
+            xmin = min(high, max(low, 0.5 * (low + high)))
+            return float(xmin), float(xmin + width)
+    return float(np.min(t) - 10.0), float(np.min(t) + 990.0)
 
 
 def plot_profiles(profile: pd.DataFrame, path: str | Path, title: str) -> Path:

@@ -44,13 +44,8 @@ def read_flight_db(db_path: str | Path, flight_name: str) -> tuple[pd.DataFrame,
     Returns the canonical profile and the flight's metadata (name, callsign, launch site,
     balloon, the stored ``prediction`` and ``events``).
     """
-    try:
-        from flightlog import read_flight
-    except ImportError as exc:  # the flight log is being written by another team member
-        raise ValueError(
-            "this installation's flightlog has no read_flight(); read the flight from an "
-            "export instead (strato report --input FLIGHT.csv)"
-        ) from exc
+    from flightlog import read_flight
+
     frame, metadata = read_flight(db_path, flight_name)
     metadata = dict(metadata)
     metadata.setdefault("name", flight_name)

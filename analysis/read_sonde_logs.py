@@ -97,5 +97,7 @@ def parse_vaisala_edt(text: str, name: str = "") -> tuple[pd.DataFrame, dict]:
         "end_of_flight_marker": bool(np.any(table["n"].to_numpy() == 9998)),
     }
     if not date_known:
-        metadata["notes"] = ["the EDT file name carries no date; times are on 1970-01-01"]
+        metadata["notes"] = [
+            "the EDT file name carries no date: date unknown, times are times of day (UTC)"
+        ]
     return profile, metadata

@@ -16,7 +16,12 @@ import pandas as pd
 from analysis.columns import finish_profile
 from analysis.units_convert import KNOT, ZERO_CELSIUS, wind_components
 
-__all__ = ["parse_noaa_raob_csv", "parse_wyoming_csv", "parse_wyoming_text"]
+__all__ = [
+    "parse_noaa_raob_csv",
+    "parse_wyoming_csv",
+    "parse_wyoming_text",
+    "parse_wyoming_wsgi_csv",
+]
 
 _WYOMING_NAMES = ("PRES", "HGHT", "TEMP", "DWPT", "RELH", "MIXR", "DRCT", "SKNT")
 _TITLE_TIME = re.compile(r"at\s+(\d{2})Z\s+(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})")
@@ -96,11 +101,22 @@ def parse_wyoming_text(text: str) -> tuple[pd.DataFrame, dict]:
             stamp = datetime.strptime(f"{year} {month} {day} {hour}", "%Y %b %d %H")
             metadata["observation_time"] = stamp.replace(tzinfo=UTC).isoformat()
             metadata["station"] = line[: match.start()].replace("Observations", "").strip()
+    published: dict[str, float] = {}
     for line in lines[start + len(rows) :]:
         if ":" in line:
             key, _, value = line.partition(":")
-            if key.strip() in _STATION_FIELDS:
-                metadata[_STATION_FIELDS[key.strip()]] = value.strip()
+            key = re.sub(r"<[^>]*>", "", key).strip()  # the HTML page's tags
+            if key in _STATION_FIELDS:
+                metadata[_STATION_FIELDS[key]] = value.strip()
+            else:
+                try:
+                    published[key] = float(value)
+                except ValueError:
+                    continue
+    if published:
+        # "Station information and sounding indices" as the page prints them (names
+        # and units of UWyo: K index [degC], CAPE [J/kg], LCL [K]/[hPa], PW [mm]...)
+        metadata["published_indices"] = published
     return _wyoming_table(table, "knot"), metadata
 
 
@@ -117,6 +133,52 @@ def parse_wyoming_csv(text: str) -> tuple[pd.DataFrame, dict]:
         raise ValueError(f"Wyoming CSV lacks the columns {missing}; expected {_WYOMING_NAMES}")
     table = table.apply(pd.to_numeric, errors="coerce")
     return _wyoming_table(table, "knot"), {"format": "wyoming_csv", "wind_unit_in_file": "knot"}
+
+
+#: UWyo's current CSV service (weather.uwyo.edu/wsgi/sounding?type=TEXT:CSV): column ->
+#: (canonical column, scale, offset). Wind speed is in m s-1 there (the old pages: knots).
+_WSGI_COLUMNS = {
+    "pressure_hpa": ("pressure", 100.0, 0.0),
+    "geopotential height_m": ("altitude", 1.0, 0.0),
+    "temperature_c": ("temperature", 1.0, ZERO_CELSIUS),
+    "dew point temperature_c": ("dewpoint", 1.0, ZERO_CELSIUS),
+    "relative humidity_%": ("relative_humidity", 1.0, 0.0),
+}
+
+
+def parse_wyoming_wsgi_csv(text: str) -> tuple[pd.DataFrame, dict]:
+    """Parse UWyo's current CSV service (``time,longitude,latitude,pressure_hPa,...``).
+
+    Units are in the column names; the wind speed is in m s-1 (``wind speed_m/s``), not
+    knots as on the old TEXT:LIST pages. When every level carries the same time and place
+    (the release time and the station: a table, not a track), the time goes to the
+    metadata as ``release_time`` and the levels are placed by pressure.
+    """
+    table = pd.read_csv(io.StringIO(text), skipinitialspace=True)
+    table.columns = [c.strip().lower() for c in table.columns]
+    missing = [c for c in (*_WSGI_COLUMNS, "wind speed_m/s", "wind direction_degree")
+               if c not in table.columns]  # fmt: skip
+    if missing:
+        raise ValueError(f"UWyo CSV lacks the columns {missing}")
+    numbers = table.drop(columns=["time"]).apply(pd.to_numeric, errors="coerce")
+    frame = pd.DataFrame(
+        {name: numbers[column] * scale + offset
+         for column, (name, scale, offset) in _WSGI_COLUMNS.items()}
+    )  # fmt: skip
+    u, v = wind_components(
+        numbers["wind speed_m/s"].to_numpy(float), numbers["wind direction_degree"].to_numpy(float)
+    )
+    frame["eastward_wind"], frame["northward_wind"] = u, v
+    times = pd.to_datetime(table["time"], utc=True, errors="coerce")
+    metadata: dict = {"format": "wyoming_wsgi_csv", "wind_unit_in_file": "m s-1"}
+    if times.nunique() > 1:  # a real per-level time and drift position
+        frame["time"] = times
+        frame["latitude"], frame["longitude"] = numbers["latitude"], numbers["longitude"]
+    elif times.notna().any():
+        metadata["release_time"] = times.iloc[0].isoformat()
+        metadata["station_latitude"] = float(numbers["latitude"].iloc[0])
+        metadata["station_longitude"] = float(numbers["longitude"].iloc[0])
+    return finish_profile(frame), metadata
 
 
 def parse_noaa_raob_csv(text: str) -> tuple[pd.DataFrame, dict]:

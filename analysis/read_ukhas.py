@@ -123,7 +123,9 @@ def parse_ukhas_log(text: str, flight_date: date | None = None) -> tuple[pd.Data
         "sentences_unreadable": unparsed,
     }
     if flight_date is None:
-        metadata["notes"] = ["UKHAS sentences carry no date; times are on 1970-01-01"]
+        metadata["notes"] = [
+            "UKHAS sentences carry no date: date unknown, times are times of day (UTC)"
+        ]
     return finish_profile(table.drop(columns="callsign")), metadata
 
 
@@ -145,5 +147,5 @@ def parse_habhub_track(text: str, flight_date: date | None = None) -> tuple[pd.D
     )
     metadata = {"format": "habhub_track", "date_known": flight_date is not None}
     if flight_date is None:
-        metadata["notes"] = ["the track has times of day only; times are on 1970-01-01"]
+        metadata["notes"] = ["the track has times of day only: date unknown"]
     return profile, metadata

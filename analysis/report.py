@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.cf_trajectory import write_cf_trajectory
 from analysis.cleaning import CleanFlight, clean_flight, monotonic_ascent
 from analysis.columns import epoch_seconds
 from analysis.flight_performance import (
@@ -32,6 +31,7 @@ from analysis.stability import stability_indices
 from analysis.tropopause import TROPOPAUSE_METHODS, find_tropopauses
 from analysis.units_convert import wind_speed_direction
 from analysis.verification import in_flight_prediction_errors, prediction_track, verify
+from flightlog.cf_trajectory import write_cf_trajectory
 
 __all__ = ["CSV_COLUMNS", "build_report", "table_with_units"]
 
@@ -64,11 +64,20 @@ CSV_COLUMNS: dict[str, tuple[str, float, float]] = {
 }
 
 
-def table_with_units(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with edge units (hPa, degC, g/kg) and unit-named columns."""
+def table_with_units(frame: pd.DataFrame, date_known: bool = True) -> pd.DataFrame:
+    """Copy of ``frame`` with edge units (hPa, degC, g/kg) and unit-named columns.
+
+    With ``date_known`` False the times are written as times of day (``time_of_day_utc``),
+    never on the 1970-01-01 placeholder day.
+    """
     out = pd.DataFrame(index=frame.index)
     if "time" in frame and frame["time"].notna().any():
-        out["time_utc"] = frame["time"].map(lambda t: t.isoformat() if pd.notna(t) else "")
+        if date_known:
+            out["time_utc"] = frame["time"].map(lambda t: t.isoformat() if pd.notna(t) else "")
+        else:
+            out["time_of_day_utc"] = frame["time"].map(
+                lambda t: t.strftime("%H:%M:%S") if pd.notna(t) else ""
+            )
     for column, (name, scale, offset) in CSV_COLUMNS.items():
         if column in frame and frame[column].notna().any():
             decimals = 6 if column in ("latitude", "longitude") else 3
@@ -86,6 +95,36 @@ def _point(rows: pd.DataFrame, i: int) -> dict:
         "longitude_deg": None if pd.isna(row["longitude"]) else round(float(row["longitude"]), 6),
         "altitude_m": round(float(row["altitude"]), 1),
     }
+
+
+#: What a person sees instead of a date the source does not give (never 1970-01-01).
+DATE_UNKNOWN = "date unknown"
+
+
+def _without_date(point: dict | None) -> dict | None:
+    """``point`` with its datetime replaced by the time of day and "date unknown".
+
+    Sources with times of day only (UKHAS logs, habhub tracks, EDT files without the date
+    in their name) are read onto 1970-01-01 as a placeholder; that day must never reach a
+    person.
+    """
+    if point is None or not point.get("datetime"):
+        return point
+    stamp = pd.Timestamp(point["datetime"])
+    out = {k: v for k, v in point.items() if k != "datetime"}
+    return {"datetime": None, "date": DATE_UNKNOWN,
+            "time_of_day_utc": stamp.strftime("%H:%M:%S"), **out}  # fmt: skip
+
+
+def _float_without_date(float_part: dict) -> dict:
+    """The float summary with its start and end as times of day (see `_without_date`)."""
+    out = dict(float_part)
+    for key in ("start", "end"):
+        if out.get(key):
+            out[f"{key}_time_of_day_utc"] = pd.Timestamp(out.pop(key)).strftime("%H:%M:%S")
+    if float_part:
+        out["date"] = DATE_UNKNOWN
+    return out
 
 
 def _rms(values: np.ndarray) -> float | None:
@@ -196,6 +235,14 @@ def build_report(
             "rows_used": int(len(flight.profile)),
             "removed": flight.removed,
         }
+        published = {
+            key: metadata[key]
+            for key in ("station", "observation_time", "reported_tropopause",
+                        "reported_burst", "published_indices")
+            if metadata.get(key) not in (None, [], {})
+        }  # fmt: skip
+        if published:
+            summary["published_by_source"] = published
         step("thermodynamics")
         rows = derive_thermodynamics(flight.profile)
         step("winds")
@@ -225,10 +272,15 @@ def build_report(
             if flight.landing_index > flight.burst_index
             else None
         )
+        if not summary["date_known"]:
+            for key in ("launch", "burst", "landing"):
+                summary[key] = _without_date(summary[key])
         rate_summary, bands = ascent_rate_profile(flight)
         summary.update(rate_summary)
         summary["descent"] = descent_summary(flight)
         summary["float"] = float_summary(flight)
+        if not summary["date_known"]:
+            summary["float"] = _float_without_date(summary["float"])
         summary["pfotzer"] = pfotzer_maximum(flight)
         step("verification")
         divergence = pd.DataFrame()
@@ -240,7 +292,9 @@ def build_report(
         if events:
             summary.setdefault("verification", {})["in_flight_predictions"] = events
         step("tables")
-        files = _write_tables(flight, ascent, bands, divergence, out, name, synthetic)
+        files = _write_tables(
+            flight, ascent, bands, divergence, out, name, synthetic, summary["date_known"]
+        )
         step("plots")
         images = _write_plots(flight, ascent, bands, prediction, out, label)
         files += [p.name for p in images.values()]
@@ -274,11 +328,12 @@ def _write_tables(
     out: Path,
     name: str,
     synthetic: bool,
+    date_known: bool = True,
 ) -> list[str]:
     from analysis.wyoming_text import write_wyoming_text
 
     files = []
-    table_with_units(flight.profile).to_csv(out / "profile.csv", index=False)
+    table_with_units(flight.profile, date_known).to_csv(out / "profile.csv", index=False)
     files.append("profile.csv")
     columns = [c for c in CSV_COLUMNS if c in ascent and c not in ("latitude", "longitude")]
     # speed and direction come from the interpolated u, v (direction must not be
@@ -304,11 +359,12 @@ def _write_tables(
             out / "track_divergence.csv", index=False
         )
         files.append("track_divergence.csv")
-    attributes = {"comment": "SYNTHETIC data, not a real flight"} if synthetic else {}
-    write_cf_trajectory(flight.profile, out / "trajectory.nc", name, attributes)
+    write_cf_trajectory(
+        flight.profile, out / "trajectory.nc", name,
+        synthetic="not a real flight" if synthetic else None,
+    )  # fmt: skip
     files.append("trajectory.nc")
-    sounding = monotonic_ascent(ascent.assign(dewpoint=ascent["dewpoint"].fillna(-1e9)))
-    sounding["dewpoint"] = sounding["dewpoint"].where(sounding["dewpoint"] > 0)
+    sounding = monotonic_ascent(ascent)
     title = f"{name} (SYNTHETIC)" if synthetic else name
     if len(sounding):
         write_wyoming_text(sounding, out / "sounding.txt", title=title)
@@ -327,8 +383,7 @@ def _write_plots(
     from analysis.plots import plot_ascent_rate, plot_profiles, plot_skewt, plot_track_map
 
     images: dict[str, Path] = {}
-    levels = monotonic_ascent(ascent.assign(dewpoint=ascent["dewpoint"].fillna(-1e9)))
-    levels["dewpoint"] = levels["dewpoint"].where(levels["dewpoint"] > 0)
+    levels = monotonic_ascent(ascent)
     if len(levels) >= 2:
         images["Skew-T log-p with hodograph"] = plot_skewt(levels, out / "skewt.png", label)
     images["Profiles"] = plot_profiles(flight.profile, out / "profiles.png", label)

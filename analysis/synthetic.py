@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.columns import finish_profile
-from analysis.geodesy import EARTH_RADIUS
+from weather.constants import DRY_AIR_GAS_CONSTANT, EARTH_RADIUS, STANDARD_GRAVITY
 
 __all__ = [
     "STANDARD_KNOTS",
@@ -31,8 +31,8 @@ __all__ = [
 STANDARD_KNOTS: tuple[tuple[float, float], ...] = (
     (0.0, 288.15), (11000.0, 216.65), (20000.0, 216.65), (32000.0, 228.65), (47000.0, 270.65),
 )  # fmt: skip
-_G = 9.80665
-_RD = 287.05
+_G = STANDARD_GRAVITY
+_RD = DRY_AIR_GAS_CONSTANT
 _RHO0 = 1.225
 
 

@@ -15,8 +15,8 @@ import pandas as pd
 
 from analysis.cleaning import CleanFlight
 from analysis.columns import epoch_seconds
-from analysis.geodesy import great_circle_distance
 from predictor.writers.json_writer import read_prediction_json
+from terrain import geodesy
 
 __all__ = ["in_flight_prediction_errors", "load_prediction", "prediction_track", "verify"]
 
@@ -68,9 +68,9 @@ def _divergence(flight: CleanFlight, track: pd.DataFrame) -> pd.DataFrame:
         {
             "time": flown["time"].to_numpy(),
             "elapsed_s": tf - tf[0] if len(tf) else tf,
-            "horizontal_distance_m": great_circle_distance(
+            "horizontal_distance_m": geodesy.inverse(
                 flown["latitude"].to_numpy(), flown["longitude"].to_numpy(), lat, lon
-            ),
+            )[0],
             "altitude_difference_m": flown["altitude"].to_numpy(float) - alt,
         }
     )
@@ -107,7 +107,7 @@ def verify(flight: CleanFlight, prediction: dict, performance: dict) -> tuple[di
     descended = flight.landing_index > flight.burst_index
     if descended and not pd.isna(landed["latitude"]):
         out["landing_error_m"] = round(
-            float(great_circle_distance(landed["latitude"], landed["longitude"], lat, lon)), 1
+            float(geodesy.inverse(landed["latitude"], landed["longitude"], lat, lon)[0]), 1
         )
         tail = rows.iloc[
             max(flight.burst_index, flight.landing_index - 5) : flight.landing_index + 1
@@ -176,7 +176,7 @@ def in_flight_prediction_errors(flight: CleanFlight, events: list[dict]) -> list
             lat, lon = float(point["latitude"]), float(point["longitude"])
         except (KeyError, TypeError, ValueError):
             continue
-        error = great_circle_distance(landed["latitude"], landed["longitude"], lat, lon)
+        error, _ = geodesy.inverse(landed["latitude"], landed["longitude"], lat, lon)
         when = event.get("time")
         out.append({"time": str(when), "landing_error_m": round(float(error), 1)})
     return out

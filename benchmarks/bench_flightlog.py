@@ -1,12 +1,19 @@
-"""Flight-log benchmarks: durable recording rate and CPU cost at 1 frame/s.
+"""Flight-log benchmarks: durable recording rate, memory bound, poison frames, CPU at 1 Hz.
 
 1. Sustained recorded frames per second with the durability promise kept (WAL,
    synchronous=FULL, "recorded" reported after COMMIT): (a) the recorder and store fed
    decoded frames with their raw chunks; (b) the whole path, a file of UKHAS sentences
-   replayed through the real Bridge and StreamDecoder as fast as possible. Goal: > 2,000
-   frames/s (ten times a saturated 115200-baud line of ~60-byte sentences).
-2. CPU cost of a real ``strato log --no-live`` process fed 1 frame/s over a pty, measured
+   replayed through the real Bridge and StreamDecoder as fast as possible. Goal: >= 15,000
+   frames/s for (a) (issue 14).
+2. Peak memory (max RSS from the kernel) of a real ``strato log --no-live`` process
+   replaying a 50 MB raw capture as fast as possible (``?speed=max``). Goal: <= 200 MB. The
+   RSS of the same command replaying one line is printed beside it (imports alone).
+3. A poison frame every 100 (a JSON callsign holding a lone UTF-16 surrogate): good frames
+   recorded against good frames sent. Goal: every one (ratio 1.000).
+4. CPU cost of a real ``strato log --no-live`` process fed 1 frame/s over a pty, measured
    from /proc over 20 s after start-up, as a percentage of one core.
+
+All telemetry here is SYNTHETIC.
 """
 
 from __future__ import annotations
@@ -24,10 +31,17 @@ from pathlib import Path
 
 from firmware_bridge.bridge import Bridge
 from firmware_bridge.frame import Frame, RawChunk
+from firmware_bridge.transports import RawCaptureWriter
+from flightlog.reading import read_flight
 from flightlog.recorder import Recorder
 from flightlog.store import FlightStore
 
-GOAL_FPS = 2000.0
+GOAL_FPS = 15000.0
+GOAL_PEAK_MB = 200.0
+CAPTURE_MB = 50.0
+#: A JSON line whose callsign is a lone surrogate (valid JSON, not storable as UTF-8).
+POISON = b'{"callsign":"\\ud800","sentence_id":0,"latitude_deg":20.8,"longitude_deg":106.7}\n'
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -128,6 +142,68 @@ def bench_paced(
     return n / elapsed, latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
 
 
+def _peak_rss_mb(args: list[str]) -> float:
+    """Run a command in a fresh child process and return its peak resident memory [MB]."""
+    code = (
+        "import resource, subprocess, sys\n"
+        "subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip()) / 1024.0  # ru_maxrss is in KiB on Linux
+
+
+def bench_replay_memory(folder: Path) -> tuple[float, float, int, float]:
+    """Peak RSS replaying a 50 MB capture at full speed, the idle RSS, frames, seconds."""
+    capture = folder / "capture.jsonl"
+    t0 = datetime.now(UTC)
+    i = 0
+    with RawCaptureWriter(capture) as writer:
+        while capture.stat().st_size < CAPTURE_MB * 1e6:
+            for _ in range(1000):
+                i += 1
+                when = t0 + timedelta(milliseconds=200 * i)
+                writer.write(sentence(i, when), when, "bench")
+    one = folder / "one.txt"
+    one.write_bytes(sentence(1, t0))
+    log = [sys.executable, "-m", "stratoflight.cli", "log", "--protocol", "ukhas", "--no-live"]
+    idle = _peak_rss_mb([*log, f"file://{one}", "--db", str(folder / "one.sqlite")])
+    started = time.perf_counter()
+    peak = _peak_rss_mb(
+        [*log, f"file://{capture}?speed=max", "--db", str(folder / "mem.sqlite"), "--flight", "m"]
+    )
+    elapsed = time.perf_counter() - started
+    data, _ = read_flight(folder / "mem.sqlite", "m")
+    assert len(data) == i, (len(data), i)
+    return peak, idle, i, elapsed
+
+
+def bench_poison(folder: Path, n: int = 20000) -> tuple[int, int]:
+    """Replay n JSON lines with a poison line every 100; return good sent, good recorded."""
+    replay = folder / "poisoned.jsonl"
+    t0 = datetime.now(UTC)
+    good = 0
+    with open(replay, "wb") as handle:
+        for i in range(1, n + 1):
+            if i % 100 == 0:
+                handle.write(POISON)
+                continue
+            good += 1
+            when = (t0 + timedelta(seconds=i)).isoformat().replace("+00:00", "Z")
+            handle.write(
+                b'{"callsign":"BENCH","sentence_id":%d,"payload_time_utc":"%s",'
+                b'"latitude_deg":20.8,"longitude_deg":106.7,"altitude_m":%d}\n'
+                % (i, when.encode(), 100 + i % 30000)
+            )
+    with FlightStore(folder / "poison.sqlite", "bench") as store:
+        stop = threading.Event()
+        stats = Recorder(store).run(Bridge(f"file://{replay}", "jsonl").items(stop), stop)
+    assert stats.spilled == 0 and stats.dropped == 0, stats
+    return good, stats.frames_ok
+
+
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
@@ -194,6 +270,18 @@ def main() -> None:
         print(
             f"  -> {fps_full:,.0f} frames/s through the whole path; goal {GOAL_FPS:,.0f}: "
             f"ratio {fps_full / GOAL_FPS:.1f}x"
+        )
+        peak, idle, frames, seconds = bench_replay_memory(folder)
+        print(
+            f"  strato log replaying a {CAPTURE_MB:.0f} MB capture at full speed ({frames:,} "
+            f"frames in {seconds:.1f} s): peak RSS {peak:.0f} MB (the same command on one "
+            f"line: {idle:.0f} MB); goal <= {GOAL_PEAK_MB:.0f} MB: ratio "
+            f"{peak / GOAL_PEAK_MB:.2f} of the bound"
+        )
+        sent, recorded = bench_poison(folder)
+        print(
+            f"  a poison frame every 100: {recorded:,} of {sent:,} good frames recorded "
+            f"(ratio {recorded / sent:.3f}; goal 1.000)"
         )
         achieved, p50, p99 = bench_paced(folder)
         print(

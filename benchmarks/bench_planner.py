@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "predictor"))
 
 GOAL_S = 60.0
-SITE = (50.0, 0.0)
+SITE = (20.86, 106.68)  # Hai Phong
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,27 +24,15 @@ TAWHIRI_SINGLE_S = 0.6e-3
 
 
 def _atmosphere():
-    try:
-        from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE, open_sample_atmosphere
+    from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE, open_sample_atmosphere
 
-        atm = open_sample_atmosphere()
-        return (
-            atm,
-            SAMPLE_LAUNCH_SITE.latitude,
-            SAMPLE_LAUNCH_SITE.longitude,
-            (datetime(2025, 6, 21, 6, tzinfo=UTC)),
-            "SYNTHETIC sample atmosphere (GridAtmosphere)",
-        )
-    except ImportError:  # the sample is not there: an analytic field
-        from weather.analytic_atmosphere import AnalyticAtmosphere, linear_shear_wind
-
-        return (
-            AnalyticAtmosphere(linear_shear_wind(5.0, 0.001)),
-            42.0,
-            4.0,
-            datetime(2025, 6, 21, 6, tzinfo=UTC),
-            "analytic shear wind (SYNTHETIC)",
-        )
+    return (
+        open_sample_atmosphere(),
+        SAMPLE_LAUNCH_SITE.latitude,
+        SAMPLE_LAUNCH_SITE.longitude,
+        datetime(2025, 6, 21, 6, tzinfo=UTC),
+        "SYNTHETIC sample atmosphere (GridAtmosphere)",
+    )
 
 
 def _median_time(fn, repeat: int) -> tuple[float, float]:

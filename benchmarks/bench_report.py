@@ -31,9 +31,9 @@ def _report(label: str, wall: float, cpu: float) -> None:
 
 
 def main() -> None:
-    from analysis.cf_trajectory import write_cf_trajectory
     from analysis.report import build_report
     from analysis.synthetic import synthetic_flight
+    from flightlog.cf_trajectory import write_cf_trajectory
 
     profile, meta = synthetic_flight(
         wind=lambda z: (5.0 + z / 1000.0, -3.0 + 0.0 * z),
@@ -53,7 +53,7 @@ def main() -> None:
         _report("build_report in process", time.perf_counter() - start,
                 time.process_time() - cpu_start)  # fmt: skip
         source = write_cf_trajectory(
-            profile, tmp_path / "flight.nc", "SYNTHETIC bench", {"comment": "SYNTHETIC data"}
+            profile, tmp_path / "flight.nc", "SYNTHETIC bench", synthetic="benchmark flight"
         )
         strato = Path(sys.executable).with_name("strato")
         command = [str(strato), "report", "--input", str(source), "--out", str(tmp_path / "cold")]

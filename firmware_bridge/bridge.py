@@ -6,7 +6,8 @@ in order, every :class:`~firmware_bridge.frame.RawChunk` as read, then the
 :class:`~firmware_bridge.frame.LinkEvent` objects when the link opens, breaks, fails to
 reopen or comes back. A broken link is reported and reopened with capped exponential
 back-off (0.5 s, 1 s, 2 s, ... up to ``max_backoff``); the bridge never raises for link
-problems, only for bad arguments.
+problems, only for bad arguments and for a listening port another program holds at the
+first open (:class:`~firmware_bridge.transports.PortInUseError`: waiting would not help).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from firmware_bridge.frame import Frame, LinkEvent, RawChunk
 from firmware_bridge.stream_decoder import DECODER_MODES, StreamDecoder
 from firmware_bridge.transports import (
     EndOfStream,
+    PortInUseError,
     SourceSpec,
     Transport,
     open_transport,
@@ -198,6 +200,8 @@ class Bridge:
             try:
                 transport = self._opener(self.spec, self.baud, self.read_timeout)
             except OSError as exc:
+                if isinstance(exc, PortInUseError) and not was_open:
+                    raise
                 retry = f"; retrying in {backoff:.1f} s" if self.reconnect else ""
                 yield self._event("link_error", f"cannot open {self.label}: {exc}{retry}")
                 if not self.reconnect or stop.wait(backoff):

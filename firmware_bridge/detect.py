@@ -6,7 +6,8 @@ Rules (first match wins), after skipping leading spaces, tabs, CR and LF:
 2. ``$$`` -> ``ukhas``;
 3. ``$`` followed by an upper-case letter -> ``nmea``;
 4. ``{`` -> ``jsonl``;
-5. only hex digits, 44 or 64 of them -> ``horus`` (hex line of a v1/v2 packet);
+5. only hex digits, an even number from 32 to 512 of them -> ``horus`` (the hex line
+   horus_demod prints for a v1 (44), v2 (32 or 64) or v3 packet);
 6. anything else -> ``unknown``.
 
 Raw 32-byte Horus packets carry no delimiter and cannot be told from noise by their first
@@ -45,7 +46,7 @@ def detect_protocol(chunk: bytes) -> str:
         return "nmea"
     if text.startswith(b"{"):
         return "jsonl"
-    if len(text) in (44, 64) and _HEX.issuperset(text):
+    if 32 <= len(text) <= 512 and len(text) % 2 == 0 and _HEX.issuperset(text):
         return "horus"
     return "unknown"
 

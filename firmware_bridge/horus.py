@@ -1,16 +1,27 @@
-"""Horus Binary packets (horusdemodlib layouts), raw or as a hex line.
+"""Horus Binary packets v1, v2 and v3, raw or as a hex line, decoded by horusdemodlib.
 
-Supported: v2 32-byte packets (struct ``<HH3sffHBBbB9sH``) with the default RS41ng custom
-block (``<hhBHxx``: ascent rate 0.01 m s-1, external temperature 0.1 degC, humidity %,
-pressure 0.1 hPa) and v1 22-byte packets (``<BH3sffHBBbBH``). The CRC16-CCITT-FALSE over
-all other bytes sits little-endian in the last two bytes. Parsing never raises.
+Project Horus's own library (``horusdemodlib``, LGPL-2.1+, a dependency, not copied)
+decodes every layout: v1 (22 bytes), v2 (16 and 32 bytes, with the custom-field list
+naming the 9-byte custom block; RS41ng's ascent rate, temperature, humidity and pressure
+by default) and the ASN.1 v3 format (variable length, CRC first). Payload callsigns come
+from the library's payload-ID list. Both lists are read from the copies the wheel ships;
+nothing is ever downloaded (a receiving laptop in the field has no internet), so a
+payload newer than the installed library shows its numeric ID.
+
+:func:`parse_horus` turns the library's output into our frame contract (canonical names,
+SI units) and never raises. :func:`encode_horus` writes the v2 32-byte packet the virtual
+payload sends.
 """
 
 from __future__ import annotations
 
 import struct
+import warnings
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from firmware_bridge.crc import crc16_ccitt_false
@@ -26,26 +37,87 @@ from firmware_bridge.protocol_common import (
 __all__ = [
     "HORUS_V1_LENGTH",
     "HORUS_V2_LENGTH",
+    "MAX_PACKET_BYTES",
     "TEST_PAYLOAD_ID",
     "encode_horus",
     "horus_crc_ok",
+    "load_horusdemodlib",
     "parse_horus",
+    "payload_callsign",
 ]
 
 PROTOCOL = "horus"
 HORUS_V2_LENGTH = 32
 HORUS_V1_LENGTH = 22
+#: Longest packet accepted [bytes]; v3 frames are at most 128 bytes.
+MAX_PACKET_BYTES = 256
 #: Payload id used when the callsign is not a number: 4FSKTEST-V2 in payload_id_list.txt.
 TEST_PAYLOAD_ID = 256
+#: Sensor names the library caches per v3 callsign; cleared past this many callsigns so
+#: untrusted packets cannot grow it without bound.
+_MAX_V3_NAME_CACHE = 64
 
 _V2 = struct.Struct("<HH3BffHBBbB9sH")
-_V1 = struct.Struct("<BH3BffHBBbBH")
 _RS41NG = struct.Struct("<hhBHxx")
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
+_WHITESPACE = b" \t\r\n"
+
+#: horusdemodlib output key -> (canonical field, conversion to SI).
+_FIELDS = {
+    "sequence_number": ("sentence_id", int),
+    "latitude": ("latitude", float),
+    "longitude": ("longitude", float),
+    "altitude": ("altitude", float),
+    "speed": ("ground_speed", lambda kmh: float(kmh) / 3.6),  # km/h -> m/s
+    "satellites": ("satellites", int),
+    "temperature": ("internal_temperature", lambda c: float(c) + 273.15),  # degC -> K
+    "battery_voltage": ("battery_voltage", float),
+    "ascent_rate": ("vertical_velocity", float),
+    "ext_temperature": ("temperature", lambda c: float(c) + 273.15),
+    "ext_humidity": ("relative_humidity", float),
+    "ext_pressure": ("pressure", lambda hpa: float(hpa) * 100.0),  # hPa -> Pa
+}
+#: Library output keys that are bookkeeping, not telemetry.
+_NOT_TELEMETRY = {
+    "packet_format", "crc_ok", "payload_id", "raw", "modulation", "ukhas_str", "callsign",
+    "custom_field_names", "time", "flags_raw",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def load_horusdemodlib() -> tuple[ModuleType, ModuleType]:
+    """Import horusdemodlib (quietly) with its payload lists read from its bundled copies.
+
+    Returns
+    -------
+    decoder, payloads : module
+        ``horusdemodlib.decoder`` and ``horusdemodlib.payloads``, lists loaded offline.
+    """
+    import horusdemodlib
+
+    with warnings.catch_warnings():
+        # asn1tools builds its ASN.1 grammar with pyparsing names pyparsing 3 deprecates
+        # ('setName'); harmless, and not ours to fix.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="asn1tools")
+        warnings.filterwarnings("ignore", message=".*deprecated - use", category=DeprecationWarning)
+        from horusdemodlib import decoder, payloads
+
+    bundled = Path(horusdemodlib.__file__).resolve().parent.parent
+    payloads.update_payload_lists(
+        payloads.read_payload_list(str(bundled / "payload_id_list.txt")),
+        payloads.read_custom_field_list(str(bundled / "custom_field_list.json")),
+    )
+    return decoder, payloads
+
+
+def payload_callsign(payload_id: int) -> str | None:
+    """Callsign of a v1/v2 payload ID in horusdemodlib's (bundled) payload-ID list, or None."""
+    _, payloads = load_horusdemodlib()
+    return payloads.HORUS_PAYLOAD_LIST.get(int(payload_id))
 
 
 def horus_crc_ok(packet: bytes) -> bool:
-    """Whether the little-endian CRC16 in the last two bytes matches the rest."""
+    """Whether the little-endian CRC16 in the last two bytes (v1/v2) matches the rest."""
     return len(packet) > 2 and crc16_ccitt_false(packet[:-2]) == int.from_bytes(
         packet[-2:], "little"
     )
@@ -56,100 +128,102 @@ def parse_horus(
     *,
     received_at: datetime | None = None,
     source: str = "",
-    custom_format: str | None = "rs41ng",
 ) -> Frame:
-    """Decode a Horus Binary packet given raw (22/32 bytes) or as a hex line.
+    """Decode a Horus Binary v1, v2 or v3 packet given raw or as a hex line.
 
     Parameters
     ----------
     raw : bytes
-        The packet bytes, or its hexadecimal text (44/64 digits, optional newline).
+        The packet bytes, or its hexadecimal text (optional surrounding white space).
     received_at : datetime, optional
         Receive time (tz-aware UTC; default now); dates the packet's time of day.
     source : str
         Link name copied into the frame.
-    custom_format : {"rs41ng", None}
-        How to read the v2 9-byte custom block; None keeps it as ``extra_custom`` (hex).
 
     Returns
     -------
     Frame
-        callsign (payload id as text), sentence_id, payload_time, latitude, longitude,
-        altitude [m], ground_speed [m s-1], satellites, internal_temperature [K],
-        battery_voltage [V], and from the RS41ng block vertical_velocity [m s-1],
-        temperature [K], relative_humidity [%], pressure [Pa].
+        callsign (from the payload-ID list; the numeric ID when unlisted; v3 sends its
+        callsign), sentence_id, payload_time, latitude, longitude, altitude [m],
+        ground_speed [m s-1], satellites, internal_temperature [K], battery_voltage [V],
+        vertical_velocity [m s-1], temperature [K], relative_humidity [%], pressure [Pa]
+        where the packet has them; other custom fields as ``extra_<name>``.
     """
     received_at = receive_time(received_at)
     try:
-        return _parse(raw, received_at, source, custom_format)
+        return _parse(raw, received_at, source)
     except Exception as exc:  # noqa: BLE001 - the contract: never raise on input
         return malformed(raw, received_at, source, PROTOCOL, f"cannot decode: {exc}")
 
 
-def _parse(raw: bytes, received_at: datetime, source: str, custom_format) -> Frame:
-    packet = raw
-    if len(raw) not in (HORUS_V1_LENGTH, HORUS_V2_LENGTH):
-        text = raw.strip()
-        if not text or not _HEX_DIGITS.issuperset(text) or len(text) % 2:
-            return malformed(
-                raw,
-                received_at,
-                source,
-                PROTOCOL,
-                f"{len(raw)} bytes: neither a 22/32-byte packet nor a hex line",
-            )
+def _packet_bytes(raw: bytes) -> bytes | str:
+    """Return the packet as bytes, or a sentence saying why it is not one."""
+    text = raw.strip(_WHITESPACE)
+    if text and _HEX_DIGITS.issuperset(text):
+        if len(text) % 2:
+            return f"{len(text)} hex digits: an odd count is no packet"
         packet = bytes.fromhex(text.decode("ascii"))
-    if len(packet) not in (HORUS_V1_LENGTH, HORUS_V2_LENGTH):
-        return malformed(
-            raw,
-            received_at,
-            source,
-            PROTOCOL,
-            f"packet of {len(packet)} bytes; only Horus v1 (22) and v2 (32) are supported",
-        )
-    sent = int.from_bytes(packet[-2:], "little")
-    computed = crc16_ccitt_false(packet[:-2])
-    if sent != computed:
-        return bad_checksum(
-            raw,
-            received_at,
-            source,
-            PROTOCOL,
-            f"CRC16 mismatch: sent {sent:04X}, computed {computed:04X}",
-        )
-    if len(packet) == HORUS_V2_LENGTH:
-        (pid, seq, hh, mm, ss, lat, lon, alt, speed, sats, temp, batt, custom, _) = _V2.unpack(
-            packet
-        )
     else:
-        (pid, seq, hh, mm, ss, lat, lon, alt, speed, sats, temp, batt, _) = _V1.unpack(packet)
-        custom = None
-    if hh > 23 or mm > 59 or ss > 59:
-        return malformed(raw, received_at, source, PROTOCOL, f"time {hh}:{mm}:{ss} invalid")
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-        return malformed(raw, received_at, source, PROTOCOL, f"position {lat}, {lon} invalid")
-    fields: dict[str, Any] = {
-        "callsign": str(pid),
-        "sentence_id": seq,
-        "payload_time": date_time_of_day(hh, mm, ss, 0, received_at),
-        "latitude": float(lat),
-        "longitude": float(lon),
-        "altitude": float(alt),
-        "ground_speed": speed / 3.6,
-        "satellites": sats,
-        "internal_temperature": temp + 273.15,
-        "battery_voltage": 5.0 * batt / 255.0,
-    }
-    if custom is not None:
-        if custom_format == "rs41ng":
-            ascent, ext_temp, humidity, pressure = _RS41NG.unpack(custom)
-            fields["vertical_velocity"] = ascent / 100.0
-            fields["temperature"] = ext_temp / 10.0 + 273.15
-            fields["relative_humidity"] = float(humidity)
-            fields["pressure"] = pressure * 10.0  # 0.1 hPa = 10 Pa
-        else:
-            fields["extra_custom"] = custom.hex().upper()
-    return ok_frame(raw, received_at, source, PROTOCOL, fields)
+        packet = raw
+    if not 16 <= len(packet) <= MAX_PACKET_BYTES:
+        return (
+            f"{len(packet)} bytes: a Horus packet has 16 to {MAX_PACKET_BYTES} bytes "
+            "(v1 22, v2 16 or 32, v3 up to 128), raw or as hex digits"
+        )
+    return packet
+
+
+def _parse(raw: bytes, received_at: datetime, source: str) -> Frame:
+    packet = _packet_bytes(raw)
+    if isinstance(packet, str):
+        return malformed(raw, received_at, source, PROTOCOL, packet)
+    decoder, _ = load_horusdemodlib()
+    try:
+        decoded = decoder.decode_packet(packet)
+    except ValueError as exc:
+        if "Unknown Packet Length" in str(exc):  # not 16/22/32 bytes: v3 or nothing
+            sent, computed = int.from_bytes(packet[:2], "little"), crc16_ccitt_false(packet[2:])
+            return bad_checksum(
+                raw, received_at, source, PROTOCOL,
+                f"{len(packet)} bytes: not a v1/v2 length, and the v3 CRC16 at the start "
+                f"does not match (sent {sent:04X}, computed {computed:04X})",
+            )  # fmt: skip
+        if "CRC" not in str(exc):
+            raise
+        sent = int.from_bytes(packet[-2:], "little")
+        computed = crc16_ccitt_false(packet[:-2])
+        return bad_checksum(
+            raw, received_at, source, PROTOCOL,
+            f"CRC16 mismatch: sent {sent:04X}, computed {computed:04X} "
+            f"({len(packet)} bytes; no v3 CRC at the start either)",
+        )  # fmt: skip
+    finally:
+        if len(decoder.HORUS_V3_NAME_CACHE) > _MAX_V3_NAME_CACHE:
+            decoder.HORUS_V3_NAME_CACHE.clear()
+    return ok_frame(raw, received_at, source, PROTOCOL, _frame_fields(packet, decoded, received_at))
+
+
+def _frame_fields(packet: bytes, decoded: dict[str, Any], received_at: datetime) -> dict:
+    v3 = decoded.get("modulation") == "Horus Binary v3"
+    callsign = str(decoded.get("callsign", ""))
+    if not v3:
+        number = int.from_bytes(packet[:2], "little") if len(packet) == 32 else packet[0]
+        if callsign in ("", "UNKNOWN_PAYLOAD_ID"):
+            callsign = str(number)
+        fields: dict[str, Any] = {"callsign": callsign, "extra_payload_id": number}
+    else:
+        fields = {"callsign": callsign}
+    hh, mm, ss = (int(part) for part in str(decoded["time"]).split(":"))
+    fields["payload_time"] = date_time_of_day(hh, mm, ss, 0, received_at)
+    for key, value in decoded.items():
+        if key in _FIELDS:
+            name, convert = _FIELDS[key]
+            fields[name] = convert(value)
+        elif key not in _NOT_TELEMETRY and isinstance(value, int | float | str | bool):
+            fields[f"extra_{key}"] = value
+    if not (-90.0 <= fields["latitude"] <= 90.0 and -180.0 <= fields["longitude"] <= 180.0):
+        raise ValueError(f"position {fields['latitude']}, {fields['longitude']} out of range")
+    return fields
 
 
 def _clip(value: float, low: int, high: int) -> int:

@@ -20,7 +20,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from firmware_bridge.frame import Frame
-from firmware_bridge.protocol_common import date_time_of_day, malformed, ok_frame, receive_time
+from firmware_bridge.protocol_common import (
+    date_time_of_day,
+    malformed,
+    ok_frame,
+    receive_time,
+    strict_float,
+)
 
 __all__ = ["JSON_KEYS", "encode_jsonl", "parse_jsonl"]
 
@@ -51,8 +57,12 @@ JSON_KEYS: dict[str, str] = {
 
 
 def _num(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        value = float(value)
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")
+    if isinstance(value, str):
+        return strict_float(value.strip())
+    if not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"{value!r} is not a finite number")
@@ -124,6 +134,19 @@ _CALLSIGN_KEYS = ("callsign", "payload_callsign", "id", "serial")
 _TIME_KEYS = ("payload_time_utc", "datetime")
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice (which value is meant cannot be known)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise DuplicateKeyError(f"key {key!r} appears twice in one object")
+        obj[key] = value
+    return obj
+
+
 def _parse_iso(text: Any) -> datetime:
     if not isinstance(text, str):
         raise ValueError(f"time {text!r} is not a string")
@@ -148,8 +171,8 @@ def parse_jsonl(raw: bytes, *, received_at: datetime | None = None, source: str 
     Returns
     -------
     Frame
-        ``ok`` with canonical SI fields; ``malformed`` for invalid JSON, a non-object or
-        a value that cannot be converted (JSON lines carry no checksum).
+        ``ok`` with canonical SI fields; ``malformed`` for invalid JSON (duplicate keys
+        included), a non-object or a value that cannot be converted (JSON lines carry no checksum).
     """
     received_at = receive_time(received_at)
     try:
@@ -163,7 +186,7 @@ def _parse(raw: bytes, received_at: datetime, source: str) -> Frame:
     if not text.startswith(b"{"):
         return malformed(raw, received_at, source, PROTOCOL, "not a JSON object")
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=_unique_keys)
     except (ValueError, RecursionError) as exc:
         return malformed(raw, received_at, source, PROTOCOL, f"invalid JSON: {exc}")
     if not isinstance(obj, dict):

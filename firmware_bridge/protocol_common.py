@@ -5,6 +5,8 @@ Kept free of any protocol knowledge so each parser module stays small.
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +19,45 @@ __all__ = [
     "malformed",
     "ok_frame",
     "receive_time",
+    "strict_float",
+    "strict_int",
 ]
+
+#: A decimal number as payloads send it: optional sign, digits with at most one point,
+#: optional exponent. No underscores, spaces, ``inf`` or ``nan`` (Python's ``float()``
+#: accepts ``1_000``, ``" 1"``, ``"infinity"``; a telemetry field must not).
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def strict_float(text: str) -> float:
+    """Read a telemetry number strictly: plain decimal notation, finite.
+
+    Raises
+    ------
+    ValueError
+        For anything else: ``"1_000"``, ``"nan"``, ``"inf"``, ``"0x10"``, ``"1e999"``, text
+        with inner spaces; the message quotes the text.
+    """
+    if not isinstance(text, str) or not _DECIMAL.fullmatch(text):
+        raise ValueError(f"{text!r} is not a plain decimal number")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is too large to be a number")
+    return value
+
+
+def strict_int(text: str) -> int:
+    """Read a telemetry integer strictly (optional sign and digits only, at most 18 of them).
+
+    Raises
+    ------
+    ValueError
+        For ``"1_000"``, ``"+ 1"``, ``"1.0"``, ``"٣"`` (non-ASCII digits), or more than 18 digits.
+    """
+    if not isinstance(text, str) or not _INTEGER.fullmatch(text) or len(text.lstrip("+-")) > 18:
+        raise ValueError(f"{text!r} is not a plain integer")
+    return int(text)
 
 
 def receive_time(received_at: datetime | None) -> datetime:

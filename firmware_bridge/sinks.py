@@ -14,6 +14,7 @@ Target strings (see :func:`open_sink`):
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import threading
@@ -23,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 import serial
 
 from firmware_bridge.pty_sink import PtyDevice
-from firmware_bridge.transports import RawCaptureWriter, parse_source
+from firmware_bridge.transports import PortInUseError, RawCaptureWriter, parse_source
 
 __all__ = [
     "DeviceSink",
@@ -169,7 +170,12 @@ class TcpServerSink:
         """Listen again on the same port."""
         if self._server is not None:
             return
-        server = socket.create_server((self.host, self.port), reuse_port=False)
+        try:
+            server = socket.create_server((self.host, self.port), reuse_port=False)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUseError.for_bind("tcp", self.host, self.port, exc) from exc
+            raise
         self.port = server.getsockname()[1]  # port 0 asks the OS to choose one
         self._server = server
         self._thread = threading.Thread(target=self._accept_loop, args=(server,), daemon=True)

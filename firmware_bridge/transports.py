@@ -18,6 +18,7 @@ Sources (see :func:`parse_source`):
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -36,6 +37,7 @@ __all__ = [
     "EndOfStream",
     "FileReplayTransport",
     "LinkClosedError",
+    "PortInUseError",
     "RawCaptureWriter",
     "Received",
     "SerialTransport",
@@ -60,6 +62,10 @@ MAX_READ = 65536
 #: Longest wait for a TCP connection to be accepted [s] (a stop request waits for it).
 TCP_CONNECT_TIMEOUT = 2.0
 
+#: Longest line of a raw-capture file [bytes]: a record holds at most MAX_READ bytes as hex
+#: plus its keys. A longer "line" (a 200 MB file without a newline) is never read whole.
+MAX_CAPTURE_LINE = 2 * MAX_READ + 1024
+
 
 class EndOfStream(Exception):  # noqa: N818  (a signal, not an error)
     """A finite source (a replayed file) has no more bytes."""
@@ -67,6 +73,21 @@ class EndOfStream(Exception):  # noqa: N818  (a signal, not an error)
 
 class LinkClosedError(OSError):
     """The other end closed the link (a TCP peer hung up)."""
+
+
+class PortInUseError(OSError):
+    """Another program (maybe another ``strato log``) already listens on the port."""
+
+    @classmethod
+    def for_bind(cls, kind: str, host: str, port: int, exc: OSError) -> PortInUseError:
+        """Word the error for a failed bind of a ``kind`` (``udp``/``tcp``) socket."""
+        return cls(
+            errno.EADDRINUSE,
+            f"{kind.upper()} port {host}:{port} is already in use by another program (another "
+            f"'strato log' or a decoder); Stratoflight binds exclusively so that no datagram "
+            f"goes to the wrong listener. Stop the other program or choose another port "
+            f"({exc.strerror or exc})",
+        )
 
 
 class Received(NamedTuple):
@@ -109,7 +130,8 @@ class SourceSpec:
     Attributes
     ----------
     kind : str
-        ``serial`` (device path), ``pyserial-url``, ``tcp``, ``udp`` or ``file``.
+        ``serial`` (device path), ``pyserial-url``, ``tcp``, ``udp``, ``file`` or
+        ``horus-audio`` (Horus 4FSK audio: :mod:`firmware_bridge.horus_audio`).
     target : str
         Device path, URL, host, or file path.
     port : int
@@ -204,6 +226,11 @@ def parse_source(source: str) -> SourceSpec:
     if scheme in ("tcp", "udp"):
         host, port = _host_port(source, rest.split("?")[0].rstrip("/"))
         return SourceSpec(scheme, host, port, label=f"{scheme}:{host}:{port}")
+    if scheme == "horus-audio":
+        path = rest.split("?")[0]
+        if not path:
+            raise ValueError(f"source {source!r} names no audio; use horus-audio://FILE.wav")
+        return SourceSpec("horus-audio", path, label=f"horus-audio:{path}")
     if scheme == "file":
         parts = urlsplit(source)
         path = (parts.netloc + parts.path) if parts.netloc not in ("", "localhost") else parts.path
@@ -214,7 +241,8 @@ def parse_source(source: str) -> SourceSpec:
         )
     raise ValueError(
         f"unknown source scheme {scheme!r} in {source!r}; known: a device path, tcp://, "
-        f"udp://, file://, and the pyserial URLs {', '.join(s + '://' for s in PYSERIAL_SCHEMES)}"
+        f"udp://, file://, horus-audio:// (a WAV file or - for PCM on standard input), and "
+        f"the pyserial URLs {', '.join(s + '://' for s in PYSERIAL_SCHEMES)}"
     )
 
 
@@ -274,19 +302,28 @@ class TcpClientTransport:
 
 
 class UdpListenerTransport:
-    """A UDP socket bound to HOST:PORT; every datagram is one message."""
+    """A UDP socket bound exclusively to HOST:PORT; every datagram is one message.
+
+    No ``SO_REUSEADDR``/``SO_REUSEPORT``: on Linux a second socket can then never bind the
+    same address (it would otherwise take every unicast datagram from the first listener
+    without anyone being told), which is what ``SO_EXCLUSIVEADDRUSE`` does on Windows. A
+    busy port raises :class:`PortInUseError`.
+    """
 
     def __init__(self, spec: SourceSpec, read_timeout: float) -> None:
         self.label = spec.label
         family = socket.AF_INET6 if ":" in spec.target else socket.AF_INET
         self._sock = socket.socket(family, socket.SOCK_DGRAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows
+            self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
         if hasattr(socket, "SO_BROADCAST"):
             self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
         try:
             self._sock.bind((spec.target, spec.port))
-        except OSError:
+        except OSError as exc:
             self._sock.close()
+            if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+                raise PortInUseError.for_bind("udp", spec.target, spec.port, exc) from exc
             raise
         self._sock.settimeout(read_timeout)
 
@@ -313,7 +350,7 @@ def _capture_record(line: bytes) -> Received | None:
     """Parse one raw-capture line; None for a torn, damaged or foreign line."""
     try:
         record = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON is not a capture line
         return None
     if not (isinstance(record, dict) and record.get("format") == CAPTURE_FORMAT):
         return None
@@ -336,7 +373,7 @@ class FileReplayTransport:
         self.label = spec.label
         self._read_timeout = read_timeout
         self._file: IO[bytes] = open(spec.target, "rb")  # noqa: SIM115 (closed in close())
-        first = self._file.readline()
+        first = self._file.readline(MAX_CAPTURE_LINE)  # bounded: a file may have no newline
         self._file.seek(0)
         self.is_capture = _capture_record(first) is not None
         speed = spec.speed if spec.speed is not None else (1.0 if self.is_capture else math.inf)
@@ -344,12 +381,19 @@ class FileReplayTransport:
         self._t0_recorded: float | None = None
         self._t0_wall = 0.0
         self._pending: Received | None = None
+        #: Capture lines longer than MAX_CAPTURE_LINE skipped (not written by Stratoflight).
+        self.oversize_lines = 0
 
     def _next_capture(self) -> Received:
         while True:
-            line = self._file.readline()
+            line = self._file.readline(MAX_CAPTURE_LINE)
             if not line:
                 raise EndOfStream(self.label)
+            if len(line) == MAX_CAPTURE_LINE and not line.endswith(b"\n"):
+                self.oversize_lines += 1
+                while line and not line.endswith(b"\n"):  # skip the rest, a piece at a time
+                    line = self._file.readline(MAX_CAPTURE_LINE)
+                continue
             record = _capture_record(line)
             if record is None:
                 continue  # a torn last line or a foreign line: skip it
@@ -453,4 +497,8 @@ def open_transport(
         return UdpListenerTransport(spec, read_timeout)
     if spec.kind == "file":
         return FileReplayTransport(spec, read_timeout)
+    if spec.kind == "horus-audio":
+        from firmware_bridge.horus_audio import HorusAudioTransport
+
+        return HorusAudioTransport(spec.target, spec.label)
     raise ValueError(f"unknown source kind {spec.kind!r}")

@@ -28,6 +28,8 @@ from firmware_bridge.protocol_common import (
     ok_frame,
     printable_ascii,
     receive_time,
+    strict_float,
+    strict_int,
 )
 
 __all__ = [
@@ -46,9 +48,9 @@ FieldSpec = Sequence[str | tuple[str, str | Converter]]
 
 def _number(text: str) -> int | float:
     try:
-        return int(text)
+        return strict_int(text)
     except ValueError:
-        return float(text)
+        return strict_float(text)
 
 
 def _fmt(decimals: int) -> Callable[[float], str]:
@@ -58,20 +60,20 @@ def _fmt(decimals: int) -> Callable[[float], str]:
 #: Unit name -> (decode text to SI value, encode SI value to text).
 UKHAS_UNITS: dict[str, tuple[Converter, Callable[[Any], str]]] = {
     "1": (_number, str),
-    "int": (int, lambda v: str(int(v))),
+    "int": (strict_int, lambda v: str(int(v))),
     "str": (str, str),
-    "m": (float, _fmt(1)),
-    "m s-1": (float, _fmt(2)),
-    "km h-1": (lambda t: float(t) / 3.6, lambda v: f"{v * 3.6:.2f}"),
-    "knot": (lambda t: float(t) * 1852.0 / 3600.0, lambda v: f"{v * 3600.0 / 1852.0:.2f}"),
-    "degree": (float, _fmt(1)),
-    "K": (float, _fmt(2)),
-    "degC": (lambda t: float(t) + 273.15, lambda v: f"{v - 273.15:.2f}"),
-    "Pa": (float, _fmt(1)),
-    "hPa": (lambda t: float(t) * 100.0, lambda v: f"{v / 100.0:.2f}"),
-    "V": (float, _fmt(3)),
-    "mV": (lambda t: float(t) / 1000.0, lambda v: f"{v * 1000.0:.0f}"),
-    "%": (float, _fmt(1)),
+    "m": (strict_float, _fmt(1)),
+    "m s-1": (strict_float, _fmt(2)),
+    "km h-1": (lambda t: strict_float(t) / 3.6, lambda v: f"{v * 3.6:.2f}"),
+    "knot": (lambda t: strict_float(t) * 1852.0 / 3600.0, lambda v: f"{v * 3600.0 / 1852.0:.2f}"),
+    "degree": (strict_float, _fmt(1)),
+    "K": (strict_float, _fmt(2)),
+    "degC": (lambda t: strict_float(t) + 273.15, lambda v: f"{v - 273.15:.2f}"),
+    "Pa": (strict_float, _fmt(1)),
+    "hPa": (lambda t: strict_float(t) * 100.0, lambda v: f"{v / 100.0:.2f}"),
+    "V": (strict_float, _fmt(3)),
+    "mV": (lambda t: strict_float(t) / 1000.0, lambda v: f"{v * 1000.0:.0f}"),
+    "%": (strict_float, _fmt(1)),
 }
 
 #: SI unit assumed when a field spec entry is a bare canonical name.
@@ -167,8 +169,8 @@ def _parse_coordinate(text: str, limit: float) -> float:
     An integer part of four or more digits means degrees-minutes (decimal degrees never
     need more than three), e.g. ``5006.98682`` -> 50 + 6.98682/60.
     """
-    value = float(text)
     text = text.strip()
+    value = strict_float(text)
     dot = text.find(".")
     digits = len(text) if dot < 0 else dot
     if text[:1] in "+-":
@@ -243,6 +245,8 @@ def _parse(raw: bytes, field_spec, received_at: datetime, source: str) -> Frame:
     sent = raw[star + 1 : end]
     n = len(sent)
     try:
+        if sent.strip(b"0123456789abcdefABCDEF"):
+            raise ValueError  # int(..., 16) would take "1_2A" and " 1A"
         if n == 4:
             expected = int(sent, 16)
             actual = crc16_ccitt_false(body)
@@ -286,7 +290,7 @@ def _parse(raw: bytes, field_spec, received_at: datetime, source: str) -> Frame:
         idx = 2
     elif len(parts) > 2 and (hms := _parse_time(parts[2])) is not None:
         try:
-            fields["sentence_id"] = int(parts[1])
+            fields["sentence_id"] = strict_int(parts[1].strip())
         except ValueError:
             return malformed(
                 raw, received_at, source, PROTOCOL, f"sentence id {parts[1]!r} is not an integer"
@@ -304,7 +308,7 @@ def _parse(raw: bytes, field_spec, received_at: datetime, source: str) -> Frame:
     try:
         fields["latitude"] = _parse_coordinate(parts[idx], 90.0)
         fields["longitude"] = _parse_coordinate(parts[idx + 1], 180.0)
-        fields["altitude"] = float(parts[idx + 2])
+        fields["altitude"] = strict_float(parts[idx + 2].strip())
     except ValueError as exc:
         return malformed(raw, received_at, source, PROTOCOL, f"bad position: {exc}")
     extras = parts[idx + 3 :]

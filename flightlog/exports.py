@@ -56,9 +56,12 @@ def export_flight(
 
         return write_csv(data, out)
     if format == "netcdf":
-        from flightlog.export_netcdf import write_netcdf
+        from flightlog.cf_trajectory import flight_attributes, write_cf_trajectory
 
-        return write_netcdf(data, metadata, out)
+        synthetic = "simulated payload" if metadata.get("settings", {}).get("synthetic") else None
+        return write_cf_trajectory(
+            data, out, metadata["name"], synthetic=synthetic, attributes=flight_attributes(metadata)
+        )
     if format == "kml":
         from flightlog.export_tracks import write_kml
 

@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flightlog.live_quantities import great_circle
+from flightlog.live_quantities import distance_and_bearing
 from flightlog.phase_observer import PhaseObserver
 from flightlog.recorder import RecorderStats
 from flightlog.store import RecordResult
@@ -172,7 +172,8 @@ class LiveView:
     def _chase_text(self, lat: float | None, lon: float | None) -> str:
         if self.chase is None or lat is None or lon is None:
             return "-"
-        distance, bearing = great_circle(self.chase.latitude, self.chase.longitude, lat, lon)
+        chase = self.chase
+        distance, bearing = distance_and_bearing(chase.latitude, chase.longitude, lat, lon)
         return f"{distance / 1000:.2f} km at {bearing:.0f} deg"
 
     def rows(self) -> list[tuple[str, str]]:

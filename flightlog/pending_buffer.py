@@ -11,14 +11,24 @@ so once the disk is fixed it replays into the same flight with
 ``strato log "file://SPILL?speed=max" --flight NAME``: raw chunks as they arrived, plus the
 raw bytes of frames that came without a chunk. Events (link events, phase events) go to a
 side file ``<spill>.events.jsonl``.
+
+The spill must land where there is room: by default it goes beside the database, unless
+that disk has less than :data:`SPILL_MIN_FREE` free, then to the temporary folder; and if
+writing it fails (the same full or read-only disk), the buffer moves it to the temporary
+folder and tells where (``spill_path`` always names the file in use, ``spill_paths`` every
+file written). It never writes into ``avoid`` (the spill file being replayed): the name
+gets a ``.again`` suffix instead.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections import deque
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +36,36 @@ from firmware_bridge.frame import Frame, LinkEvent, RawChunk
 from firmware_bridge.transports import CAPTURE_FORMAT
 from flightlog.events import FlightEvent
 
-__all__ = ["PendingBuffer", "capture_line", "event_line"]
+__all__ = [
+    "SPILL_MIN_FREE",
+    "PendingBuffer",
+    "capture_line",
+    "default_spill_path",
+    "event_line",
+    "read_spilled_events",
+    "spilled_events_path",
+]
+
+#: Free space a disk needs to be chosen for the default spill file [bytes].
+SPILL_MIN_FREE = 64 * 1024 * 1024
+
+
+def _has_room(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free >= SPILL_MIN_FREE and os.access(folder, os.W_OK)
+    except OSError:
+        return False
+
+
+def default_spill_path(db_path: Path, flight_name: str) -> Path:
+    """Return where items go that cannot be written: ``<db>.<flight>.unsaved.jsonl``.
+
+    Beside the database when its disk has room, else in the temporary folder.
+    """
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in flight_name)
+    name = f"{db_path.name}.{safe}.unsaved.jsonl"
+    folder = db_path.parent if _has_room(db_path.parent) else Path(tempfile.gettempdir())
+    return folder / name
 
 
 def capture_line(data: bytes, received_at: Any, source: str) -> dict[str, Any]:
@@ -52,6 +91,39 @@ def event_line(item: LinkEvent | FlightEvent) -> dict[str, Any]:
     return {"kind": item.kind, "time": item.time.isoformat(), "data": item.data}
 
 
+def spilled_events_path(spill_path: Path) -> Path:
+    """Return the side file holding the events spilled with ``spill_path``."""
+    return spill_path.with_name(spill_path.name + ".events.jsonl")
+
+
+def read_spilled_events(spill_path: Path) -> list[FlightEvent]:
+    """Read back the events spilled beside a spill file (none when there is no side file).
+
+    Replaying a spill file with ``strato log file://SPILL`` records these too, so the
+    ``write_error`` of the failure and the phase events reach the database. Lines that
+    cannot be read (a torn last line) are skipped.
+    """
+    from datetime import datetime
+
+    path = spilled_events_path(spill_path)
+    if not path.is_file():
+        return []
+    events = []
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            try:
+                record = json.loads(line)
+                when = datetime.fromisoformat(record["time"])
+                data = record.get("data")
+                if data is None:  # a link event
+                    data = {"source": record.get("source"), "detail": record.get("detail")}
+                data = dict(data, replayed_from=str(path))
+                events.append(FlightEvent(record["kind"], when, data))
+            except (ValueError, KeyError, TypeError, RecursionError):
+                continue
+    return events
+
+
 class PendingBuffer:
     """Items waiting for a successful commit, at most ``max_items`` of them in memory.
 
@@ -61,6 +133,8 @@ class PendingBuffer:
         Bound of the in-memory queue [items].
     spill_path : Path, optional
         Where overflowing raw bytes are appended; None means overflowing items are dropped.
+    avoid : Path, optional
+        A file never to write into (the one being replayed).
 
     Attributes
     ----------
@@ -70,22 +144,42 @@ class PendingBuffer:
         Items lost because the spill files could not be written either.
     """
 
-    def __init__(self, max_items: int, spill_path: Path | None = None) -> None:
+    def __init__(
+        self, max_items: int, spill_path: Path | None = None, *, avoid: Path | None = None
+    ) -> None:
         if max_items < 1:
             raise ValueError(f"max_items must be at least 1, not {max_items}")
         self.max_items = int(max_items)
-        self.spill_path = spill_path
+        self._avoid = {_resolved(avoid), _resolved(spilled_events_path(avoid))} if avoid else set()
+        self.spill_path = None if spill_path is None else self._not_avoided(Path(spill_path))
+        self.spill_paths: list[Path] = []
         self.spilled = 0
         self.dropped = 0
         self._items: deque[Any] = deque()
         self._chunk_spilled: dict[str, bool] = {}
+
+    def _not_avoided(self, path: Path) -> Path:
+        while _resolved(path) in self._avoid or _resolved(spilled_events_path(path)) in self._avoid:
+            path = path.with_name(path.name.removesuffix(".jsonl") + ".again.jsonl")
+        return path
 
     @property
     def events_path(self) -> Path | None:
         """Side file for spilled events."""
         if self.spill_path is None:
             return None
-        return self.spill_path.with_name(self.spill_path.name + ".events.jsonl")
+        return spilled_events_path(self.spill_path)
+
+    def head(self, n: int) -> list[Any]:
+        """Return the ``n`` oldest pending items (fewer when there are fewer)."""
+        return list(islice(self._items, n))
+
+    def drop_head(self, n: int) -> None:
+        """Forget the ``n`` oldest items (after they were committed)."""
+        for _ in range(min(n, len(self._items))):
+            self._items.popleft()
+        if not self._items:
+            self._chunk_spilled.clear()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -126,15 +220,31 @@ class PendingBuffer:
                     captures.append(capture_line(item.raw, item.received_at, item.source))
             elif isinstance(item, LinkEvent | FlightEvent):
                 events.append(event_line(item))
-        try:
-            for path, records in ((self.spill_path, captures), (self.events_path, events)):
-                if not records:
-                    continue
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with open(path, "a", encoding="utf-8") as handle:
-                    handle.write("".join(json.dumps(r, default=str) + "\n" for r in records))
-                    handle.flush()
-                    os.fsync(handle.fileno())
+        fallback = self._not_avoided(Path(tempfile.gettempdir()) / self.spill_path.name)
+        for spill_path in dict.fromkeys([self.spill_path, fallback]):
+            try:
+                _append(spill_path, captures)
+                _append(spilled_events_path(spill_path), events)
+            except OSError:
+                continue  # e.g. the database's disk is full too: try the temporary folder
+            self.spill_path = spill_path
+            if spill_path not in self.spill_paths:
+                self.spill_paths.append(spill_path)
             self.spilled += len(items)
-        except OSError:
-            self.dropped += len(items)
+            return
+        self.dropped += len(items)
+
+
+def _resolved(path: Path | None) -> Path | None:
+    return None if path is None else Path(os.path.realpath(path))
+
+
+def _append(path: Path, records: list[dict[str, Any]]) -> None:
+    """Append JSON lines and fsync them (nothing to do without records)."""
+    if not records:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("".join(json.dumps(r, default=str) + "\n" for r in records))
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -1,13 +1,17 @@
-"""Flight phases from altitude and vertical rate, with hysteresis.
+"""Flight phases from altitude and vertical rate, with hysteresis: the one phase detector.
 
 Thresholds follow the PITS tracker's flight states (telemetry-formats.md §10): launched
 when rising at >= 1 m/s and more than 150 m above the lowest altitude seen; burst when
-falling faster than 10 m/s after having risen at least 2000 m; landed when the vertical
-rate stays near zero. Float (a zero-pressure or superpressure balloon levelling off) is
-declared after |rate| < 1 m/s for ``float_time`` seconds more than 2000 m above the start.
-Every transition needs its condition on ``confirm`` consecutive samples (hysteresis), so
-one noisy GPS altitude cannot launch or land a balloon. The vertical rate is the
-least-squares slope over the last ``rate_window`` seconds.
+falling faster than 10 m/s after having risen at least 2000 m, or (a low burst, whose
+parachute never falls that fast) falling faster than 3 m/s 1000 m below the top; landed
+when the vertical rate stays near zero below 9000 m (no ground is higher, so a GNSS
+altitude frozen at 21 km after losing lock is not a landing). Float (a zero-pressure or
+superpressure balloon levelling off) is declared after |rate| < 1 m/s for ``float_time``
+seconds more than 2000 m above the start. Every transition needs its condition on
+``confirm`` consecutive samples (hysteresis), so one noisy GPS altitude cannot launch or
+land a balloon. The vertical rate is the least-squares slope over the last
+``rate_window`` seconds (:mod:`flightlog.live_quantities`). The analysis replays recorded
+flights through this detector (:func:`analysis.cleaning.split_phases`).
 """
 
 from __future__ import annotations
@@ -66,6 +70,9 @@ class PhaseDetector:
         Descent rate (positive number) that counts as falling after burst [m s-1].
     min_rise : float
         Rise above the lowest altitude required before burst or float [m].
+    fall_height, fall_rate : float
+        A fall of ``fall_height`` [m] below the top at more than ``fall_rate`` [m s-1]
+        is a burst too (a low burst never falls at ``burst_rate``).
     float_rate : float
         |Vertical rate| below which the balloon is level [m s-1].
     float_time : float
@@ -74,6 +81,9 @@ class PhaseDetector:
         |Vertical rate| below which a descending payload is still [m s-1].
     landed_time : float
         How long it must stay still to be landed [s].
+    max_landing_altitude : float
+        Highest altitude at which stillness counts as landed [m] (above the highest
+        ground, 8849 m; a frozen GNSS altitude aloft is not a landing).
     confirm : int
         Consecutive samples a condition must hold.
     rate_window : float
@@ -88,10 +98,13 @@ class PhaseDetector:
         launch_height: float = 150.0,
         burst_rate: float = 10.0,
         min_rise: float = 2000.0,
+        fall_height: float = 1000.0,
+        fall_rate: float = 3.0,
         float_rate: float = 1.0,
         float_time: float = 300.0,
         landed_rate: float = 0.5,
         landed_time: float = 30.0,
+        max_landing_altitude: float = 9000.0,
         confirm: int = 3,
         rate_window: float = 20.0,
     ) -> None:
@@ -100,8 +113,10 @@ class PhaseDetector:
         self.phase = phase
         self.launch_rate, self.launch_height = launch_rate, launch_height
         self.burst_rate, self.min_rise = burst_rate, min_rise
+        self.fall_height, self.fall_rate = fall_height, fall_rate
         self.float_rate, self.float_time = float_rate, float_time
         self.landed_rate, self.landed_time = landed_rate, landed_time
+        self.max_landing_altitude = max_landing_altitude
         self.confirm, self.rate_window = confirm, rate_window
         self.rate = math.nan
         self.min_altitude = math.inf
@@ -195,7 +210,9 @@ class PhaseDetector:
                 return self._change("launch", "ascent", start_time, start_altitude)
             return None
         if self.phase in ("ascent", "float"):
-            if self._held(rate <= -self.burst_rate and risen >= self.min_rise):
+            fallen = self.max_altitude - altitude >= self.fall_height
+            falling = rate <= -self.burst_rate or (fallen and rate <= -self.fall_rate)
+            if self._held(falling and risen >= self.min_rise):
                 self.burst_altitude = self.max_altitude
                 return self._change(
                     "burst",
@@ -215,7 +232,7 @@ class PhaseDetector:
                     self._level_since = None
             return None
         if self.phase == "descent":
-            if abs(rate) < self.landed_rate:
+            if abs(rate) < self.landed_rate and altitude < self.max_landing_altitude:
                 if self._level_since is None:
                     self._level_since = (time, altitude)
                 elif time - self._level_since[0] >= self.landed_time:

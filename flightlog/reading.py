@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from flightlog.events import read_events
-from flightlog.schema import TELEMETRY_FIELD_COLUMNS, connect
+from flightlog.opening import reading_connection
+from flightlog.schema import TELEMETRY_FIELD_COLUMNS
+from flightlog.telemetry_rows import PLAUSIBLE_TIME_WINDOW
 
 __all__ = ["list_flights", "read_events", "read_flight", "read_frames"]
 
@@ -27,6 +29,11 @@ def _utc(seconds: float | None) -> datetime | None:
 
 def _to_utc_series(values: Any) -> pd.Series:
     seconds = pd.to_numeric(pd.Series(values, dtype="float64"))
+    # Frames kept raw for an absurd time (year 2300, year 1) have no telemetry row, but their
+    # receive times are listed here: outside the plausible window they read as NaT, so no
+    # reader ever fails with "Out of bounds nanosecond timestamp".
+    low, high = PLAUSIBLE_TIME_WINDOW
+    seconds = seconds.where((seconds >= low) & (seconds < high))
     # float64 epoch seconds resolve ~0.2 us today: round to the microsecond they came from.
     return pd.to_datetime(seconds, unit="s", utc=True).astype("datetime64[ns, UTC]").dt.round("us")
 
@@ -42,10 +49,38 @@ def _flight_row(conn: sqlite3.Connection, flight_name: str) -> sqlite3.Row:
     return row
 
 
-def _open(db_path: str | Path) -> sqlite3.Connection:
-    conn = connect(db_path, read_only=True)
-    conn.row_factory = sqlite3.Row
-    return conn
+#: Telemetry rows inside the plausible time window (logs written before the store checked
+#: times may hold rows dated 2300 or year 1: readers leave them out like the store now does).
+_PLAUSIBLE_ROW = (
+    "received_at >= ? AND received_at < ? "
+    "AND (payload_time IS NULL OR (payload_time >= ? AND payload_time < ?))"
+)
+
+
+def _left_out(conn: sqlite3.Connection, flight_id: int) -> dict[str, int]:
+    """Frames kept raw and out of telemetry, by status (implausible, quarantined, ...)."""
+    rows = conn.execute(
+        "SELECT status, count(*) FROM frames WHERE flight_id = ? AND status != 'ok' "
+        "GROUP BY status ORDER BY status",
+        (flight_id,),
+    )
+    return {status: count for status, count in rows}
+
+
+def _left_out_notes(left_out: dict[str, int]) -> list[str]:
+    """Sentences for reports about frames kept raw but not in the telemetry."""
+    notes = []
+    if left_out.get("implausible"):
+        notes.append(
+            f"{left_out['implausible']} frames left out as implausible (a time outside "
+            "2000-2100, no fields, or an impossible position); kept raw in the flight log"
+        )
+    if left_out.get("quarantined"):
+        notes.append(
+            f"{left_out['quarantined']} items quarantined (the store could not take them as "
+            "they were); kept raw in the flight log with the reason"
+        )
+    return notes
 
 
 def _metadata(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
@@ -66,6 +101,8 @@ def _metadata(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
         "events": read_events(conn, row["id"]),
         "created_at": _utc(row["created_at"]),
         "status": row["status"],
+        "frames_left_out": (left_out := _left_out(conn, row["id"])),
+        "notes": _left_out_notes(left_out),
     }
 
 
@@ -96,28 +133,30 @@ def read_flight(db_path: str | Path, flight_name: str) -> tuple[pd.DataFrame, di
         ``name``, ``callsign``, ``launch_site`` (``{latitude, longitude, altitude}`` or
         None), ``balloon``, ``prediction`` (the pre-launch prediction JSON dict or None),
         ``settings``, ``events`` (list of ``{kind, time, data}``), ``created_at``,
-        ``status``.
+        ``status``, ``notes`` (sentences for reports about frames left out),
+        ``frames_left_out`` (frames not in the telemetry, by status:
+        ``implausible`` for absurd times or positions, ``quarantined`` for items the store
+        could not take, ``malformed``, ``bad_checksum``; each kept raw with its reason).
 
     Raises
     ------
-    FileNotFoundError
+    flightlog.errors.FlightLogNotFoundError
         If the database does not exist.
+    flightlog.errors.FlightLogError
+        If the file is not a flight log, or damaged (a ``ValueError``).
     ValueError
         If there is no flight of that name.
     """
-    conn = _open(db_path)
-    try:
+    with reading_connection(db_path) as conn:
         flight = _flight_row(conn, flight_name)
         metadata = _metadata(conn, flight)
         columns = ", ".join(TELEMETRY_FIELD_COLUMNS)
         rows = conn.execute(
             "SELECT frame_id, received_at, payload_time, callsign, sentence_id, "
             f"{columns}, extras_json, clock_offset, clock_suspect, heard_count "
-            "FROM telemetry WHERE flight_id = ? ORDER BY frame_id",
-            (flight["id"],),
+            f"FROM telemetry WHERE flight_id = ? AND {_PLAUSIBLE_ROW} ORDER BY frame_id",
+            (flight["id"], *PLAUSIBLE_TIME_WINDOW, *PLAUSIBLE_TIME_WINDOW),
         ).fetchall()
-    finally:
-        conn.close()
     return _telemetry_frame(rows), metadata
 
 
@@ -164,16 +203,13 @@ def read_frames(db_path: str | Path, flight_name: str) -> pd.DataFrame:
     Columns: ``frame_id``, ``received_at`` (datetime64[ns, UTC]), ``source``,
     ``protocol``, ``status``, ``error``, ``raw`` (bytes).
     """
-    conn = _open(db_path)
-    try:
+    with reading_connection(db_path) as conn:
         flight = _flight_row(conn, flight_name)
         rows = conn.execute(
             "SELECT id, received_at, source, protocol, status, error, raw FROM frames "
             "WHERE flight_id = ? ORDER BY id",
             (flight["id"],),
         ).fetchall()
-    finally:
-        conn.close()
     return pd.DataFrame(
         {
             "frame_id": pd.Series([r["id"] for r in rows], dtype="int64"),
@@ -194,17 +230,22 @@ def list_flights(db_path: str | Path) -> list[dict[str, Any]]:
     -------
     list of dict
         ``name``, ``callsign``, ``status``, ``created_at`` (UTC datetime), ``frames``,
-        ``good_frames``, ``bad_frames``, ``telemetry_rows``, ``first_time``, ``last_time``
+        ``good_frames``, ``bad_frames`` (of them ``implausible_frames``: absurd time or
+        position, and ``quarantined_frames``: items the store could not take; both kept
+        raw and left out of telemetry), ``telemetry_rows``, ``first_time``, ``last_time``
         (UTC datetimes of the first/last telemetry, None when there is none),
         ``max_altitude`` [m] (None when unknown), ``events``.
     """
-    conn = _open(db_path)
-    try:
+    with reading_connection(db_path) as conn:
         rows = conn.execute(
             """
 SELECT f.id, f.name, f.callsign, f.status, f.created_at,
   (SELECT count(*) FROM frames WHERE flight_id = f.id) AS frames,
   (SELECT count(*) FROM frames WHERE flight_id = f.id AND status = 'ok') AS good_frames,
+  (SELECT count(*) FROM frames WHERE flight_id = f.id AND status = 'implausible')
+    AS implausible_frames,
+  (SELECT count(*) FROM frames WHERE flight_id = f.id AND status = 'quarantined')
+    AS quarantined_frames,
   (SELECT count(*) FROM telemetry WHERE flight_id = f.id) AS telemetry_rows,
   (SELECT min(coalesce(payload_time, received_at)) FROM telemetry WHERE flight_id = f.id)
     AS first_time,
@@ -215,8 +256,6 @@ SELECT f.id, f.name, f.callsign, f.status, f.created_at,
 FROM flights AS f ORDER BY f.id
 """
         ).fetchall()
-    finally:
-        conn.close()
     return [
         {
             "name": r["name"],
@@ -226,6 +265,8 @@ FROM flights AS f ORDER BY f.id
             "frames": r["frames"],
             "good_frames": r["good_frames"],
             "bad_frames": r["frames"] - r["good_frames"],
+            "implausible_frames": r["implausible_frames"],
+            "quarantined_frames": r["quarantined_frames"],
             "telemetry_rows": r["telemetry_rows"],
             "first_time": _utc(r["first_time"]),
             "last_time": _utc(r["last_time"]),

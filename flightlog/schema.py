@@ -78,16 +78,16 @@ TELEMETRY_FIELD_COLUMNS: tuple[str, ...] = (
 SCHEMA_VERSION = 1
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """Open a flight-log database with the durability settings.
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open a flight-log database for writing with the durability settings.
+
+    Use :func:`flightlog.opening.open_for_writing` (checks the file is a flight log first)
+    or :func:`flightlog.opening.open_for_reading` (never writes) rather than this.
 
     Parameters
     ----------
     path : str or Path
         Database file.
-    read_only : bool
-        Open with ``mode=ro`` (for readers such as :func:`flightlog.read_flight`); the file
-        must exist.
 
     Returns
     -------
@@ -96,27 +96,17 @@ def connect(path: str | Path, *, read_only: bool = False) -> sqlite3.Connection:
         ``BEGIN IMMEDIATE`` explicitly, so a commit happens exactly where the code says.
     """
     path = Path(path)
-    if read_only:
-        if not path.exists():
-            raise FileNotFoundError(
-                f"flight log {path} does not exist; record a flight first with "
-                "'strato log SOURCE --db PATH' or give the right --db"
-            )
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    if not read_only:
-        mode = conn.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}").fetchone()[0]
-        if str(mode).lower() != JOURNAL_MODE:
-            conn.close()
-            raise OSError(
-                f"could not switch {path} to WAL journal mode (got {mode!r}); the flight "
-                "log needs a local file system that supports shared memory (not a network "
-                "share)"
-            )
+    mode = conn.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}").fetchone()[0]
+    if str(mode).lower() != JOURNAL_MODE:
+        conn.close()
+        raise OSError(
+            f"could not switch {path} to WAL journal mode (got {mode!r}); the flight "
+            "log needs a local file system that supports shared memory (not a network "
+            "share)"
+        )
     conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
     return conn

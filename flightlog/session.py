@@ -16,6 +16,7 @@ signal handlers, so it can run in a thread or a test.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any
 
 from flightlog.events import read_events
 from flightlog.live_view import ChasePosition, LiveView, commit_line
+from flightlog.pending_buffer import read_spilled_events
 from flightlog.phase_detection import PhaseDetector
 from flightlog.phase_observer import PhaseObserver, phase_after_events
 from flightlog.recorder import Recorder, RecorderStats
@@ -50,8 +52,12 @@ class SessionSummary:
     spill_path : Path
         Where items that could not be written went (used only when ``stats.spilled``).
     status : str or None
-        The flight status stored at the end (``"landed"`` or ``"stopped"``); None when the
-        store could not be written at the end.
+        The flight status stored at the end (``"landed"`` or ``"stopped"``; ``"recording"``
+        when another logger still records the flight); None when the store could not be
+        written at the end.
+    spill_paths : tuple of Path
+        Every spill file written (the default one moves to the temporary folder when its
+        disk is full).
     """
 
     flight: str
@@ -60,11 +66,13 @@ class SessionSummary:
     stats: RecorderStats
     spill_path: Path
     status: str | None
+    spill_paths: tuple[Path, ...] = ()
 
     @property
     def complete(self) -> bool:
         """True when every item reached the database (none pending, spilled or lost)."""
-        return not (self.stats.pending or self.stats.dropped or self.stats.spilled)
+        stats = self.stats
+        return not (stats.pending or stats.dropped or stats.spilled or stats.link_dropped)
 
     def report(self) -> list[str]:
         """Return the closing lines for the crew (Rich markup): totals, how to replay a spill."""
@@ -74,13 +82,30 @@ class SessionSummary:
             f"{stats.commits} commits ({stats.duplicates} duplicates)"
         )
         if stats.spilled or stats.dropped:
-            summary += f"; {stats.spilled} items spilled to {self.spill_path}, {stats.dropped} lost"
+            where = ", ".join(str(path) for path in self.spill_paths) or str(self.spill_path)
+            summary += f"; {stats.spilled} items spilled to {where}, {stats.dropped} lost"
         lines = [summary]
-        if stats.spilled:
+        if stats.implausible or stats.quarantined:
             lines.append(
-                f"[bold red]{stats.spilled} items are not in the database[/]: replay them "
-                f'with strato log "file://{self.spill_path}?speed=max" '
-                f"--flight {self.flight!r} once the disk is writable"
+                f"{stats.implausible} frames left out of telemetry as implausible and "
+                f"{stats.quarantined} items quarantined, all kept raw with the reason "
+                f"(latest: {stats.last_reason})"
+            )
+        if stats.link_dropped:
+            lines.append(
+                f"[bold red]{stats.link_dropped} items of the UDP link were dropped[/]: the "
+                "disk could not keep up (a data_dropped event says when)"
+            )
+        for path in self.spill_paths or ((self.spill_path,) if stats.spilled else ()):
+            lines.append(
+                f"[bold red]items are not in the database[/]: replay them with "
+                f'strato log "file://{path}?speed=max" --flight {self.flight!r} --db '
+                f"{self.db_path} once the disk is writable"
+            )
+        if self.status == "recording":
+            lines.append(
+                "another logger is still recording this flight: its status stays 'recording' "
+                "until the last logger stops"
             )
         return lines
 
@@ -271,18 +296,35 @@ def run_logging_session(
                 f"spilled: {stats.spilled}, lost: {stats.dropped}); retrying"
             )
 
+        def on_stall(seconds: float, stats: RecorderStats) -> None:
+            on_notice(
+                f"[bold yellow]DISK STALLED[/] a commit to {store.path} has been running for "
+                f"{seconds:.0f} s (the disk does not answer; pending in memory: "
+                f"{stats.pending}). Nothing is lost yet; check the disk or its cable."
+            )
+
+        replayed = Path(bridge.spec.target) if bridge.spec.kind == "file" else None
         recorder = Recorder(
             store,
             observers=observers,
             on_commit=on_commit,
             on_write_error=on_write_error,
+            on_stall=on_stall,
             spill_path=spill_path,
+            avoid_path=replayed,
         )
         verb = "resuming" if store.resumed else "recording"
         on_notice(
             f"{verb} flight {flight!r} from {bridge.label} into {store.path} "
-            "(WAL, synchronous=FULL)"
+            f"(WAL, synchronous=FULL; if the disk fails, unsaved items go to "
+            f"{recorder.pending.spill_path})"
         )
+        link_items = bridge.items(stop)
+        if replayed is not None:
+            # Replaying a spill file: its events (the write_error of the failure, phase
+            # events) go in too.
+            link_items = itertools.chain(read_spilled_events(replayed), link_items)
+        can_wait = bridge.spec.kind != "udp"
         limits = {"max_frames": max_frames, "duration": duration}
         if live:
             from rich.console import Console
@@ -291,9 +333,9 @@ def run_logging_session(
             view = LiveView(flight, recorder.stats, phases, predictor, chase)
             screen = console if console is not None else Console(highlight=False, soft_wrap=True)
             with Live(view, console=screen, refresh_per_second=2, transient=False):
-                stats = recorder.run(bridge.items(stop), stop, **limits)
+                stats = recorder.run(link_items, stop, can_wait=can_wait, **limits)
         else:
-            stats = recorder.run(bridge.items(stop), stop, **limits)
+            stats = recorder.run(link_items, stop, can_wait=can_wait, **limits)
         status: str | None = "landed" if phases.phase == "landed" else "stopped"
         try:
             if predictor is not None:
@@ -301,7 +343,8 @@ def run_logging_session(
                 predictor = None
                 if tail:
                     store.record(tail)
-            store.set_status(status)
+            if not store.set_status(status):
+                status = "recording"  # another logger still records this flight
         except StoreWriteError as exc:
             status = None
             on_notice(f"[bold red]WRITE ERROR[/] at the end (flight status not updated): {exc}")
@@ -316,4 +359,5 @@ def run_logging_session(
         stats=stats,
         spill_path=recorder.pending.spill_path,
         status=status,
+        spill_paths=tuple(recorder.pending.spill_paths),
     )

@@ -6,11 +6,21 @@ COMMIT has returned, so whatever it reports is on disk (WAL, ``synchronous=FULL`
 :mod:`flightlog.schema`). If the write fails (disk full, read-only file system, I/O error)
 the transaction rolls back, nothing committed earlier is touched, and
 :class:`StoreWriteError` says why; the caller keeps the items and tries again later.
+
+One item never costs the others: when a batch fails for a reason that is not storage (an
+item SQLite cannot bind, such as a callsign holding a lone UTF-16 surrogate), the batch is
+written again with each item in its own savepoint, and an item that still fails is kept
+raw with status ``quarantined`` and the reason. Decoded frames that cannot be telemetry
+(see :func:`flightlog.telemetry_rows.implausible_reason`) are kept raw as ``implausible``.
+The file is opened through :func:`flightlog.opening.open_for_writing`, which refuses a
+database that is not a flight log before anything is written to it.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,13 +29,23 @@ from pathlib import Path
 from typing import Any
 
 from firmware_bridge.frame import STATUS_MALFORMED, Frame, LinkEvent, RawChunk
+from flightlog.errors import DamagedFlightLogError
 from flightlog.events import FlightEvent
-from flightlog.migrations import migrate
-from flightlog.schema import TELEMETRY_FIELD_COLUMNS, connect
-from flightlog.telemetry_rows import CLOCK_OFFSET_LIMIT, TelemetryRow, telemetry_row
+from flightlog.logger_presence import LoggerPresence
+from flightlog.opening import open_for_writing
+from flightlog.schema import TELEMETRY_FIELD_COLUMNS
+from flightlog.telemetry_rows import (
+    CLOCK_OFFSET_LIMIT,
+    TelemetryRow,
+    implausible_reason,
+    telemetry_row,
+    without_implausible_values,
+)
 
 __all__ = [
     "FLIGHT_STATUSES",
+    "STATUS_IMPLAUSIBLE",
+    "STATUS_QUARANTINED",
     "FlightStore",
     "RecordResult",
     "StoreWriteError",
@@ -37,6 +57,31 @@ __all__ = [
 FLIGHT_STATUSES = ("recording", "stopped", "landed")
 
 StoreItem = RawChunk | Frame | LinkEvent | FlightEvent
+
+#: Frame status of an item the store could not take as it was (e.g. a callsign holding a
+#: lone UTF-16 surrogate): its raw bytes are kept with the reason, the rest of the batch
+#: commits.
+STATUS_QUARANTINED = "quarantined"
+#: Frame status of a decoded frame that cannot be telemetry (absurd date, no fields, an
+#: impossible position); kept raw with the reason, left out of telemetry and exports.
+STATUS_IMPLAUSIBLE = "implausible"
+
+
+def _is_storage_failure(exc: BaseException) -> bool:
+    """Return True for SQLite errors about the file or disk, False for errors about one item."""
+    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
+
+
+def _safe_text(text: str) -> str:
+    """Text SQLite can store (lone surrogates and other unencodable code points escaped)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _read_only_file_system(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 class StoreWriteError(OSError):
@@ -57,6 +102,14 @@ class StoreWriteError(OSError):
         """Explain an SQLite error in terms of what the crew can do about it."""
         name = getattr(exc, "sqlite_errorname", "") or ""
         text = str(exc)
+        if _read_only_file_system(path):
+            return cls(
+                f"cannot write the flight log {path}: the file system holding it is mounted "
+                f"read-only ({errno.errorcode[errno.EROFS]}; SQLite said: {text}). Everything "
+                "committed so far is safe; remount that disk read-write and recording resumes "
+                "by itself.",
+                "read_only",
+            )
         if name.startswith("SQLITE_FULL") or "full" in text:
             return cls(
                 f"cannot write the flight log {path}: the disk (or the database size limit) "
@@ -77,6 +130,12 @@ class StoreWriteError(OSError):
                 f"({text}); close other programs writing to it.",
                 "locked",
             )
+        if type(exc) is sqlite3.DatabaseError:
+            return cls(
+                f"cannot write the flight log {path}: the file is damaged ({text}). "
+                "Everything committed so far is as safe as the file; stop and copy it.",
+                "damaged",
+            )
         return cls(f"cannot write the flight log {path}: {text}", "io")
 
 
@@ -88,6 +147,14 @@ class RecordResult:
     ----------
     chunks, frames, good_frames, bad_frames, events : int
         Counts written in the batch.
+    quarantined : int
+        Items the store could not take as they were, kept raw with the reason (counted
+        in ``bad_frames`` when they are frames).
+    implausible : int
+        Decoded frames left out of telemetry (absurd time, no fields, impossible position),
+        kept raw with the reason (counted in ``bad_frames``).
+    reasons : list of str
+        Why items were quarantined or left out (one per item).
     new_telemetry : int
         Good frames that made a new telemetry row.
     duplicates : int
@@ -105,6 +172,9 @@ class RecordResult:
     good_frames: int = 0
     bad_frames: int = 0
     events: int = 0
+    quarantined: int = 0
+    implausible: int = 0
+    reasons: list[str] = field(default_factory=list)
     new_telemetry: int = 0
     duplicates: int = 0
     sentence_ids: list[int] = field(default_factory=list)
@@ -154,8 +224,10 @@ class FlightStore:
     ------
     StoreWriteError
         If the database cannot be created or written (read-only, disk full).
-    ValueError
-        If the file is not a flight log or was written by a newer Stratoflight.
+    flightlog.errors.FlightLogError
+        (a ``ValueError``) If the file is not a flight log (another program's database, a
+        text file, a folder), is damaged or truncated, or was written by a newer
+        Stratoflight; nothing was written to it.
     """
 
     def __init__(
@@ -174,26 +246,26 @@ class FlightStore:
         self.path = Path(db_path)
         self.flight_name = flight_name
         try:
-            self._conn = connect(self.path)
+            self._conn = open_for_writing(self.path)
         except sqlite3.OperationalError as exc:
             raise StoreWriteError.from_sqlite(exc, self.path) from exc
         except sqlite3.DatabaseError as exc:
-            raise ValueError(
-                f"{self.path} is not a Stratoflight flight log ({exc}); give another --db PATH"
+            raise DamagedFlightLogError(
+                f"{self.path} is damaged ({exc}); nothing was written to it. Give another --db PATH"
             ) from exc
         try:
-            migrate(self._conn)
             self.flight_id, self.resumed = self._open_flight(
                 callsign, launch_site, balloon, prediction, settings
             )
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            if isinstance(exc, sqlite3.OperationalError):
+            if _is_storage_failure(exc) and isinstance(exc, sqlite3.OperationalError):
                 raise StoreWriteError.from_sqlite(exc, self.path) from exc
-            raise ValueError(f"{self.path} is not a Stratoflight flight log: {exc}") from exc
+            raise DamagedFlightLogError(f"{self.path} is a damaged flight log: {exc}") from exc
         except BaseException:
             self._conn.close()
             raise
+        self._presence = LoggerPresence(self.path, self.flight_id)
         self._chunk_ids: dict[str, int] = {}
         self._clock_suspect = self._last_clock_state()
         (stored_callsign,) = self._conn.execute(
@@ -280,31 +352,42 @@ class FlightStore:
             If the batch could not be committed; it was rolled back as a whole and may be
             passed again later.
         """
+        batch = list(items)
+        try:
+            return self._write(batch, isolate=False)
+        except StoreWriteError:
+            raise
+        except Exception:  # noqa: BLE001 - one item the store cannot take: isolate it
+            return self._write(batch, isolate=True)
+
+    def _write(self, batch: list[Any], *, isolate: bool) -> RecordResult:
+        """Write a batch in one transaction; with ``isolate`` each item in a savepoint."""
         result = RecordResult()
         chunk_ids = dict(self._chunk_ids)
-        clock_suspect = self._clock_suspect
+        state = {"clock_suspect": self._clock_suspect}
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for item in items:
-                if isinstance(item, RawChunk):
-                    chunk_ids[item.source] = self._insert_chunk(item)
-                    result.chunks += 1
-                elif isinstance(item, Frame):
-                    clock_suspect = self._insert_frame(
-                        item, chunk_ids.get(item.source), clock_suspect, result
-                    )
-                elif isinstance(item, LinkEvent):
-                    self._insert_event(
-                        FlightEvent(
-                            item.kind, item.at, {"source": item.source, "detail": item.detail}
-                        ),
-                        result,
-                    )
-                elif isinstance(item, FlightEvent):
-                    self._insert_event(item, result)
-                else:
-                    raise TypeError(f"cannot record {type(item).__name__}: {item!r}")
+            for item in batch:
+                if not isolate:
+                    self._insert_item(item, chunk_ids, state, result)
+                    continue
+                part = RecordResult()
+                before = (dict(chunk_ids), dict(state))
+                conn.execute("SAVEPOINT item")
+                try:
+                    self._insert_item(item, chunk_ids, state, part)
+                except Exception as exc:  # noqa: BLE001 - sorted below
+                    if _is_storage_failure(exc):
+                        raise
+                    conn.execute("ROLLBACK TO item")
+                    chunk_ids.clear()
+                    chunk_ids.update(before[0])
+                    state.update(before[1])
+                    part = RecordResult()
+                    self._quarantine(item, exc, chunk_ids, part)
+                conn.execute("RELEASE item")
+                _merge(result, part)
             callsign = next((row.callsign for row in result.telemetry if row.callsign), None)
             if not self._callsign_known and callsign:
                 # No --callsign given: the flight takes the first one the payload sent.
@@ -315,6 +398,8 @@ class FlightStore:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
+            if not _is_storage_failure(exc):
+                raise
             raise StoreWriteError.from_sqlite(exc, self.path) from exc
         except BaseException:
             self._rollback()
@@ -322,8 +407,62 @@ class FlightStore:
         if callsign:
             self._callsign_known = True
         self._chunk_ids = chunk_ids
-        self._clock_suspect = clock_suspect
+        self._clock_suspect = state["clock_suspect"]
         return result
+
+    def _insert_item(
+        self, item: Any, chunk_ids: dict[str, int], state: dict[str, bool], result: RecordResult
+    ) -> None:
+        if isinstance(item, RawChunk):
+            chunk_ids[item.source] = self._insert_chunk(item)
+            result.chunks += 1
+        elif isinstance(item, Frame):
+            state["clock_suspect"] = self._insert_frame(
+                item, chunk_ids.get(item.source), state["clock_suspect"], result
+            )
+        elif isinstance(item, LinkEvent):
+            self._insert_event(
+                FlightEvent(item.kind, item.at, {"source": item.source, "detail": item.detail}),
+                result,
+            )
+        elif isinstance(item, FlightEvent):
+            self._insert_event(item, result)
+        else:
+            raise TypeError(f"cannot record {type(item).__name__}: {item!r}")
+
+    def _quarantine(
+        self, item: Any, exc: Exception, chunk_ids: dict[str, int], result: RecordResult
+    ) -> None:
+        """Keep an item the store could not take: its bytes and the reason, all text escaped."""
+        reason = _safe_text(f"the store could not take this item ({type(exc).__name__}: {exc})")
+        received = getattr(item, "received_at", None) or getattr(item, "at", None)
+        try:
+            when = received.timestamp()
+        except (AttributeError, OverflowError, OSError, ValueError):
+            when = datetime.now(UTC).timestamp()
+        source = _safe_text(str(getattr(item, "source", "") or "internal"))
+        if isinstance(item, RawChunk):
+            cursor = self._conn.execute(
+                "INSERT INTO raw_chunks (flight_id, received_at, source, data) VALUES (?, ?, ?, ?)",
+                (self.flight_id, when, source, bytes(item.data)),
+            )
+            chunk_ids[item.source] = int(cursor.lastrowid)
+            result.chunks += 1
+        else:
+            if isinstance(item, Frame):
+                raw, protocol = bytes(item.raw), _safe_text(str(item.protocol))
+                chunk_id = chunk_ids.get(item.source)
+            else:  # an event or an object of unknown type: its text form is kept
+                raw, protocol, chunk_id = _safe_text(repr(item)).encode(), "internal", None
+            self._conn.execute(
+                "INSERT INTO frames (flight_id, chunk_id, raw, received_at, source, protocol, "
+                "status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.flight_id, chunk_id, raw, when, source, protocol, STATUS_QUARANTINED, reason),
+            )
+            result.frames += 1
+            result.bad_frames += 1
+        result.quarantined += 1
+        result.reasons.append(reason)
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
@@ -349,6 +488,14 @@ class FlightStore:
                 row = telemetry_row(frame)
             except ValueError as exc:  # the raw bytes are kept; say why no telemetry row
                 status, error = STATUS_MALFORMED, f"flightlog could not store fields: {exc}"
+            else:
+                reason = implausible_reason(row)
+                if reason is not None:
+                    row, status, error = None, STATUS_IMPLAUSIBLE, reason
+                    result.implausible += 1
+                    result.reasons.append(reason)
+                else:
+                    row, error = without_implausible_values(row)
         cursor = self._conn.execute(
             "INSERT INTO frames (flight_id, chunk_id, raw, received_at, source, protocol, "
             "status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -418,10 +565,19 @@ class FlightStore:
         result.events += 1
         result.events_written.append(event)
 
-    def set_status(self, status: str) -> None:
-        """Set the flight's status (one of :data:`FLIGHT_STATUSES`) in its own commit."""
+    def set_status(self, status: str) -> bool:
+        """Set the flight's status (one of :data:`FLIGHT_STATUSES`) in its own commit.
+
+        Returns
+        -------
+        bool
+            False when ``stopped`` was not written because another logger still records
+            this flight (it stays ``recording``; the last logger to stop marks it).
+        """
         if status not in FLIGHT_STATUSES:
             raise ValueError(f"unknown flight status {status!r}; use one of {FLIGHT_STATUSES}")
+        if status == "stopped" and not self._presence.alone():
+            return False
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             self._conn.execute(
@@ -431,13 +587,33 @@ class FlightStore:
         except sqlite3.Error as exc:
             self._rollback()
             raise StoreWriteError.from_sqlite(exc, self.path) from exc
+        return True
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection and leave the flight's logger presence."""
         self._conn.close()
+        self._presence.close()
 
     def __enter__(self) -> FlightStore:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _merge(total: RecordResult, part: RecordResult) -> None:
+    """Add the counts and lists of one item's result to the batch's."""
+    for name in (
+        "chunks",
+        "frames",
+        "good_frames",
+        "bad_frames",
+        "events",
+        "quarantined",
+        "implausible",
+        "new_telemetry",
+        "duplicates",
+    ):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    for name in ("reasons", "sentence_ids", "telemetry", "events_written"):
+        getattr(total, name).extend(getattr(part, name))

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from firmware_bridge.frame import Frame
+from firmware_bridge.plausibility import PLAUSIBLE_RANGES
 from flightlog.schema import TELEMETRY_FIELD_COLUMNS
 
 __all__ = [
     "CLOCK_OFFSET_LIMIT",
+    "PLAUSIBLE_TIME_WINDOW",
+    "implausible_reason",
+    "without_implausible_values",
     "TelemetryRow",
     "dedup_key",
     "epoch_seconds",
@@ -27,6 +31,27 @@ __all__ = [
 #: report, and the point where SondeHub starts hiding frames as "in the future" and the
 #: horusdemodlib uploader starts warning (telemetry-formats.md §6).
 CLOCK_OFFSET_LIMIT = 60.0
+
+#: Receive and payload times outside this window [UTC] are not telemetry: the frame is kept
+#: raw with the reason (a GPS week roll-over, a corrupt or forged date). 2000-01-01 is
+#: before any Stratoflight flight and any GPS receiver still flying; 2100-01-01 leaves
+#: generations of margin and stays far inside what every reader (pandas nanosecond times
+#: end in 2262) can hold, so one absurd date never makes a flight un-exportable.
+PLAUSIBLE_TIME_WINDOW = (
+    datetime(2000, 1, 1, tzinfo=UTC).timestamp(),
+    datetime(2100, 1, 1, tzinfo=UTC).timestamp(),
+)
+
+#: Fields without which a frame is no position: outside their plausible range, the frame is
+#: kept raw and left out of telemetry; any other field out of range is only left blank.
+_POSITION_FIELDS = ("latitude", "longitude", "altitude")
+
+#: (field, lowest, highest) of the measurements whose implausible values are left blank.
+_MEASUREMENT_RANGES = tuple(
+    (name, lowest, highest)
+    for name, (lowest, highest) in PLAUSIBLE_RANGES.items()
+    if name not in _POSITION_FIELDS and name in TELEMETRY_FIELD_COLUMNS
+)
 
 #: Range of an SQLite INTEGER (signed 64-bit); a sentence id outside it cannot be stored.
 _SQLITE_INT_MIN, _SQLITE_INT_MAX = -(2**63), 2**63 - 1
@@ -175,3 +200,59 @@ def telemetry_row(frame: Frame) -> TelemetryRow:
         extras=extras,
         dedup_key=dedup_key(callsign, sentence_id, payload_time),
     )
+
+
+def _when(seconds: float) -> str:
+    try:
+        when = datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+        return when.isoformat(sep=" ", timespec="seconds") + "Z"  # %Y drops year 1's zeros
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds:g} s from 1970"
+
+
+def implausible_reason(row: TelemetryRow) -> str | None:
+    """Why a decoded frame cannot be telemetry (None when it can).
+
+    A receive or payload time outside :data:`PLAUSIBLE_TIME_WINDOW`, a frame without any
+    position, time or measurement (e.g. the JSON object ``{}``), or a latitude, longitude or
+    altitude outside :data:`firmware_bridge.plausibility.PLAUSIBLE_RANGES` (altitude
+    ``1e308``).
+    """
+    low, high = PLAUSIBLE_TIME_WINDOW
+    for name, seconds in (("receive time", row.received_at), ("payload time", row.payload_time)):
+        if seconds is not None and not low <= seconds < high:
+            return (
+                f"implausible {name} {_when(seconds)} (outside 2000-01-01..2100-01-01 UTC); "
+                "kept raw, left out of telemetry and exports"
+            )
+    if row.payload_time is None and all(value is None for value in row.values.values()):
+        return "no telemetry field (no position, time or measurement); kept raw"
+    for name in _POSITION_FIELDS:
+        value = row.values.get(name)
+        lowest, highest = PLAUSIBLE_RANGES[name]
+        if value is not None and not lowest <= value <= highest:
+            return (
+                f"implausible {name} {value:g} (outside {lowest:g}..{highest:g}); kept raw, "
+                "left out of telemetry and exports"
+            )
+    return None
+
+
+def without_implausible_values(row: TelemetryRow) -> tuple[TelemetryRow, str | None]:
+    """Blank measurements outside their plausible range; return the row and a note (or None).
+
+    The frame's raw bytes keep the sent values; only the telemetry columns are left empty,
+    so one bad sensor never costs the position of a frame.
+    """
+    values = row.values
+    bad = [
+        f"{name} {values[name]:g} outside {lowest:g}..{highest:g}"
+        for name, lowest, highest in _MEASUREMENT_RANGES
+        if values[name] is not None and not lowest <= values[name] <= highest
+    ]
+    if not bad:
+        return row, None
+    values = dict(values)
+    for text in bad:
+        values[text.split(" ", 1)[0]] = None
+    return replace(row, values=values), "implausible values left blank: " + "; ".join(bad)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from weather.constants import EARTH_RADIUS
+
 __all__ = [
     "CUSF_DRAG_CONSTANT",
     "DEFAULT_EVENT_TOLERANCE_S",
@@ -13,13 +15,13 @@ __all__ = [
     "SEA_LEVEL_DENSITY",
 ]
 
-#: Mean Earth radius used for horizontal motion [m]. The value CUSF and Tawhiri use
-#: (R = 6 371 009 m, IUGG mean radius); the balloon moves on a sphere of radius R + h.
-EARTH_RADIUS = 6371009.0
+# EARTH_RADIUS [m] (6 371 009 m, the value CUSF and Tawhiri use; the balloon moves on a
+# sphere of radius R + h) lives in weather.constants; distances shown to people are WGS84
+# geodesics from terrain.geodesy.
 
-#: IUGG mean Earth radius R1 [m], for distances between points (landing statistics,
-#: chase distances, verification); motion keeps :data:`EARTH_RADIUS` for CUSF/Tawhiri parity.
-MEAN_EARTH_RADIUS = 6371008.8
+#: The same radius under its round-one name (the value is :data:`EARTH_RADIUS`; there is
+#: one Earth sphere now). New code uses ``weather.constants.EARTH_RADIUS``.
+MEAN_EARTH_RADIUS = EARTH_RADIUS
 
 #: Sea-level air density the sea-level descent rate refers to [kg m-3]: the US Standard
 #: Atmosphere 1976 sea-level value, so ``v(0) = v0`` exactly in that atmosphere.

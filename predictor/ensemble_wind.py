@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from predictor.constants import MEAN_EARTH_RADIUS
+from weather.constants import EARTH_RADIUS
 from weather.protocol import Atmosphere, AtmosphereSample, FloatArray
 
 __all__ = ["PerturbedAtmosphere", "WindPerturbationField"]
@@ -135,8 +135,8 @@ class WindPerturbationField:
         rows = m
         lat_r = np.radians(np.asarray(lat, dtype=np.float64).ravel())
         dlon = (np.asarray(lon, dtype=np.float64).ravel() - self.lon0 + 180.0) % 360.0 - 180.0
-        x = MEAN_EARTH_RADIUS * math.cos(math.radians(self.lat0)) * np.radians(dlon)
-        y = MEAN_EARTH_RADIUS * (lat_r - math.radians(self.lat0))
+        x = EARTH_RADIUS * math.cos(math.radians(self.lat0)) * np.radians(dlon)
+        y = EARTH_RADIUS * (lat_r - math.radians(self.lat0))
         z = np.asarray(alt, dtype=np.float64).ravel()
         t0 = np.asarray(self.t0, dtype=np.float64)
         t = np.asarray(time, dtype=np.float64).ravel() - (t0[m] if t0.ndim else t0)

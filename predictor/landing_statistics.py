@@ -1,9 +1,10 @@
 """Statistics of ensemble landing points: mean, confidence ellipses, sea and zone probabilities.
 
 Pure computation on arrays of landing latitudes and longitudes [deg] (NaN for members
-that did not land). Distances use a sphere of the IUGG mean Earth radius; ellipses live in
-an azimuthal-equidistant tangent plane centred on the mean landing, which keeps distances
-from the centre exact and is accurate to well under 1 % for spreads of a few hundred km.
+that did not land). Recovery distances are WGS84 geodesics (:mod:`terrain.geodesy`, the
+one home for distances shown to people); ellipses live in an azimuthal-equidistant tangent
+plane on the sphere :data:`weather.constants.EARTH_RADIUS` centred on the mean landing,
+accurate to well under 1 % for spreads of a few hundred km.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from predictor import geodesy
-from predictor.constants import MEAN_EARTH_RADIUS
 from predictor.zones import Zone, points_in_zones
+from terrain import geodesy
+from weather.constants import EARTH_RADIUS
 
 __all__ = [
     "EARTH_RADIUS",
@@ -27,26 +28,15 @@ __all__ = [
     "chi2_radius",
     "confidence_ellipse",
     "from_local_plane",
-    "great_circle_distance",
     "landing_statistics",
     "mean_position",
     "to_local_plane",
 ]
 
-#: IUGG mean Earth radius [m].
-EARTH_RADIUS = MEAN_EARTH_RADIUS
 #: Land fraction at or above which a point counts as land (ERA5 land-sea mask convention).
 LAND_THRESHOLD = 0.5
 #: A sea landing this close to the shore [m] counts as "near the shore" (a boat can recover).
 NEAR_SHORE_DISTANCE_M = 5000.0
-
-
-def great_circle_distance(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance [m] between points [deg] on the IUGG sphere :data:`EARTH_RADIUS`.
-
-    :func:`predictor.geodesy.great_circle_distance` (haversine) with this module's radius.
-    """
-    return geodesy.great_circle_distance(lat1, lon1, lat2, lon2, radius=EARTH_RADIUS)
 
 
 def mean_position(latitude: npt.ArrayLike, longitude: npt.ArrayLike) -> tuple[float, float]:
@@ -311,7 +301,7 @@ def landing_statistics(
     recovery = None
     if recovery_point is not None:
         rlat, rlon = recovery_point
-        d = great_circle_distance(rlat, rlon, lat[landed], lon[landed])
+        d, _ = geodesy.inverse(rlat, rlon, lat[landed], lon[landed])
         recovery = {
             "latitude": float(rlat),
             "longitude": float(rlon),
@@ -319,7 +309,7 @@ def landing_statistics(
             "distance_median_m": float(np.median(d)) if d.size else math.nan,
             "distance_p95_m": float(np.percentile(d, 95)) if d.size else math.nan,
             "distance_to_mean_landing_m": float(
-                great_circle_distance(rlat, rlon, mean_lat, mean_lon)
+                geodesy.inverse(rlat, rlon, mean_lat, mean_lon)[0]
             ),
         }
     return LandingStatistics(

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from predictor.ensemble import FlightSpec, MemberDraws, Uncertainty, draw_members, solve_members
-from predictor.landing_statistics import great_circle_distance
 from predictor.zones import Zone, points_in_zones
+from terrain import geodesy
 from weather.protocol import Atmosphere, from_epoch_seconds, to_epoch_seconds
 
 if TYPE_CHECKING:
@@ -312,7 +312,7 @@ def plan_slots(
     on_land = landed & (surface != "sea")
     at_sea = landed & (surface == "sea")
     in_zone = points_in_zones(settings.zones, lat, lon).any(axis=0)
-    distance = great_circle_distance(settings.latitude, settings.longitude, lat, lon)
+    distance, _ = geodesy.inverse(settings.latitude, settings.longitude, lat, lon)
     too_far = np.zeros(lat.shape, dtype=bool)
     if settings.max_distance is not None:
         too_far = landed & (distance > settings.max_distance)

@@ -85,7 +85,7 @@ def file_time_ranges(
     surface : list of str
         Single-level (orography, land-sea mask) files.
     """
-    from weather.open_atmosphere import read_any
+    from weather.atmosphere_files import read_any
 
     ranges: list[tuple[str, float, float]] = []
     surface: list[str] = []
@@ -181,7 +181,7 @@ def open_atmosphere_window(paths: Sequence[str], start: float, end: float) -> At
     Each file is sliced to the window *before* the files are joined, so only the window's
     values are read from disk (``weather.open_atmosphere(..., time_window=...)``).
     """
-    from weather.open_atmosphere import open_atmosphere
+    from weather.atmosphere_files import open_atmosphere
 
     return open_atmosphere(list(paths), time_window=(start, end))
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -145,56 +144,35 @@ def plot_ensemble_map(
 
 
 def write_ensemble_kml(ensemble: EnsembleResult, path: str | Path) -> Path:
-    """Write a KML: member landings (and tracks when recorded), mean landing, ellipses."""
+    """Write a KML: member landings (and tracks when recorded), mean landing, ellipses.
+
+    Written by the one track-document writer (:mod:`predictor.writers.track_document`).
+    """
+    from predictor.writers.track_document import Area, Placemark, Track, TrackDocument, write_kml
+
     p = ensemble.prediction
     s = ensemble.statistics
     synthetic = " (SYNTHETIC data)" if p.synthetic else ""
-    parts = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>',
-        f"<name>{escape(f'Stratoflight ensemble, {s.n_members} members{synthetic}')}</name>",
-        '<Style id="member"><IconStyle><scale>0.5</scale></IconStyle></Style>',
-        '<Style id="ellipse"><LineStyle><color>ff17a0d4</color><width>2</width></LineStyle>'
-        "<PolyStyle><fill>0</fill></PolyStyle></Style>",
-        "<Folder><name>members</name>",
-    ]
     recorded = any(st.n_points.max() > 2 for st in p.stages)
+    tracks, points = [], []
     for i in range(p.n_members):
         if p.status[i] != "landed":
             continue
-        parts.append(
-            f"<Placemark><name>member {i}</name><styleUrl>#member</styleUrl>"
-            f"<description>{escape(str(p.surface[i]))}</description><Point><coordinates>"
-            f"{p.landing.longitude[i]!r},{p.landing.latitude[i]!r},0</coordinates></Point>"
-            "</Placemark>"
-        )
+        points.append(Placemark(
+            f"member {i}", float(p.landing.latitude[i]), float(p.landing.longitude[i]),
+            float(p.landing.altitude[i]), float(p.landing.time[i]), str(p.surface[i]),
+            style="member", folder="members",
+        ))  # fmt: skip
         if recorded:
             tr = p.trajectory(i)
-            coords = " ".join(
-                f"{x!r},{y!r},{z!r}"
-                for x, y, z in zip(tr["longitude"], tr["latitude"], tr["altitude"], strict=True)
-            )
-            parts.append(
-                f"<Placemark><name>track {i}</name><LineString><altitudeMode>absolute"
-                f"</altitudeMode><coordinates>{coords}</coordinates></LineString></Placemark>"
-            )
-    parts.append("</Folder>")
-    parts.append(
-        f"<Placemark><name>mean landing</name><Point><coordinates>{s.mean_longitude!r},"
-        f"{s.mean_latitude!r},0</coordinates></Point></Placemark>"
-    )
-    for e in s.ellipses:
-        la, lo = e.polygon()
-        coords = " ".join(f"{x!r},{y!r},0" for x, y in zip(lo, la, strict=True))
-        parts.append(
-            f"<Placemark><name>{e.probability:.0%} ellipse</name><styleUrl>#ellipse</styleUrl>"
-            f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}</coordinates>"
-            "</LinearRing></outerBoundaryIs></Polygon></Placemark>"
-        )
-    parts.append("</Document></kml>")
-    path = Path(path)
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+            tracks.append(Track(
+                f"track {i}", tr["latitude"], tr["longitude"], tr["altitude"], tr["time"],
+                style="member_track", folder="members",
+            ))  # fmt: skip
+    points.append(Placemark("mean landing", float(s.mean_latitude), float(s.mean_longitude)))
+    areas = [Area(f"{e.probability:.0%} ellipse", *e.polygon()) for e in s.ellipses]
+    title = f"Stratoflight ensemble, {s.n_members} members{synthetic}"
+    return write_kml(TrackDocument(title, tracks=tracks, placemarks=points, areas=areas), path)
 
 
 def plot_plan_landings(

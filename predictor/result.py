@@ -308,8 +308,9 @@ class PredictionResult:
         data) or at sea level when the atmosphere has none. NaN for members whose
         ``status`` is not ``landed``.
     surface : ndarray of str, shape (n_members,)
-        ``land`` / ``sea`` / ``unknown`` (see :data:`SURFACES`); land when the land fraction
-        at the landing point is >= 0.5.
+        ``land`` / ``sea`` / ``unknown`` (see :data:`SURFACES`), from the high-resolution
+        coastline (:mod:`predictor.landing_surface`; ``settings["surface_source"]`` says
+        when the weather file's land-sea mask had to stand in).
     status : ndarray of str, shape (n_members,)
         ``landed`` or why the member stopped (see :data:`STATUSES`).
     warnings : dict of str to PredictionWarning

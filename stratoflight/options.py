@@ -135,7 +135,7 @@ def open_winds(winds: Sequence[Path] | None) -> Any:
     """
     paths = check_wind_files(winds)
     if paths:
-        from weather.open_atmosphere import open_atmosphere
+        from weather.atmosphere_files import open_atmosphere
 
         return open_atmosphere(paths)
     from weather.sample_atmosphere import open_sample_atmosphere

@@ -152,7 +152,7 @@ class Coastline:
         near_lat = np.full(la.shape, np.nan)
         near_lon = np.full(la.shape, np.nan)
         todo = np.ones(la.shape, dtype=bool)
-        for ring in range(1, MAX_SEARCH_TILES + 1):
+        for ring in range(0, MAX_SEARCH_TILES + 1):
             if not todo.any():
                 break
             keys = set(zip(ilat[todo].tolist(), ilon[todo].tolist(), strict=True))

@@ -42,7 +42,18 @@ BUILD_MARGIN_TILES = 2
 
 @lru_cache(maxsize=1)
 def coastline_version() -> str:
-    """Version of the roaring-landmask package whose GSHHG data is used."""
+    """Version of the roaring-landmask package whose GSHHG data is used.
+
+    Read from the package's ``.dist-info`` folder name beside it (a directory listing);
+    ``importlib.metadata`` scans every installed package and costs ~0.1 s per command.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("roaring_landmask")
+    if spec is not None and spec.origin:
+        site = Path(spec.origin).resolve().parent.parent
+        for info in sorted(site.glob("roaring_landmask-*.dist-info")):
+            return info.name[len("roaring_landmask-") : -len(".dist-info")]
     from importlib.metadata import version
 
     return version("roaring-landmask")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from weather.analytic_atmosphere import AnalyticAtmosphere, linear_shear_wind, uniform_wind
-from weather.grid_atmosphere import GridAtmosphere
 
 # the module and the function share a name: this import binds the function (after the
 # submodule import has set the attribute to the module)
-from weather.open_atmosphere import open_atmosphere
+from weather.atmosphere_files import open_atmosphere
+from weather.grid_atmosphere import GridAtmosphere
 from weather.protocol import (
     Atmosphere,
     AtmosphereBounds,

@@ -41,9 +41,9 @@ def describe_files(paths: Sequence[str | Path]) -> dict[str, Any]:
     ValueError
         When a file is not a NetCDF, GRIB or zip file of a supported layout.
     """
+    from weather.atmosphere_files import load_canonical, read_any
     from weather.canonical import describe_canonical
     from weather.file_sniffing import sniff_format
-    from weather.open_atmosphere import load_canonical, read_any
 
     files = [Path(p) for p in paths]
     described = []

@@ -19,10 +19,10 @@ __all__ = [
     "altitude_to_geopotential",
 ]
 
-#: Standard acceleration of gravity g0 [m s-2] (WMO; ECMWF uses it to define z/g0).
+#: Standard acceleration of gravity g0 [m s-2] (:mod:`weather.constants`).
 STANDARD_GRAVITY = G0
 
-#: Effective Earth radius r0 [m] of the U.S. Standard Atmosphere 1976.
+#: Effective Earth radius r0 [m] of the U.S. Standard Atmosphere 1976 (:mod:`weather.constants`).
 EARTH_RADIUS = EARTH_RADIUS_USSA
 
 

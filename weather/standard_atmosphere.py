@@ -9,6 +9,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from weather.constants import (
+    DRY_AIR_GAS_CONSTANT,
+    EARTH_RADIUS_USSA,
+    MOLAR_GAS_CONSTANT_USSA,
+    MOLAR_MASS_DRY_AIR,
+    STANDARD_GRAVITY,
+)
+
 __all__ = [
     "DRY_AIR_GAS_CONSTANT",
     "EARTH_RADIUS_USSA",
@@ -21,18 +29,11 @@ __all__ = [
     "ussa1976_temperature",
 ]
 
-#: Standard gravity [m s-2].
-G0 = 9.80665
-#: Effective Earth radius used by USSA 1976 for geopotential altitude [m].
-EARTH_RADIUS_USSA = 6356766.0
-#: Universal gas constant as defined by USSA 1976 [J mol-1 K-1].
-_R_STAR = 8.31432
-#: Molar mass of dry air at sea level [kg mol-1].
-_M0 = 0.0289644
+#: Standard gravity [m s-2] (:data:`weather.constants.STANDARD_GRAVITY`).
+G0 = STANDARD_GRAVITY
+_R_STAR = MOLAR_GAS_CONSTANT_USSA
+_M0 = MOLAR_MASS_DRY_AIR
 _SPECIFIC_R = _R_STAR / _M0
-#: Specific gas constant of dry air [J kg-1 K-1] (R* / M0 of USSA 1976, rounded as used for
-#: air density from the data's own pressure and temperature).
-DRY_AIR_GAS_CONSTANT = 287.05287
 
 # Layer bases: geopotential altitude [m], lapse rate [K m-1] (USSA 1976, table 4).
 _BASE_H = np.array([0.0, 11000.0, 20000.0, 32000.0, 47000.0, 51000.0, 71000.0])

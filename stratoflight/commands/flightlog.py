@@ -128,6 +128,7 @@ def _run_log(**options) -> None:
 
     from rich.console import Console
 
+    from firmware_bridge.transports import PortInUseError
     from flightlog.live_view import parse_chase
     from flightlog.session import run_logging_session
     from flightlog.store import StoreWriteError
@@ -184,6 +185,8 @@ def _run_log(**options) -> None:
         )
     except StoreWriteError as exc:  # only opening the database raises it
         raise UserError(f"{exc}; or give another --db PATH") from exc
+    except PortInUseError as exc:
+        raise UserError(str(exc)) from exc
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -234,7 +237,13 @@ def flights(
                 r["name"],
                 r["callsign"] or "-",
                 r["status"],
-                f"{r['good_frames']}/{r['bad_frames']}",
+                f"{r['good_frames']}/{r['bad_frames']}"
+                + (
+                    f" ({r['implausible_frames']} implausible, "
+                    f"{r['quarantined_frames']} quarantined)"
+                    if r["implausible_frames"] or r["quarantined_frames"]
+                    else ""
+                ),
                 str(r["telemetry_rows"]),
                 when(r["first_time"]),
                 when(r["last_time"]),

@@ -43,8 +43,8 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    from predictor.geodesy import great_circle_distance
     from predictor.landing_statistics import NEAR_SHORE_DISTANCE_M
+    from terrain import geodesy
 
     console = Console()
     p, s = ens.prediction, ens.statistics
@@ -61,9 +61,9 @@ def print_ensemble(ens: Any, notes: list[str]) -> None:
         f"[bold]Ensemble[/] of {s.n_members} members (seed {ens.seed}), {s.n_landed} landed"
     )
     d = float(
-        great_circle_distance(
+        geodesy.inverse(
             p.launch.latitude[0], p.launch.longitude[0], s.mean_latitude, s.mean_longitude
-        )
+        )[0]
     )
     console.print(
         f"  mean landing  {s.mean_latitude:.5f} N {s.mean_longitude:.5f} E, "

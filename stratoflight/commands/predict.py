@@ -109,9 +109,9 @@ def _print_summary(result: Any, notes: list[str]) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    from predictor.geodesy import great_circle_distance, initial_bearing
     from predictor.landing_surface import describe_landing_surface
     from predictor.result import iso_utc
+    from terrain import geodesy
 
     console = Console()
     if result.synthetic:
@@ -130,10 +130,7 @@ def _print_summary(result: Any, notes: list[str]) -> None:
         if p.latitude[0] != p.latitude[0]:  # NaN: not reached (the flight left the data)
             console.print(f"  {name:<8} not reached", highlight=False)
             continue
-        dist = great_circle_distance(
-            launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
-        )
-        brg = initial_bearing(
+        dist, brg = geodesy.inverse(
             launch.latitude[0], launch.longitude[0], p.latitude[0], p.longitude[0]
         )
         where = (

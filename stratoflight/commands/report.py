@@ -70,7 +70,7 @@ def report(
         predicted = load_prediction(prediction) if prediction else None
         atmosphere = None
         if winds:  # files, folders, quoted patterns, comma lists: as for every command
-            from weather.open_atmosphere import open_atmosphere
+            from weather.atmosphere_files import open_atmosphere
 
             atmosphere = open_atmosphere(check_wind_files(winds))
         summary = build_report(
@@ -102,6 +102,8 @@ def summary_lines(summary: dict) -> list[str]:
         )
     burst = summary["burst"]
     when = "" if burst["datetime"] is None else f" at {burst['datetime']}"
+    if burst.get("time_of_day_utc"):  # a source with times of day only
+        when = f" at {burst['time_of_day_utc']} UTC ({burst['date']})"
     lines.append(f"top/burst: {burst['altitude_m']} m{when}")
     return lines
 

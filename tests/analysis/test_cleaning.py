@@ -21,7 +21,19 @@ def test_garbage_frame_and_jump_are_removed():
     flight = clean_flight(profile)
     assert flight.removed["impossible_altitude"] == 1
     assert flight.removed["gps_jumps"] == 1
-    assert len(flight.profile) == len(profile) - 2
+    # the garbage frame goes; the jump costs only its position (pressure places the level)
+    assert len(flight.profile) == len(profile) - 1
+    assert flight.profile["latitude"].max() < 52.1
+    assert flight.profile["latitude"].isna().sum() == 1
+
+
+def test_jump_drops_the_whole_frame_without_a_barometer():
+    profile, _ = synthetic_flight(burst_altitude=10000.0, step_s=5.0)
+    profile["pressure"] = np.nan
+    profile.loc[200, "latitude"] += 0.2
+    flight = clean_flight(profile)
+    assert flight.removed["gps_jumps"] == 1
+    assert len(flight.profile) == len(profile) - 1
 
 
 def test_run_of_frames_from_elsewhere_is_removed():
@@ -86,3 +98,30 @@ def test_letfik2_ukhas_log_flight_segment(realdata):
     assert rows["altitude"].iloc[flight.burst_index] == 31400.4
     assert rows["time"].iloc[flight.burst_index] == pd.Timestamp("2017-03-18T10:48:00Z")
     assert rows["time"].iloc[flight.landing_index] == pd.Timestamp("2017-03-18T11:28:16Z")
+
+
+def test_phases_come_from_the_flight_logs_phase_detector():
+    """split_phases replays the flight through flightlog.PhaseDetector: a payload standing
+    still on the ground for 10 min before launch and after landing gets the detector's
+    launch and touchdown (one detector, one vertical-rate definition)."""
+    from flightlog.phase_detection import PhaseDetector
+
+    flown, _ = synthetic_flight(burst_altitude=8000.0, step_s=2.0)
+    step = pd.Timedelta(seconds=2)
+    before = flown.iloc[[0] * 300].assign(time=flown["time"].iloc[0] - step * np.arange(300, 0, -1))
+    after = flown.iloc[[-1] * 300].assign(time=flown["time"].iloc[-1] + step * np.arange(1, 301))
+    profile = pd.concat([before, flown, after], ignore_index=True)
+    flight = clean_flight(profile)
+    rows = flight.profile
+    detector = PhaseDetector(min_rise=2000.0)
+    seconds = (rows["time"] - rows["time"].iloc[0]).dt.total_seconds().to_numpy()
+    events = {}
+    for t, z in zip(seconds, rows["altitude"], strict=True):
+        if (change := detector.update(float(t), float(z))) is not None:
+            events[change.kind] = change
+    assert set(events) == {"launch", "burst", "landing"}
+    assert seconds[flight.landing_index] == events["landing"].time
+    assert seconds[flight.launch_index] <= events["launch"].time
+    assert flight.launch_index == 300  # the climb begins after the 300 still rows
+    assert (rows["phase"].iloc[:300] == "ground").all()
+    assert (rows["phase"].iloc[flight.landing_index + 1 :] == "landed").all()

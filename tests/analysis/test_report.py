@@ -11,6 +11,7 @@ import netCDF4
 import numpy as np
 import pytest
 from _analysis_helpers import prediction_from as _prediction_from
+from _analysis_helpers import shift_error_m
 
 from analysis.read_profile import read_profile
 from analysis.report import build_report
@@ -34,7 +35,7 @@ def _embedded_pngs(html: str) -> int:
 @pytest.mark.slow
 def test_synthetic_flight_report(tmp_path):
     """Synthetic 1 Hz flight (USSA knots: tropopause 11 km, burst 30 km at 11:39:40) through
-    a shear wind, with a prediction shifted 0.01 deg north (landing error 1111.95 m)."""
+    a shear wind, with a prediction shifted 0.01 deg north (WGS84 landing error 1112.67 m)."""
     profile, meta = synthetic_flight(
         wind=lambda z: (5.0 + z / 1000.0, -3.0 + 0 * z), step_s=2.0, temperature_noise=0.1,
         pressure_noise=10.0, radiation=True,
@@ -51,14 +52,19 @@ def test_synthetic_flight_report(tmp_path):
     first = summary["tropopause"][0]
     assert set(first) == {"kind", "pressure_hpa", "altitude_m", "temperature_c"}
     assert first["kind"] == "wmo_first" and abs(first["altitude_m"] - 11000.0) <= 100.0
-    assert summary["verification"]["landing_error_m"] == pytest.approx(1111.95, abs=1.0)
+    error = summary["verification"]["landing_error_m"]
+    assert error == pytest.approx(shift_error_m(profile), abs=1.0)
     assert 50.0 < summary["pfotzer"]["pressure_hpa"] < 75.0
-    assert "cape_surface_j_kg" in summary["stability"]
+    assert "surface_cape_j_kg" in summary["stability"]
     html = (tmp_path / "report.html").read_text()
     assert "SYNTHETIC" in html
     assert _embedded_pngs(html) == 4
+    # the headline (before any plot) carries the burst and the landing error, in km
+    headline = html[html.index("<h2>Headline</h2>") : html.index("<img")]
+    assert "30,000 m" in headline and "2026-06-01T11:39:40+00:00" in headline
+    assert "landing error against the prediction" in headline and "1.1 km" in headline
     with netCDF4.Dataset(tmp_path / "trajectory.nc") as ds:
-        assert ds.featureType == "trajectory" and "SYNTHETIC" in ds.comment
+        assert ds.featureType == "trajectory" and ds.title.startswith("SYNTHETIC")
     levels = (tmp_path / "standard_levels.csv").read_text().splitlines()
     assert levels[0].startswith("pressure_hpa,")
     # launch at 100 m (1001 hPa) and burst at 30 km (11.6 hPa): 1000 ... 20 hPa, 15 levels
@@ -134,7 +140,8 @@ def test_report_from_the_flight_log(tmp_path):
     assert summary["synthetic"] is True  # from the flight's stored settings
     assert "SYNTHETIC DATA: not a real flight" in (out / "report.html").read_text()
     assert summary["burst"]["altitude_m"] == 6000.0
-    assert summary["verification"]["landing_error_m"] == pytest.approx(1111.95, abs=1.0)
+    error = summary["verification"]["landing_error_m"]
+    assert error == pytest.approx(shift_error_m(profile), abs=1.0)
 
 
 @pytest.mark.realdata
@@ -145,13 +152,13 @@ def test_era5_winds_through_the_cli(realdata, tmp_path):
     point is inside the file."""
     from datetime import UTC, datetime
 
-    from analysis.cf_trajectory import write_cf_trajectory
+    from flightlog.cf_trajectory import write_cf_trajectory
 
     profile, _ = synthetic_flight(
         launch_latitude=39.5, launch_longitude=-8.5, burst_altitude=20000.0, step_s=5.0,
         launch_time=datetime(2022, 10, 13, 10, 0, tzinfo=UTC),
     )  # fmt: skip
-    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", {"comment": "SYNTHETIC"})
+    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", synthetic="test flight")
     era5 = realdata / "era5_grib" / "euroc_2022_all_windows.nc"
     out = tmp_path / "out"
     assert main(["report", "--input", str(source), "--winds", str(era5), "--out", str(out)]) == 0
@@ -171,18 +178,19 @@ def test_era5_winds_through_the_cli(realdata, tmp_path):
 
 
 def test_prediction_file_through_the_cli(tmp_path):
-    """--prediction FILE: the 0.01 deg shifted prediction gives a 1111.95 m landing error."""
-    from analysis.cf_trajectory import write_cf_trajectory
+    """--prediction FILE: the 0.01 deg shifted prediction gives 1112.67 m (WGS84)."""
+    from flightlog.cf_trajectory import write_cf_trajectory
 
     profile, _ = synthetic_flight(burst_altitude=5000.0, step_s=10.0)
-    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", {"comment": "SYNTHETIC"})
+    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", synthetic="test flight")
     prediction = tmp_path / "prediction.json"
     prediction.write_text(json.dumps(_prediction_from(profile)))
     out = tmp_path / "out"
     args = ["report", "--input", str(source), "--prediction", str(prediction), "--out", str(out)]
     assert main(args) == 0
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["verification"]["landing_error_m"] == pytest.approx(1111.95, abs=1.0)
+    error = summary["verification"]["landing_error_m"]
+    assert error == pytest.approx(shift_error_m(profile), abs=1.0)
     assert (out / "track_divergence.csv").is_file()
 
 

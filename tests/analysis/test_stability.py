@@ -27,30 +27,35 @@ def test_metpy_published_six_level_values():
     -52.716051667 J/kg (2 dp); test_lfc_basic (269 hPa at -49 degC): 727.055 hPa (2 dp).
     MetPy's assert_almost_equal(d) allows 1.5 * 10**-d; we round to 3 dp on top."""
     result = stability_indices(_six_levels(-38.0))
-    assert result["el_pressure_hpa"] == pytest.approx(476.30710, abs=1.5e-3 + 5e-4)
-    assert result["cape_surface_j_kg"] == pytest.approx(223.92721210, abs=1.5e-2)
-    assert result["cin_surface_j_kg"] == pytest.approx(-52.716051667, abs=1.5e-2)
+    assert result["surface_el_pressure_hpa"] == pytest.approx(476.30710, abs=1.5e-3 + 5e-4)
+    assert result["surface_cape_j_kg"] == pytest.approx(223.92721210, abs=1.5e-2)
+    assert result["surface_cin_j_kg"] == pytest.approx(-52.716051667, abs=1.5e-2)
     result = stability_indices(_six_levels(-49.0))
-    assert result["lfc_pressure_hpa"] == pytest.approx(727.055, abs=1.5e-2)
+    assert result["surface_lfc_pressure_hpa"] == pytest.approx(727.055, abs=1.5e-2)
 
 
 @pytest.mark.realdata
 def test_may4_regression_anchors(realdata):
     """MetPy 1.7.1 on the full may4 sounding (notes 5.5): LCL 914.62 hPa / 18.24 degC,
     LFC 727.06 hPa, no EL, SBCAPE 2470.49, SBCIN -41.36, MLCAPE 2190.91 J/kg, LI -8.85,
-    K 27.4, TT 59.3, Showalter -6.51, PW 26.72 mm (quoted to 2 dp, so +-0.006)."""
+    K 27.4, TT 59.3, Showalter -6.51, PW 26.72 mm (quoted to 2 dp, so +-0.006). (MLCAPE
+    2190.91 is MetPy's 100 hPa mixed layer; our mixed-layer parcel is Wyoming's 500 m.)"""
     profile, _ = read_profile(realdata / "soundings" / "may4_sounding.txt")
     result = stability_indices(profile)
     expected = {
-        "lcl_pressure_hpa": 914.62, "lcl_temperature_c": 18.24, "lfc_pressure_hpa": 727.06,
-        "cape_surface_j_kg": 2470.49, "cin_surface_j_kg": -41.36,
-        "cape_mixed_layer_j_kg": 2190.91, "lifted_index_delta_c": -8.85, "k_index_c": 27.4,
-        "total_totals_delta_c": 59.3, "showalter_index_delta_c": -6.51,
+        "surface_lcl_pressure_hpa": 914.62, "surface_lcl_temperature_c": 18.24,
+        "surface_lfc_pressure_hpa": 727.06, "surface_cape_j_kg": 2470.49,
+        "surface_cin_j_kg": -41.36, "k_index_c": 27.4, "total_totals_delta_c": 59.3,
         "precipitable_water_mm": 26.72,
     }  # fmt: skip
     for key, value in expected.items():
         assert result[key] == pytest.approx(value, abs=0.006), key
-    assert "el_pressure_hpa" in result["omitted"]
+    assert "surface_el_pressure_hpa" in result["omitted"]
+    # Lifted parcels follow Bolton's theta-e pseudo-adiabat (as Wyoming's indices do), not
+    # MetPy's moist_lapse: within 0.2 of MetPy's LI -8.85 and SI -6.51, and within 0.05 of
+    # the Showalter index -6.51 the University of Wyoming published for OUN 1999-05-04 00Z.
+    assert result["surface_lifted_index_delta_c"] == pytest.approx(-8.85, abs=0.2)
+    assert result["showalter_index_delta_c"] == pytest.approx(-6.51, abs=0.05)
 
 
 @pytest.mark.realdata
@@ -70,7 +75,7 @@ def test_missing_levels_are_omitted_with_a_reason():
     result = stability_indices(rows)
     assert "850" in result["omitted"]["k_index"]
     assert "k_index_c" not in result
-    assert "lcl_pressure_hpa" in result
+    assert "surface_lcl_pressure_hpa" in result
 
 
 def test_rising_pressure_is_refused():

@@ -6,11 +6,10 @@ import json
 
 import numpy as np
 import pytest
-from _analysis_helpers import SHIFT_DEG
 from _analysis_helpers import prediction_from as _prediction_from
+from _analysis_helpers import shift_error_m
 
 from analysis.cleaning import clean_flight
-from analysis.geodesy import EARTH_RADIUS
 from analysis.synthetic import synthetic_flight
 from analysis.verification import (
     in_flight_prediction_errors,
@@ -21,10 +20,10 @@ from analysis.verification import (
 
 
 def test_landing_error_and_divergence_of_a_shifted_prediction():
-    """0.01 deg of latitude = R * pi / 180 * 0.01 = 1111.95 m (R = 6371.0088 km)."""
+    """0.01 deg of latitude at 52 N: a 1112.67 m WGS84 geodesic (pyproj.Geod), to 0.1 m."""
     profile, _ = synthetic_flight(burst_altitude=10000.0, step_s=2.0)
     flight = clean_flight(profile)
-    expected = EARTH_RADIUS * np.deg2rad(SHIFT_DEG)
+    expected = shift_error_m(profile)
     summary, divergence = verify(
         flight,
         _prediction_from(profile),
@@ -79,7 +78,7 @@ def test_record_ending_in_the_air_is_flagged():
     flight = clean_flight(profile.iloc[: cut + 1])
     summary, _ = verify(flight, prediction, {})
     assert "ends in the air" in summary["landing_note"]
-    assert summary["landing_error_m"] > 1111.95  # the last fix is short of the landing
+    assert summary["landing_error_m"] > shift_error_m(profile)  # last fix short of landing
 
 
 def test_prediction_times_without_zone_are_taken_as_utc():

@@ -37,7 +37,9 @@ def test_encoded_frames_are_detected(protocol, options):
         (b"$gpgga\n", "unknown"),
         (b'  {"a":1}\n', "jsonl"),
         (b"AB" * 32 + b"\n", "horus"),
-        (b"AB" * 31 + b"\n", "unknown"),
+        (b"AB" * 31 + b"\n", "horus"),  # 31-byte hex line: a v3 packet's length
+        (b"AB" * 15 + b"\n", "unknown"),  # shorter than any Horus packet
+        (b"ABC" * 21 + b"\n", "unknown"),  # odd number of hex digits
         (b"", "unknown"),
         (b"$", "unknown"),
         (b"abc\x00", "frame"),

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
+from _cf_compliance import cf_failures
 from _flightlog_helpers import T0, good_frame
+from track_readers import read_gpx, read_kml
 
 from flightlog import FlightEvent, FlightStore, read_flight
 from flightlog.export_csv import column_name, field_from_column
-from flightlog.export_tracks import GPX_NS, KML_NS
 from flightlog.exports import export_flight
 from stratoflight.cli import main
 
@@ -117,14 +117,15 @@ def test_netcdf_is_a_cf_trajectory(flight_db, tmp_path):
         assert nc["time"].units == "seconds since 1970-01-01 00:00:00 UTC"
         assert nc["lat"].standard_name == "latitude" and nc["lat"].units == "degrees_north"
         assert nc["lon"].units == "degrees_east"
-        assert nc["alt"].positive == "up" and nc["alt"].units == "m"
+        assert nc["altitude"].positive == "up" and nc["altitude"].units == "m"
         assert nc["air_pressure"].standard_name == "air_pressure"
         assert nc["air_pressure"].units == "Pa"
         assert nc["air_temperature"].units == "K"
-        assert nc["air_pressure"].coordinates == "time lat lon alt"
+        assert nc["air_pressure"].coordinates == "time lat lon altitude"
         assert np.all(np.diff(nc["time"][:]) > 0)  # CF: strictly increasing time
         assert nc["time"][0] == pytest.approx((T0 + timedelta(seconds=1)).timestamp())
         assert nc.launch_latitude == 52.0
+    assert cf_failures(out, lowest_weight=1) == []  # the CF checker: no error, no warning
     import xarray as xr
 
     with xr.open_dataset(out) as ds:
@@ -134,22 +135,18 @@ def test_netcdf_is_a_cf_trajectory(flight_db, tmp_path):
 
 
 def test_kml_and_gpx_tracks_parse(flight_db, tmp_path):
-    kml = ET.parse(export_flight(flight_db, "demo", "kml", tmp_path / "demo.kml")).getroot()
-    ns = {"k": KML_NS}
-    coordinates = kml.find(".//k:LineString/k:coordinates", ns).text.split()
-    assert len(coordinates) == N
-    lon, lat, alt = map(float, coordinates[0].split(","))
-    assert (lat, lon, alt) == (pytest.approx(52.0001), pytest.approx(0.1001), 1000.0)
-    names = [p.findtext("k:name", namespaces=ns) for p in kml.iter(f"{{{KML_NS}}}Placemark")]
-    assert "burst" in names
+    kml = read_kml(export_flight(flight_db, "demo", "kml", tmp_path / "demo.kml"))
+    track = kml["placemarks"][0]
+    assert track["kind"] == "LineString" and len(track["coordinates"]) == N
+    assert track["coordinates"][0] == pytest.approx((0.1001, 52.0001, 1000.0), abs=1e-12)
+    assert "burst" in [p["name"] for p in kml["placemarks"]]
 
-    gpx = ET.parse(export_flight(flight_db, "demo", "gpx", tmp_path / "demo.gpx")).getroot()
-    g = {"g": GPX_NS}
-    points = gpx.findall(".//g:trkpt", g)
+    gpx = read_gpx(export_flight(flight_db, "demo", "gpx", tmp_path / "demo.gpx"))
+    points = gpx.tracks[0].segments[0].points
     assert len(points) == N
-    assert points[-1].findtext("g:ele", namespaces=g) == f"{1000.0 * N:.1f}"
-    assert points[0].findtext("g:time", namespaces=g) == "2026-06-01T09:00:01.000000Z"
-    assert gpx.find("g:wpt/g:name", g).text == "burst"
+    assert points[-1].elevation == 1000.0 * N
+    assert points[0].time.isoformat() == "2026-06-01T09:00:01+00:00"
+    assert gpx.waypoints[0].name == "burst" and gpx.waypoints[0].elevation == 12000.0
 
 
 def test_sondehub_json_has_required_fields_in_its_units(flight_db, tmp_path):
@@ -237,14 +234,14 @@ def test_exports_of_a_simulated_flight_say_synthetic(flight_db, tmp_path):
     with FlightStore(db, "sim", settings={"synthetic": True}) as store:
         store.record([good_frame(i, altitude=1000.0 * i) for i in range(1, 4)])
     with netCDF4.Dataset(export_flight(db, "sim", "netcdf", tmp_path / "sim.nc")) as nc:
-        assert nc.title.startswith("SYNTHETIC") and "simulated" in nc.synthetic
+        assert nc.title.startswith("SYNTHETIC") and "simulated" in nc.title
     for fmt in ("kml", "gpx"):
         text = export_flight(db, "sim", fmt, tmp_path / f"sim.{fmt}").read_text()
         assert "Flight sim (SYNTHETIC: simulated payload)" in text
         real = export_flight(flight_db, "demo", fmt, tmp_path / f"demo.{fmt}").read_text()
         assert "SYNTHETIC" not in real
     with netCDF4.Dataset(export_flight(flight_db, "demo", "netcdf", tmp_path / "d.nc")) as nc:
-        assert "SYNTHETIC" not in nc.title and "synthetic" not in nc.ncattrs()
+        assert "SYNTHETIC" not in nc.title
     # SondeHub JSON is for uploading real flights to a public database: refused, no file.
     with pytest.raises(ValueError, match="simulated payload.*csv, netcdf, kml or gpx"):
         export_flight(db, "sim", "sondehub", tmp_path / "sim.sondehub.json")

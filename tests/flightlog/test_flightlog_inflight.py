@@ -11,7 +11,7 @@ from _flightlog_helpers import T0, good_frame
 
 from flightlog import FlightStore, read_flight
 from flightlog.inflight_prediction import InflightPredictor, predict_landing
-from flightlog.live_quantities import great_circle
+from flightlog.live_quantities import distance_and_bearing
 from flightlog.phase_detection import PhaseDetector
 from flightlog.phase_observer import PhaseObserver
 from weather.analytic_atmosphere import AnalyticAtmosphere, uniform_wind
@@ -23,7 +23,7 @@ def test_descent_prediction_drifts_with_a_uniform_wind():
     atmosphere = AnalyticAtmosphere(uniform_wind(10.0, 0.0))
     result = predict_landing(atmosphere, "descent", START, 52.0, 0.0, 10000.0, descent_rate=5.0)
     duration = result["landing_time_s"] - START
-    distance, bearing = great_circle(
+    distance, bearing = distance_and_bearing(
         52.0, 0.0, result["landing_latitude"], result["landing_longitude"]
     )
     # A uniform 10 m/s east wind carries the payload 10 m per second of descent, due east

@@ -8,7 +8,7 @@ import pytest
 from _flight_profile import GROUND, flight_profile
 
 from flightlog.inflight_prediction import estimate_sea_level_descent_rate
-from flightlog.live_quantities import EARTH_RADIUS, great_circle, vertical_rate
+from flightlog.live_quantities import distance_and_bearing, vertical_rate
 from flightlog.phase_detection import PhaseDetector
 from weather.standard_atmosphere import ussa1976_density
 
@@ -70,16 +70,16 @@ def test_vertical_rate_of_a_line_is_its_slope():
     assert math.isnan(vertical_rate([5, 5], [1, 2]))  # zero time span (duplicate frames)
 
 
-def test_great_circle_reference_values():
-    # One degree of latitude on a sphere of radius R is R * pi / 180 = 111,195.08 m.
-    distance, bearing = great_circle(52.0, 0.0, 53.0, 0.0)
-    assert distance == pytest.approx(EARTH_RADIUS * math.pi / 180, rel=1e-12)
+def test_chase_distance_reference_values():
+    """WGS84 geodesics: 52-53 N along a meridian is 111,276.8 m (a sphere said 111,195.1 m);
+    a quarter of the equator is a * pi / 2 with a = 6,378,137 m."""
+    distance, bearing = distance_and_bearing(52.0, 0.0, 53.0, 0.0)
+    assert distance == pytest.approx(111276.83, abs=0.01)
     assert bearing == pytest.approx(0.0, abs=1e-9)
-    # Due east along the equator: bearing 90 deg, a quarter of the circumference for 90 deg.
-    distance, bearing = great_circle(0.0, 0.0, 0.0, 90.0)
-    assert distance == pytest.approx(EARTH_RADIUS * math.pi / 2, rel=1e-12)
+    distance, bearing = distance_and_bearing(0.0, 0.0, 0.0, 90.0)
+    assert distance == pytest.approx(6378137.0 * math.pi / 2, rel=1e-12)
     assert bearing == pytest.approx(90.0)
-    _, bearing = great_circle(0.0, 10.0, 0.0, 0.0)
+    _, bearing = distance_and_bearing(0.0, 10.0, 0.0, 0.0)
     assert bearing == pytest.approx(270.0)
 
 
@@ -97,3 +97,17 @@ def test_descent_rate_fit_recovers_the_sea_level_rate(v0):
 def test_descent_rate_fit_needs_a_descent():
     assert math.isnan(estimate_sea_level_descent_rate([0, 1, 2], [100, 200, 300], ussa1976_density))
     assert math.isnan(estimate_sea_level_descent_rate([0], [100], ussa1976_density))
+
+
+def test_frozen_gnss_altitude_aloft_is_not_a_landing():
+    """LetFik2 (realdata) sent 21525.6 m for 7 minutes after burst (GNSS lost lock): still,
+    but 21 km up. Landed needs stillness below 9000 m."""
+    samples, truth = flight_profile()
+    falling = [(t, h) for t, h in samples if t > truth["burst"] + 60 and h > 15000.0]
+    t_frozen, h_frozen = falling[-1]
+    frozen = [(t, h) for t, h in samples if t <= t_frozen]
+    frozen += [(t_frozen + k, h_frozen) for k in range(1, 421)]
+    detector, _, kinds = run(frozen)
+    assert kinds == ["launch", "burst"] and detector.phase == "descent"
+    _, _, kinds = run(samples)
+    assert kinds[-1] == "landing"  # the same flight landing for real still lands

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -110,12 +111,23 @@ def test_pending_overflow_spills_oldest_items_as_raw_capture_lines(tmp_path):
     assert bytes.fromhex(record["data_hex"]) == items[1].raw
 
 
-def test_pending_overflow_without_spill_file_counts_dropped(tmp_path):
+def test_unwritable_spill_moves_to_the_temporary_folder_then_counts_dropped(tmp_path, monkeypatch):
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where a folder should be")
+    spare = tmp_path / "tmp"
+    spare.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spare))
     buffer = PendingBuffer(max_items=2, spill_path=blocked / "spill.jsonl")
     buffer.extend(frames_for([1, 2]))
-    assert buffer.dropped == 2 and buffer.spilled == 0
+    # The spill could not go where it was asked: it went where there is room, and says so.
+    assert buffer.spilled == 2 and buffer.dropped == 0
+    assert buffer.spill_path == spare / "spill.jsonl" and buffer.spill_paths == [buffer.spill_path]
+    assert (spare / "spill.jsonl").read_text().count("\n") == 1  # the chunk holds the frame
+    # When no place takes it either, the items are counted lost.
+    monkeypatch.setattr(tempfile, "tempdir", str(blocked))
+    lost = PendingBuffer(max_items=2, spill_path=blocked / "spill.jsonl")
+    lost.extend(frames_for([3, 4]))
+    assert lost.dropped == 2 and lost.spilled == 0
 
 
 def test_read_only_store_spills_at_the_end_and_says_so(tmp_path):
@@ -175,33 +187,21 @@ def test_spill_file_replays_into_the_flight(tmp_path):
     assert sorted(data["sentence_id"]) == list(range(1, 11))
 
 
-def test_an_unexpected_store_error_spills_the_batch_and_recording_goes_on(tmp_path):
-    """Not a storage failure (here an item the store cannot take, which raises TypeError):
-    the batch goes to the replayable spill file, the crew is told, later frames are still
-    recorded, and nothing is lost."""
+def test_an_item_the_store_cannot_take_is_quarantined_and_its_batch_commits(tmp_path):
+    """Not a storage failure (here an item the store does not know, which raises TypeError):
+    the item is kept raw with the reason, the rest of its batch commits, nothing is spilled
+    (the spill file is for storage failures only) and nobody is told the disk failed."""
     db = tmp_path / "log.sqlite"
     spill = tmp_path / "unsaved.jsonl"
     warnings: list[str] = []
-    first, second = frames_for(range(1, 4)), frames_for(range(4, 7))
-
-    def items():
-        yield from first
-        yield "not an item the store knows"  # a bug upstream, not a disk problem
-        time.sleep(0.3)  # let the bad batch commit (and fail) before the next frames
-        yield from second
-
+    items = [*frames_for(range(1, 4)), "not an item the store knows", *frames_for(range(4, 7))]
     with FlightStore(db, "f1") as store:
         stats = Recorder(
             store, spill_path=spill, on_write_error=lambda e, s: warnings.append(str(e))
-        ).run(items())
-    assert warnings and "for replay" in warnings[0]
-    assert stats.dropped == 0
-    recorded = set(read_flight(db, "f1")[0]["sentence_id"])
-    spilled = b"".join(
-        bytes.fromhex(json.loads(line)["data_hex"]) for line in spill.read_text().splitlines()
-    )
-    # Every frame is either in the database or in the spill file, and the ones after the
-    # failure are in the database.
-    for i in range(1, 7):
-        assert i in recorded or f"$$TEST,{i},".encode() in spilled
-    assert {4, 5, 6} <= recorded
+        ).run(iter(items))
+    assert warnings == [] and not spill.exists()
+    assert (stats.quarantined, stats.spilled, stats.dropped) == (1, 0, 0)
+    assert sorted(read_flight(db, "f1")[0]["sentence_id"]) == list(range(1, 7))
+    kept = read_frames(db, "f1").query("status == 'quarantined'")
+    assert kept["raw"].tolist() == [b"'not an item the store knows'"]
+    assert "TypeError" in kept["error"].iloc[0]

@@ -68,7 +68,8 @@ def test_replay_of_a_capture_records_everything_and_resumes(tmp_path):
     assert summary.complete and summary.status == "stopped" and not summary.resumed
     assert summary.flight == "s" and summary.db_path == db
     assert notices == [
-        f"recording flight 's' from file:{capture} into {db} (WAL, synchronous=FULL)"
+        f"recording flight 's' from file:{capture} into {db} (WAL, synchronous=FULL; "
+        f"if the disk fails, unsaved items go to {db}.s.unsaved.jsonl)"
     ]
     assert summary.report() == [
         f"stopped: 12 good and 1 bad frames recorded in {stats.commits} commits (0 duplicates)"

@@ -14,7 +14,7 @@ from predictor.planner import PlanSettings, climatology_table, launch_slots, pla
 from predictor.planner_dask import run_study, split_by_files
 from predictor.zones import zone_from_polygon
 from weather.analytic_atmosphere import AnalyticAtmosphere
-from weather.open_atmosphere import open_atmosphere
+from weather.atmosphere_files import open_atmosphere
 
 FLIGHT = FlightSpec(5.0, 30000.0, 5.0)
 
@@ -48,10 +48,11 @@ def test_launch_slots():
 
 
 def test_sea_days_and_land_days_are_told_apart_and_ranked(coast):
-    """20 m/s east for ~2.5 h is ~180 km: at sea (coast 34 km away); 10 m/s west: inland."""
+    """From Hai Phong (land or sea from the real coastline, which lies east): 20 m/s east for
+    ~2.5 h is ~180 km, out in the Gulf of Tonkin; 10 m/s west: ~90 km inland."""
     slots = launch_slots(datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 6, 4, 18, tzinfo=UTC), 6)
     # launches at 00/06/12 UTC land the same day; 18 UTC launches (~2.5 h flights) too
-    plan = plan_slots(coast, slots, PlanSettings(52.0, -0.5, FLIGHT, n_members=20, seed=1))
+    plan = plan_slots(coast, slots, PlanSettings(20.86, 106.68, FLIGHT, n_members=20, seed=1))
     t = plan.slots
     sea = t["launch_time"].map(is_sea_day).to_numpy(dtype=bool)
     assert np.all(t.loc[sea, "sea_probability"] == 1.0)
@@ -121,8 +122,8 @@ def archive(tmp_path_factory):
         d,
         datetime(2021, 1, 1, tzinfo=UTC),
         datetime(2021, 8, 31, 18, tzinfo=UTC),
-        50.0,
-        0.0,
+        20.86,  # Hai Phong: the real coast lies east and south-east
+        106.68,
         period="month",
         grid_step=1.0,
         half_width=3.0,
@@ -144,7 +145,7 @@ def archive_slots():
 
 
 def test_split_tasks_match_the_whole_archive_and_winter_is_worse(archive):
-    settings = PlanSettings(50.0, 0.0, FLIGHT, n_members=4, seed=7)
+    settings = PlanSettings(20.86, 106.68, FLIGHT, n_members=4, seed=7)
     slots = archive_slots()
     whole = plan_slots(open_atmosphere(archive), slots, settings)
     tasks = split_by_files(archive, slots, launch_time_margin=1800.0)
@@ -180,7 +181,7 @@ def test_split_tasks_match_the_whole_archive_and_winter_is_worse(archive):
 @pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_answer(archive):
     """A real LocalCluster of 2 worker processes (1 thread each) vs the in-process run."""
-    settings = PlanSettings(50.0, 0.0, FLIGHT, n_members=3, seed=11)
+    settings = PlanSettings(20.86, 106.68, FLIGHT, n_members=3, seed=11)
     slots = launch_slots(datetime(2021, 1, 20, tzinfo=UTC), datetime(2021, 2, 10, tzinfo=UTC), 12)
     tasks = split_by_files(archive, slots, launch_time_margin=1800.0)
     local = run_study(tasks, settings, workers=0, progress=False)

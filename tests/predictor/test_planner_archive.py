@@ -4,11 +4,12 @@
 (``valid_time``, ``pressure_level`` in hPa, latitude descending, u/v/z/t packed to int16
 with scale_factor/add_offset as ERA5 files often are) plus one single-level file with
 orography ``z`` and land-sea mask ``lsm``. The winds are made up so that the answer is
-known: a coast runs north-south ``coast_offset`` degrees east of the launch site (land to
-the west); winter brings westerlies (flights drift east, out to sea), summer brings
-easterlies (flights land inland), and a diurnal term of +-4 m/s makes 06 UTC launches
-drift further east than 18 UTC ones. Horizontally uniform winds, USSA 1976 heights and
-temperatures.
+known at a coast that lies east of the launch site, as at Hai Phong where the tests put it
+(land or sea comes from the real coastline; the ``lsm`` written here, a north-south coast
+``coast_offset`` degrees east of the launch, is only the weather file's fallback): winter
+brings westerlies (flights drift east, out to sea), summer brings easterlies (flights land
+inland), and a diurnal term of +-4 m/s makes 06 UTC launches drift further east than
+18 UTC ones. Horizontally uniform winds, USSA 1976 heights and temperatures.
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ def write_era5_like_archive(
 
 
 def test_archive_opens_with_the_expected_bounds(tmp_path):
-    from weather.open_atmosphere import open_atmosphere
+    from weather.atmosphere_files import open_atmosphere
 
     files = write_era5_like_archive(
         tmp_path,

@@ -27,8 +27,8 @@ def test_plan_on_archive_writes_table_json_and_plots(tmp_path):
         tmp_path / "era5",
         datetime(2020, 1, 1, tzinfo=UTC),
         datetime(2021, 8, 31, 18, tzinfo=UTC),
-        50.0,
-        0.0,
+        20.86,  # Hai Phong: the real coast lies east and south-east
+        106.68,
         period="year",
         grid_step=1.0,
         half_width=3.0,
@@ -38,9 +38,9 @@ def test_plan_on_archive_writes_table_json_and_plots(tmp_path):
     args = [
         "plan",
         "--lat",
-        "50",
+        "20.86",
         "--lon",
-        "0",
+        "106.68",
         "--from",
         "2020-01-05T00:00Z",
         "--to",

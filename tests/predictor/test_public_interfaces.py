@@ -64,26 +64,24 @@ def test_surface_kernel_inputs_are_the_ground():
     assert float(at_node) == pytest.approx(ground[10, 20], abs=1e-9)
 
 
-def test_geodesy_has_one_implementation():
-    """landing_statistics, flightlog and analysis call predictor.geodesy with their radius."""
-    from analysis import geodesy as analysis_geodesy
-    from flightlog.live_quantities import EARTH_RADIUS, great_circle
-    from predictor import landing_statistics
-    from predictor.geodesy import great_circle_distance, initial_bearing
+def test_people_facing_distances_agree_with_pyproj_geod():
+    """Recovery and chase distances are WGS84 geodesics: each agrees with pyproj.Geod (the
+    field's reference) to 1 m, over short and long baselines. (Landing errors:
+    tests/analysis/test_verification.py against pyproj.Geod too.)"""
+    import pyproj
 
-    lat1, lon1 = np.array([52.0, -33.9]), np.array([0.0, 151.2])
-    lat2, lon2 = np.array([48.9, 40.7]), np.array([2.35, -74.0])
-    expected = great_circle_distance(lat1, lon1, lat2, lon2, radius=EARTH_RADIUS)
-    # the same function, so equal to the last bit
-    np.testing.assert_array_equal(
-        landing_statistics.great_circle_distance(lat1, lon1, lat2, lon2), expected
-    )
-    np.testing.assert_array_equal(
-        analysis_geodesy.great_circle_distance(lat1, lon1, lat2, lon2), expected
-    )
-    distance, bearing = great_circle(lat1[0], lon1[0], lat2[0], lon2[0])
-    assert distance == expected[0]
-    assert bearing == initial_bearing(lat1[0], lon1[0], lat2[0], lon2[0])
-    # one degree along a meridian is R pi / 180 on every caller's sphere
-    one_degree = analysis_geodesy.great_circle_distance(10.0, 5.0, 11.0, 5.0)
-    assert float(one_degree) == pytest.approx(EARTH_RADIUS * np.pi / 180.0, rel=1e-12)
+    from flightlog.live_quantities import distance_and_bearing
+    from predictor.landing_statistics import landing_statistics
+
+    lat1, lon1 = np.array([20.86, 52.0, -33.9, 20.8]), np.array([106.68, 0.0, 151.2, 107.0])
+    lat2, lon2 = np.array([20.72, 48.9, 40.7, 20.8001]), np.array([107.05, 2.35, -74.0, 107.0])
+    bearing_ref, _, distance_ref = pyproj.Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)
+    for i in range(lat1.size):
+        distance, bearing = distance_and_bearing(lat1[i], lon1[i], lat2[i], lon2[i])
+        assert abs(distance - distance_ref[i]) < 1.0  # chase distance
+        assert bearing == pytest.approx(bearing_ref[i] % 360.0, abs=1e-6)
+        stats = landing_statistics(np.full(3, lat2[i]), np.full(3, lon2[i]),
+                                   recovery_point=(lat1[i], lon1[i]))  # fmt: skip
+        assert abs(stats.recovery["distance_median_m"] - distance_ref[i]) < 1.0  # recovery
+        assert abs(stats.recovery["distance_to_mean_landing_m"] - distance_ref[i]) < 1.0
+

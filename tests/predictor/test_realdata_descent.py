@@ -15,7 +15,7 @@ import pytest
 
 from predictor import predict
 from predictor.constants import SEA_LEVEL_DENSITY
-from predictor.geodesy import great_circle_distance, initial_bearing
+from terrain import geodesy
 from weather.standard_atmosphere import ussa1976_density
 
 GROUND_M = 160.0
@@ -29,7 +29,7 @@ def test_descent_drift_direction_matches_observed(realdata):
     """Predicted drift below ~3.4 km AGL points within 20 deg of the observed 250.1 deg."""
     import pandas as pd
 
-    from weather.open_atmosphere import open_atmosphere
+    from weather.atmosphere_files import open_atmosphere
 
     folder = realdata / "flight_with_era5" / "hedy_euroc2025"
     atm = open_atmosphere(folder / "hedy_euroc_2025_weather_data.nc")
@@ -50,11 +50,11 @@ def test_descent_drift_direction_matches_observed(realdata):
     h_end = GROUND_M + alt_end
     lat = np.interp(-h_end, -cols["altitude"], cols["latitude"])
     lon = np.interp(-h_end, -cols["altitude"], cols["longitude"])
-    observed = float(initial_bearing(*START, *END))
-    predicted = float(initial_bearing(*START, lat, lon))
+    observed = float(geodesy.inverse(*START, *END)[1])
+    predicted = float(geodesy.inverse(*START, lat, lon)[1])
     assert observed == pytest.approx(250.1, abs=0.1)
     assert abs((predicted - observed + 180.0) % 360.0 - 180.0) < 20.0, predicted
     # SOURCES.md: "should land within a few hundred metres" of the observed point.
-    assert great_circle_distance(lat, lon, *END) < 300.0
+    assert geodesy.inverse(lat, lon, *END)[0] < 300.0
     assert "no_surface_data" in r.warnings
     assert not r.synthetic

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from predictor import FlightSpec, Uncertainty, predict, predict_ensemble
-from predictor.geodesy import great_circle_distance
+from terrain import geodesy
 
 LAUNCH = datetime(2020, 2, 23, 16, tzinfo=UTC)
 SITE = (42.0, -87.5)  # SOURCES.md sample point: u 21.1421, v -6.5316 m/s at 100 hPa
@@ -23,7 +23,7 @@ MARGIN = timedelta(hours=6)
 
 @pytest.fixture(scope="module")
 def single_time(realdata):
-    from weather.open_atmosphere import open_atmosphere
+    from weather.atmosphere_files import open_atmosphere
 
     return open_atmosphere(
         realdata / "era5_grib" / "ndrt_2020_weather_data_ERA5_new.nc", time_margin=MARGIN
@@ -90,7 +90,7 @@ def test_small_ensemble_lands_inside_the_margin(single_time):
     det = predict(
         single_time, LAUNCH, *SITE, ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0
     )
-    d = great_circle_distance(
+    d, _ = geodesy.inverse(
         det.landing.latitude[0], det.landing.longitude[0], p.landing.latitude, p.landing.longitude
     )
     assert np.all(d < 150_000.0)

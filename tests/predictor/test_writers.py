@@ -102,7 +102,8 @@ def test_gpx_file(result, tmp_path):
     root = ET.parse(path).getroot()
     assert root.tag == f"{GPX}gpx" and root.get("version") == "1.1"
     wpts = root.findall(f"{GPX}wpt")
-    assert [w.find(f"{GPX}name").text for w in wpts] == ["Launch", "Burst", "Landing"]
+    names = [w.find(f"{GPX}name").text for w in wpts]
+    assert names[:2] == ["Launch", "Burst"] and names[2] == "Landing (unknown)"  # as in KML
     pts = root.findall(f".//{GPX}trkpt")
     assert len(pts) == result.trajectory()["time"].size
     assert float(pts[-1].get("lat")) == result.landing.latitude[0]

@@ -43,15 +43,15 @@ def test_report_winds_accepts_a_folder(realdata, tmp_path):
     the euroc ERA5 file (39-40 N, 9-8 W, from 2022-10-13 10Z)."""
     from datetime import UTC, datetime
 
-    from analysis.cf_trajectory import write_cf_trajectory
     from analysis.synthetic import synthetic_flight
+    from flightlog.cf_trajectory import write_cf_trajectory
     from stratoflight.cli import main
 
     profile, _ = synthetic_flight(
         launch_latitude=39.5, launch_longitude=-8.5, burst_altitude=3000.0, step_s=30.0,
         launch_time=datetime(2022, 10, 13, 10, 0, tzinfo=UTC),
     )  # fmt: skip
-    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", {"comment": "SYNTHETIC"})
+    source = write_cf_trajectory(profile, tmp_path / "f.nc", "SYNTHETIC", synthetic="test flight")
     folder = tmp_path / "era5"
     folder.mkdir()
     (folder / "euroc.nc").symlink_to(realdata / "era5_grib" / "euroc_2022_all_windows.nc")

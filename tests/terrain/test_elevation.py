@@ -19,26 +19,27 @@ from weather import SAMPLE_LAUNCH_SITE, SAMPLE_TIME_START, open_sample_atmospher
 ONSHORE_LAUNCH = SAMPLE_TIME_START.replace(day=22, hour=6)  # lands inland, west of Hai Phong
 
 
-def _write_geographic(path, south, west, north, east, height, step=0.01, plane=None):
-    ny, nx = round((north - south) / step), round((east - west) / step)
-    data = np.full((ny, nx), height, dtype=np.float32)
-    if plane is not None:
-        lon = west + (np.arange(nx) + 0.5) * step
-        data = data + np.float32(plane) * (lon[None, :] - west).astype(np.float32)
+def _write_tiff(path, data, crs, west, north, step):
+    """Write a north-up single-band float32 GeoTIFF with rasterio."""
     with rasterio.open(
         path,
         "w",
         driver="GTiff",
-        height=ny,
-        width=nx,
+        height=data.shape[0],
+        width=data.shape[1],
         count=1,
         dtype="float32",
-        crs="EPSG:4326",
+        crs=crs,
         transform=Affine(step, 0.0, west, 0.0, -step, north),
         nodata=-9999.0,
     ) as dst:
-        dst.write(data, 1)
+        dst.write(data.astype(np.float32), 1)
     return path
+
+
+def _write_geographic(path, south, west, north, east, height, step=0.01):
+    ny, nx = round((north - south) / step), round((east - west) / step)
+    return _write_tiff(path, np.full((ny, nx), height), "EPSG:4326", west, north, step)
 
 
 def _fly():
@@ -86,20 +87,7 @@ def test_dem_in_a_projected_crs_is_reprojected(tmp_path):
     nx, ny = 400, 400
     x = x0 + (np.arange(nx) + 0.5) * step
     data = np.broadcast_to(100.0 + 0.01 * (x - x0), (ny, nx)).astype(np.float32)
-    path = tmp_path / "utm.tif"
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=ny,
-        width=nx,
-        count=1,
-        dtype="float32",
-        crs="EPSG:32648",
-        transform=Affine(step, 0.0, x0, 0.0, -step, y0),
-        nodata=-9999.0,
-    ) as dst:
-        dst.write(data, 1)
+    path = _write_tiff(tmp_path / "utm.tif", data, "EPSG:32648", x0, y0, step)
     dem = open_dem(path)
     assert dem.crs == "EPSG:32648"
     lat, lon = 20.95, 106.70

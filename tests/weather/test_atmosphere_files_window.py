@@ -13,7 +13,7 @@ import pytest
 
 from tests.weather.era5_fixtures import ALT_OF_LEVEL, expected_u, write_new_cds
 from weather import open_atmosphere
-from weather.open_atmosphere import load_canonical
+from weather.atmosphere_files import load_canonical
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 HOUR = 3600.0

@@ -53,13 +53,8 @@ def read_any(path: str | Path, load: bool = False) -> list[xr.Dataset]:
         return [read_era5_netcdf(path, load=load)]
     if kind == "grib":
         if grib_centre(path) == "kwbc":
-            try:
-                from weather.read_gfs import read_gfs_grib
-            except ImportError as exc:
-                raise ValueError(
-                    f"{path}: an NCEP (GFS) GRIB file, but the GFS reader weather.read_gfs "
-                    "is not available in this installation"
-                ) from exc
+            from weather.read_gfs import read_gfs_grib
+
             return [read_gfs_grib(path)]
         return [read_era5_grib(path)]
     # zip: unpack to a temporary folder, read every member into memory

@@ -117,7 +117,7 @@ def _without_date(point: dict | None) -> dict | None:
 
 
 def _float_without_date(float_part: dict) -> dict:
-    """The float summary with its start and end as times of day (see `_without_date`)."""
+    """Return the float summary with its start and end as times of day (see `_without_date`)."""
     out = dict(float_part)
     for key in ("start", "end"):
         if out.get(key):

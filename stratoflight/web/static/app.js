@@ -31,7 +31,8 @@
     },
   });
   new North({ position: "topright" }).addTo(map);
-  var coastLayer = L.geoJSON(null, { style: { color: "#6b6b47", weight: 1, fillColor: "#f2efe4", fillOpacity: 1 } }).addTo(map);
+  // The overview is clipped to a box: no outline, or the clip edges would look like coast.
+  var coastLayer = L.geoJSON(null, { style: { stroke: false, fillColor: "#ebe1c8", fillOpacity: 1 } }).addTo(map);
   var areaLayer = L.layerGroup().addTo(map);
   var osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 18, attribution: "&copy; OpenStreetMap contributors",
@@ -340,7 +341,7 @@
 
   // ---------------------------------------------------------------- start
   // The overview coastline of the whole wind area, then finer detail for the view when zoomed in.
-  var detailLayer = L.geoJSON(null, { style: { color: "#6b6b47", weight: 1, fillColor: "#f2efe4", fillOpacity: 1 } }).addTo(map);
+  var detailLayer = L.geoJSON(null, { style: { color: "#6b6b47", weight: 1, fillColor: "#ebe1c8", fillOpacity: 1 } }).addTo(map);
   function loadCoastline() {
     api("/api/coastline")
       .then(function (gj) { coastLayer.addData(gj); coastLayer.bringToBack(); window.strato.state.coastline = gj.features.length; })
@@ -351,7 +352,7 @@
     clearTimeout(detailTimer);
     detailTimer = setTimeout(function () {
       var v = map.getBounds();
-      if (v.getNorth() - v.getSouth() > 3) { detailLayer.clearLayers(); return; }
+      if (v.getNorth() - v.getSouth() > 8 || v.getEast() - v.getWest() > 12) { detailLayer.clearLayers(); return; }
       api("/api/coastline", { south: v.getSouth(), west: v.getWest(), north: v.getNorth(), east: v.getEast() })
         .then(function (gj) { detailLayer.clearLayers(); detailLayer.addData(gj); detailLayer.bringToBack(); coastLayer.bringToBack(); })
         .catch(function () { detailLayer.clearLayers(); });
@@ -361,7 +362,7 @@
     var a = info.atmosphere;
     $("synthetic-banner").hidden = !a.synthetic;
     L.rectangle([[a.south, a.west], [a.north, a.east]], { color: "#888", weight: 1, fill: false, dashArray: "4" }).addTo(areaLayer);
-    map.fitBounds([[a.south, a.west], [a.north, a.east]]);
+    if (!shownFlight) map.fitBounds([[a.south, a.west], [a.north, a.east]]);
     loadCoastline();
     var d = info.default_launch;
     if (d) { setLaunch(d.latitude, d.longitude); $("time").value = d.time; }

@@ -159,7 +159,7 @@ def test_page_shows_the_live_flight_advancing_and_the_chase(
     wait_for(browser, "document.querySelector('path.live-predicted-landing')", timeout=180)
     assert "Predicted landing:" in browser.find_element("id", "live-result").text
     chase = browser.find_element("id", "chase")
-    chase.send_keys("42.2, 4.6\n")
+    chase.send_keys("20.95, 106.75\n")  # a chase car north-east of the launch site
     wait_for(browser, "document.querySelector('path.chase-marker')")
     shown = wait_for(
         browser,
@@ -167,4 +167,6 @@ def test_page_shows_the_live_flight_advancing_and_the_chase(
         " && document.getElementById('chase-result').textContent",
     )
     assert "To the predicted landing:" in shown and " km" in shown
+    km = float(shown.split("landing: ")[1].split(" km")[0])
+    assert 10 < km < 200  # a chase car near Hai Phong, a landing off Cat Ba
     keep_screenshot(browser, tmp_path, "map-live.png")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -23,6 +24,8 @@ from stratoflight.web.answers import json_response
 from stratoflight.web.params import RequestError, get_float
 
 __all__ = ["POLL_INTERVAL_S", "flight_geojson", "routes"]
+
+log = logging.getLogger("stratoflight.web")
 
 #: How often ``/api/live`` looks at the log [s].
 POLL_INTERVAL_S = 1.0
@@ -203,8 +206,10 @@ async def _stream(request: Request, db_path: Any) -> AsyncIterator[str]:
     while not await request.is_disconnected():
         try:
             flights = await run_in_threadpool(_flights, db_path)
-        except Exception as exc:  # noqa: BLE001 (a busy or damaged log must not end the stream)
-            yield f"event: problem\ndata: {json.dumps({'description': str(exc)})}\n\n"
+        except Exception:  # noqa: BLE001 (a busy or damaged log must not end the stream)
+            log.exception("reading the flight log %s for /api/live", db_path)
+            description = "The flight log could not be read just now; trying again."
+            yield f"event: problem\ndata: {json.dumps({'description': description})}\n\n"
             flights = None
         if flights is not None:
             signature = _signature(flights)

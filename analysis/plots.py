@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from terrain.basemap import draw_basemap, map_extent
+
 __all__ = [
     "MAX_POINTS",
     "plot_ascent_rate",
@@ -249,34 +251,6 @@ def plot_ascent_rate(
     return _save(fig, Path(path))
 
 
-def _square_extent(ax, lat: np.ndarray, lon: np.ndarray, pad: float = 0.15) -> None:
-    """Show the points in a square, equal-distance frame, however thin the track is.
-
-    Parameters
-    ----------
-    ax : matplotlib Axes
-        Map axes (longitude on x, latitude on y).
-    lat, lon : ndarray
-        Every point the map must show [deg].
-    pad : float
-        Margin as a fraction of the larger span.
-    """
-    finite = np.isfinite(lat) & np.isfinite(lon)
-    if not finite.any():
-        return
-    lat, lon = lat[finite], lon[finite]
-    mid_lat = 0.5 * (lat.min() + lat.max())
-    coslat = max(np.cos(np.deg2rad(mid_lat)), 0.1)
-    # Half the larger span in latitude degrees (longitude spans shrink by cos(latitude)),
-    # at least 0.01 deg (about 1 km) so a payload that never moved still gets a frame.
-    half = max(lat.max() - lat.min(), (lon.max() - lon.min()) * coslat, 0.02) * (0.5 + pad)
-    mid_lon = 0.5 * (lon.min() + lon.max())
-    ax.set_ylim(mid_lat - half, mid_lat + half)
-    ax.set_xlim(mid_lon - half / coslat, mid_lon + half / coslat)
-    ax.set_aspect(1.0 / coslat)
-    ax.ticklabel_format(useOffset=False)
-
-
 def plot_track_map(
     profile: pd.DataFrame,
     points: dict[str, tuple[float, float]],
@@ -284,7 +258,10 @@ def plot_track_map(
     title: str,
     prediction: pd.DataFrame | None = None,
 ) -> Path:
-    """Track (coloured by altitude) on a local equal-distance plot, with the prediction."""
+    """Draw the track (coloured by altitude) and the prediction over the basemap.
+
+    The basemap (:mod:`terrain.basemap`) has the coastline, a scale bar and a north arrow.
+    """
     plt = _pyplot()
     profile = _decimate(profile)
     fig, ax = plt.subplots(figsize=(8, 7))
@@ -306,9 +283,8 @@ def plot_track_map(
     if prediction is not None and not prediction.empty:
         all_lat.append(prediction["latitude"].to_numpy(float))
         all_lon.append(prediction["longitude"].to_numpy(float))
-    _square_extent(ax, np.concatenate(all_lat), np.concatenate(all_lon))
-    ax.set_xlabel("longitude [deg]")
-    ax.set_ylabel("latitude [deg]")
+    draw_basemap(ax, map_extent(np.concatenate(all_lat), np.concatenate(all_lon), pad=0.15))
+    ax.ticklabel_format(useOffset=False)
     ax.grid(alpha=0.3)
     if prediction is not None and not prediction.empty:
         ax.legend()

@@ -92,9 +92,9 @@ def write_ensemble_output(
 ) -> Path:
     """Write one product of the ensemble, by the extension of ``path``.
 
-    ``.png``: map of members, ellipses and launch (coastline from the atmosphere's
-    land-sea mask); ``.kml``: members and landing points; ``.json``: the document;
-    ``.csv``: one row per member.
+    ``.png``: map of members, ellipses and launch (coastline, scale bar and north arrow of
+    :mod:`terrain.basemap`; ``atmosphere`` is no longer needed for it); ``.kml``: members
+    and landing points; ``.json``: the document; ``.csv``: one row per member.
 
     Raises
     ------

@@ -68,7 +68,8 @@ def write_plan_outputs(
     document : dict
         The JSON document (see :func:`plan_document`).
     atmosphere : Atmosphere, optional
-        For the coastline of the landing map (from its land-sea mask).
+        Not needed any more: the landing map's coastline comes from :mod:`terrain.basemap`
+        (kept so callers need not change; to be removed with them).
     synthetic : bool
         Whether the winds were the SYNTHETIC sample (the plots say so).
     climatology : bool

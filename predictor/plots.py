@@ -1,7 +1,8 @@
 """Pictures and KML of ensembles and launch-window studies (matplotlib, Agg backend).
 
-Writers for the planning results: an ensemble map (coastline from the atmosphere's
-land-sea mask, member tracks and landings, 50 %/95 % ellipses, launch, zones), a KML of the
+Writers for the planning results: an ensemble map (basemap of :mod:`terrain.basemap`:
+coastline, scale bar, north arrow; member tracks and landings, 50 %/95 % ellipses, launch,
+zones), a KML of the
 members, and for studies a map of landing points coloured by launch time, a day x hour
 heat map of the safe-landing probability, and a month x hour climatology heat map.
 Synthetic inputs are labelled SYNTHETIC in every title.
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from predictor.zones import Zone
+from terrain.basemap import draw_basemap, map_extent
 
 if TYPE_CHECKING:
     from predictor.ensemble import EnsembleResult
@@ -40,35 +42,6 @@ def _pyplot():
     return plt
 
 
-def _extent(lat: np.ndarray, lon: np.ndarray, pad: float = 0.3) -> tuple[float, ...]:
-    lat = lat[np.isfinite(lat)]
-    lon = lon[np.isfinite(lon)]
-    la0, la1 = float(lat.min()), float(lat.max())
-    lo0, lo1 = float(lon.min()), float(lon.max())
-    dla = max(la1 - la0, 0.2) * pad + 0.05
-    dlo = max(lo1 - lo0, 0.2) * pad + 0.05
-    return lo0 - dlo, lo1 + dlo, la0 - dla, la1 + dla
-
-
-def _coastline(ax, atmosphere: Atmosphere | None, extent: Sequence[float], n: int = 160) -> bool:
-    """Draw land shading and the 0.5 land-fraction contour; False without land-sea data."""
-    if atmosphere is None or not atmosphere.has_surface:
-        return False
-    b = atmosphere.bounds
-    lo0, lo1 = max(extent[0], b.lon_min), min(extent[1], b.lon_max)
-    la0, la1 = max(extent[2], b.lat_min), min(extent[3], b.lat_max)
-    if lo0 >= lo1 or la0 >= la1:
-        return False
-    lon, lat = np.meshgrid(np.linspace(lo0, lo1, n), np.linspace(la0, la1, n))
-    land = np.asarray(atmosphere.land_fraction(lat.ravel(), lon.ravel())).reshape(lat.shape)
-    if not np.isfinite(land).any():
-        return False
-    ax.contourf(lon, lat, land, levels=[-0.01, 0.5, 1.01], colors=["#dbe9f6", "#efe6d2"], zorder=0)
-    if np.nanmin(land) < 0.5 < np.nanmax(land):
-        ax.contour(lon, lat, land, levels=[0.5], colors="#555555", linewidths=1.0, zorder=1)
-    return True
-
-
 def _zones(ax, zones: Sequence[Zone]) -> None:
     for z in zones:
         geoms = getattr(z.geometry, "geoms", [z.geometry])
@@ -81,12 +54,6 @@ def _zones(ax, zones: Sequence[Zone]) -> None:
 
 def _title(ax, text: str, synthetic: bool) -> None:
     ax.set_title(("SYNTHETIC data: " if synthetic else "") + text, fontsize=10)
-
-
-def _aspect(ax, lat: float) -> None:
-    ax.set_aspect(1.0 / max(np.cos(np.radians(lat)), 0.05))
-    ax.set_xlabel("longitude [deg E]")
-    ax.set_ylabel("latitude [deg N]")
 
 
 def plot_ensemble_map(
@@ -112,9 +79,9 @@ def plot_ensemble_map(
         la, lo = e.polygon()
         lat_all.append(la)
         lon_all.append(lo)
-    extent = _extent(np.concatenate(lat_all), np.concatenate(lon_all))
+    extent = map_extent(np.concatenate(lat_all), np.concatenate(lon_all))
     fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
-    has_coast = _coastline(ax, atmosphere, extent)
+    draw_basemap(ax, extent)
     for x, y in tracks:
         ax.plot(x, y, color="#1f77b4", lw=0.4, alpha=0.35, zorder=2)
     ax.scatter(
@@ -160,13 +127,11 @@ def plot_ensemble_map(
     _zones(ax, zones)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    _aspect(ax, float(s.mean_latitude if np.isfinite(s.mean_latitude) else 0.0))
     sea = s.sea_probability
     sea_text = "" if sea is None else f", P(sea) = {sea:.0%}"
     _title(
         ax,
-        f"Ensemble of {s.n_members} members{sea_text}"
-        + ("" if has_coast else " (no land-sea data)"),
+        f"Ensemble of {s.n_members} members{sea_text}",
         bool(p.synthetic),
     )
     ax.legend(loc="best", fontsize=8, framealpha=0.85)
@@ -226,8 +191,8 @@ def plot_plan_landings(
     lon = land["longitude"].to_numpy(float)
     fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
     if np.isfinite(lat).any():
-        extent = _extent(np.append(lat, st.latitude), np.append(lon, st.longitude))
-        _coastline(ax, atmosphere, extent)
+        extent = map_extent(np.append(lat, st.latitude), np.append(lon, st.longitude))
+        draw_basemap(ax, extent)
         when = mdates.date2num(land["launch_time"].dt.tz_convert(None).to_numpy())
         sc = ax.scatter(lon, lat, c=when, s=6, cmap="viridis", zorder=3)
         bar = fig.colorbar(sc, ax=ax, shrink=0.8)
@@ -241,7 +206,6 @@ def plot_plan_landings(
     ax.plot(
         st.longitude, st.latitude, "^", color="#d62728", ms=11, mec="k", zorder=5, label="launch"
     )
-    _aspect(ax, st.latitude)
     _title(ax, f"Landings of {len(plan.slots)} launch slots x {st.n_members} member(s)", synthetic)
     ax.legend(loc="best", fontsize=8)
     ax.grid(alpha=0.3)

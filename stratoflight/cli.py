@@ -18,7 +18,15 @@ from stratoflight.errors import DEBUG_ENV, ErrorFunnelGroup
 __all__ = ["app", "main"]
 
 #: Command modules, in the order their commands appear in ``strato --help``.
-COMMAND_MODULES = ("weather", "predict", "planning", "bridge", "flightlog", "report")
+COMMAND_MODULES = (
+    "weather",
+    "predict",
+    "planning",
+    "bridge",
+    "flightlog",
+    "report",
+    "serve",
+)
 
 app = typer.Typer(
     name="strato",

@@ -1,4 +1,4 @@
-"""Writers for prediction results: JSON, CSV, KML, GeoJSON and GPX.
+"""Writers for prediction results: JSON, CSV, KML, GeoJSON, GPX and a PNG map.
 
 :func:`write_result` picks the format from the file extension. Every writer keeps full
 float64 precision for coordinates and labels SYNTHETIC atmospheres in the file.
@@ -14,6 +14,7 @@ from predictor.writers.geojson_writer import to_geojson, write_geojson
 from predictor.writers.gpx_writer import to_gpx_string, write_gpx
 from predictor.writers.json_writer import to_json_string, write_json
 from predictor.writers.kml_writer import to_kml_string, write_kml
+from predictor.writers.png_map import write_png_map
 
 __all__ = [
     "WRITERS",
@@ -27,6 +28,7 @@ __all__ = [
     "write_gpx",
     "write_json",
     "write_kml",
+    "write_png_map",
     "write_result",
 ]
 
@@ -37,6 +39,7 @@ WRITERS = {
     ".kml": write_kml,
     ".geojson": write_geojson,
     ".gpx": write_gpx,
+    ".png": write_png_map,
 }
 
 
@@ -48,7 +51,8 @@ def write_result(result: PredictionResult, path: str | Path, member: int = 0) ->
     result : PredictionResult
         The prediction.
     path : str or Path
-        Output file; the extension (``.json``, ``.csv``, ``.kml``, ``.geojson``, ``.gpx``)
+        Output file; the extension (``.json``, ``.csv``, ``.kml``, ``.geojson``, ``.gpx``,
+        ``.png``)
         picks the format.
     member : int
         Which member to write (0 for a single flight).

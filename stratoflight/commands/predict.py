@@ -315,7 +315,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--out",
             help="Write the result; format by extension: .json .csv .kml "
-            ".geojson .gpx. Repeat for several.",
+            ".geojson .gpx .png (a map). Repeat for several.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
         # --- balloon and ensemble options (planning area: stratoflight/commands/planning.py)

@@ -354,7 +354,9 @@ def test_every_command_is_in_the_table():
 
 
 #: A launch-window study of the built-in sample: site and window.
-PLAN_SLOTS = ["--lat", "42", "--lon", "4", "--from", "2025-06-21T00Z", "--to", "2025-06-21T06Z"]
+PLAN_SLOTS = [
+    "--lat", "20.86", "--lon", "106.68", "--from", "2025-06-21T00Z", "--to", "2025-06-21T06Z",
+]  # fmt: skip
 
 #: Bad values and unusable services, one or more per command: (args, why it is bad).
 VALUE_CASES: list[tuple[list[str], str]] = [
@@ -364,7 +366,8 @@ VALUE_CASES: list[tuple[list[str], str]] = [
     (["burst", "--balloon", "NOPE", "--payload", "1"], "unknown balloon"),
     (["burst", "--balloon", "TA800", "--payload", "-1"], "negative payload"),
     (
-        ["plan", "--lat", "42", "--lon", "4", "--from", "2025-06-21T06Z", "--to", "2025-06-21T00Z"],
+        ["plan", "--lat", "20.86", "--lon", "106.68",
+         "--from", "2025-06-21T06Z", "--to", "2025-06-21T00Z"],  # fmt: skip
         "end before start",
     ),
     (

@@ -47,7 +47,7 @@ def test_panel_content_at_80_columns():
         "landing_time_s": now + 42 * 60,
         "landing_time": "2026-12-06T13:42:00+00:00",
         "basis": "ascent",
-        "surface": "sea",
+        "landing_surface": "sea",
     }
     text = _render(LiveView("rehearsal", stats, phases, SimpleNamespace(latest=latest)))
     assert all(len(line) <= 80 for line in text.splitlines())
@@ -55,5 +55,8 @@ def test_panel_content_at_80_columns():
     assert "battery 4.87 V" in flat and "9 satellites" in flat
     assert "air -53.0 degC" in flat and "inside 10.0 degC" in flat
     assert "time to landing 42 min" in flat
-    assert "landing on SEA" in flat
+    assert "land or sea SEA" in flat
+    latest["landing_place"] = "lands at sea, 2.8 km from the coast, bearing 63°"
+    text = _render(LiveView("rehearsal", stats, phases, SimpleNamespace(latest=latest)))
+    assert "land or sea lands at sea, 2.8 km from the coast" in re.sub(r"[\s│]+", " ", text)
     assert long_detail in flat  # folded onto more lines, never cut

@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from localization import format_position
 from stratoflight.cli import app
 from stratoflight.commands.flightlog import flight_listing
+from tests.weather.era5_fixtures import write_legacy_cds
 
 runner = CliRunner()
 
@@ -30,9 +32,17 @@ def test_descent_only_prediction_has_no_burst_line():
 
 
 def test_western_launch_prints_w(tmp_path):
-    result = runner.invoke(app, ["predict", "--lat", "42", "--lon", "-2.5"])
+    # the built-in sample is at Hai Phong (east); an ERA5-format file over Portugal instead
+    winds = tmp_path / "era5.nc"
+    lats, lons = tuple(np.arange(43.0, 38.0, -0.5)), tuple(np.arange(-10.0, -5.0, 0.5))
+    write_legacy_cds(winds, hours=tuple(range(13)), lats=lats, lons=lons)
+    result = runner.invoke(
+        app,
+        ["predict", "--winds", str(winds), "--lat", "40.5", "--lon", "-8.5",
+         "--time", "2024-03-01T00:00:00Z", "--burst-altitude", "8000"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "2.50000 W" in result.output and "-2.5" not in result.output.replace("--lon", "")
+    assert "8.50000 W" in result.output and "-8.5" not in result.output
 
 
 @pytest.mark.slow

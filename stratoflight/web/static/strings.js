@@ -1,0 +1,86 @@
+// Every string of the map app a person reads, by language. Translators add a language here
+// (e.g. "vi"); the app follows the browser's language and falls back to English.
+// {name} in a string is replaced by a value.
+window.STRATO_STRINGS = {
+  en: {
+    title: "Stratoflight",
+    synthetic_banner: "SYNTHETIC atmosphere: made-up winds, not a forecast.",
+    launch: "Launch",
+    click_hint: "Click the map to set the launch site, or type it.",
+    latitude: "Latitude [deg N]",
+    longitude: "Longitude [deg E]",
+    launch_time_utc: "Launch time (UTC)",
+    flight: "Flight",
+    mode_rates: "Rates",
+    mode_balloon: "Balloon and payload",
+    ascent_rate: "Ascent rate [m/s]",
+    burst_altitude: "Burst altitude [m]",
+    descent_rate: "Descent rate at sea level [m/s]",
+    balloon: "Balloon",
+    payload: "Payload [kg]",
+    gas: "Gas",
+    helium: "helium",
+    hydrogen: "hydrogen",
+    target_ascent_rate: "Target ascent rate [m/s]",
+    burst_calc: "Ascent {ascent} m/s, burst at {burst} m after {minutes} min; neck lift {neck} kg.",
+    predict: "Predict",
+    ensemble: "Ensemble",
+    members: "Members",
+    run_ensemble: "Run ensemble",
+    launch_window: "Launch window",
+    from_utc: "From (UTC)",
+    to_utc: "To (UTC)",
+    every_hours: "Every [hours]",
+    members_per_launch: "Members per launch",
+    run_plan: "Plan",
+    live: "Live flights",
+    flight_name: "Flight",
+    chase: "Chase car",
+    use_my_location: "Use my location",
+    chase_typed: "or type LAT, LON",
+    leaflet_licence: "Map drawn with Leaflet (BSD-2-Clause licence)",
+    working: "Working...",
+    layer_coast: "Coastline (offline)",
+    layer_osm: "OpenStreetMap (online)",
+    layer_area: "Area of the wind data",
+    no_coastline: "No coastline on this server: {description}",
+    launch_marker: "Launch",
+    burst_marker: "Burst {altitude} m at {time} UTC",
+    landing_marker: "Landing at {time} UTC",
+    result_landing: "Landing: {lat} N, {lon} E at {time} UTC",
+    result_surface_land: "Lands on LAND",
+    result_surface_sea: "Lands at SEA",
+    result_surface_unknown: "Land or sea unknown",
+    result_coast: "Nearest coast: {km} km, bearing {bearing} deg",
+    result_flight_time: "Flight time: {hours} h; burst at {burst} m",
+    result_not_landed: "No landing: the flight stopped ({status}).",
+    ensemble_summary: "{landed} of {members} members landed; P(sea) = {psea}%",
+    ensemble_zone: "P({zone}) = {p}%",
+    ensemble_mean: "Mean landing: {lat} N, {lon} E",
+    ensemble_near_shore: "P(at sea within {km} km of the shore) = {p}%",
+    member_popup: "Member {member}: {surface}",
+    plan_summary: "{slots} launches; best: {best} UTC with P(safe landing) = {p}%",
+    plan_legend: "Colour: probability of a safe landing (on land, outside zones).",
+    plan_skipped: "{n} launches outside the wind data were skipped.",
+    no_flights: "No flights in the log yet.",
+    live_position: "{flight}: {points} positions; last {lat} N, {lon} E, {alt} m at {time} UTC",
+    live_prediction: "Predicted landing: {lat} N, {lon} E at {time} UTC",
+    live_no_prediction: "No in-flight prediction yet.",
+    live_connection_lost: "Live updates interrupted; retrying...",
+    chase_to_landing: "To the predicted landing: {km} km, bearing {bearing} deg",
+    chase_no_target: "No predicted landing to drive to yet.",
+    chase_bad: "Type the chase position as LAT, LON (e.g. 42.1, 4.5).",
+    geolocation_failed: "The browser could not give a location: {why}",
+    unknown: "unknown",
+  },
+};
+
+// The language table the app uses: the first of the browser's languages we have.
+window.stratoLanguage = function () {
+  var wanted = (navigator.languages && navigator.languages.length) ? navigator.languages : [navigator.language || "en"];
+  for (var i = 0; i < wanted.length; i++) {
+    var code = String(wanted[i]).toLowerCase().split("-")[0];
+    if (window.STRATO_STRINGS[code]) return code;
+  }
+  return "en";
+};

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from localization import _, configure
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import open_winds
 
@@ -43,17 +44,22 @@ def register(app: typer.Typer) -> None:
             from stratoflight.web.server import bind, is_loopback, make_token, serve, warm_up
 
             if not 0 <= port <= 65535:
-                raise UserError(f"--port must be 0..65535, not {port}")
+                raise UserError(_("--port must be 0..65535, not {port}").format(port=port))
             if max_members < 2:
-                raise UserError(f"--max-members must be at least 2, not {max_members}")
+                raise UserError(
+                    _("--max-members must be at least 2, not {max_members}").format(
+                        max_members=max_members
+                    )
+                )
             atmosphere = open_winds(winds)
             token = None if is_loopback(host) else make_token()
             try:
                 sock = bind(host, port)
             except OSError as exc:
                 raise UserError(
-                    f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another "
-                    "--port or --host"
+                    _(
+                        "cannot listen on {host}:{port} ({value}); choose another --port or --host"
+                    ).format(host=host, port=port, value=exc.strerror or exc)
                 ) from exc
             warm_up(atmosphere)
             context = ServerContext(atmosphere, db_path=db, token=token, max_members=max_members)
@@ -61,14 +67,21 @@ def register(app: typer.Typer) -> None:
             shown = f"[{bound_host}]" if ":" in bound_host else bound_host
             base = f"http://{shown}:{bound_port}/"
             if atmosphere.synthetic:
-                typer.echo("no --winds: flying on the built-in SYNTHETIC sample atmosphere")
+                typer.echo(_("no --winds: flying on the built-in SYNTHETIC sample atmosphere"))
             if token is None:
-                typer.echo("listening on this machine only (--host to share on a network)")
+                typer.echo(_("listening on this machine only (--host to share on a network)"))
                 typer.echo(f"Tawhiri API: {base}api/v1/")
-                typer.echo(f"map app: {base}")
+                typer.echo(_("map app: {url}").format(url=base))
             else:
-                typer.echo(f"listening on {host}: every request needs the access token {token}")
+                typer.echo(
+                    _("listening on {host}: every request needs the access token {token}").format(
+                        host=host, token=token
+                    )
+                )
                 typer.echo(f"Tawhiri API: {base}api/v1/?token={token}&...")
-                typer.echo(f"map app: {base}?token={token}")
-            typer.echo("press Ctrl-C to stop", err=True)
+                typer.echo(_("map app: {url}").format(url=f"{base}?token={token}"))
+            typer.echo(_("press Ctrl-C to stop"), err=True)
+            # The HTTP answers are a machine interface: English, UTC, SI, whatever the
+            # terminal's language. The map app translates in the browser (strings.js).
+            configure("en", "UTC")
             serve(build_app(context), sock)

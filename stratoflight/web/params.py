@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from localization import TimeFormatError, parse_time
+from stratoflight.errors import UserError
 
 __all__ = [
     "MAX_PARAMETER_LENGTH",

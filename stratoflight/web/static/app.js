@@ -13,8 +13,31 @@
     });
   }
   function $(id) { return document.getElementById(id); }
-  function fixed(x, n) { return (x === null || x === undefined || !isFinite(x)) ? t("unknown") : Number(x).toFixed(n); }
-  function hhmm(iso) { return iso ? String(iso).replace("T", " ").slice(0, 16) : t("unknown"); }
+  // Numbers the reader's way (Vietnamese: decimal comma, dot for thousands); English as before.
+  function fixed(x, n) {
+    if (x === null || x === undefined || !isFinite(x)) return t("unknown");
+    if (LANG === "en") return Number(x).toFixed(n);
+    return Number(x).toLocaleString(LANG, { minimumFractionDigits: n, maximumFractionDigits: n });
+  }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function zoneName(d) {
+    try {
+      var parts = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(d);
+      for (var i = 0; i < parts.length; i++) if (parts[i].type === "timeZoneName") return parts[i].value;
+    } catch (e) { /* old browser: the offset below */ }
+    var m = -d.getTimezoneOffset();
+    return "UTC" + (m < 0 ? "-" : "+") + pad(Math.floor(Math.abs(m) / 60)) + ":" + pad(Math.abs(m) % 60);
+  }
+  // A time for people: the browser's zone, named, with UTC beside it (the API speaks UTC).
+  function hhmm(iso) {
+    if (!iso) return t("unknown");
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return String(iso);
+    var day = t("date", { y: d.getFullYear(), m: pad(d.getMonth() + 1), d: pad(d.getDate()) });
+    var local = day + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
+    if (d.getTimezoneOffset() === 0) return local + " UTC";
+    return local + " " + zoneName(d) + " (" + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + " UTC)";
+  }
   function say(text) { $("message").textContent = text || ""; }
 
   document.documentElement.lang = LANG;
@@ -220,7 +243,7 @@
         days[day] = days[day] || {}; days[day][hour] = s; hours[hour] = true;
         if (s.mean_landing_latitude !== null) {
           L.circleMarker([s.mean_landing_latitude, s.mean_landing_longitude], { radius: 5, weight: 1, color: "#333", fillColor: heatColour(s.safe_probability), fillOpacity: 0.9, className: "plan-marker" })
-            .bindTooltip(hhmm(s.launch_time) + " UTC: P(safe) " + fixed(100 * s.safe_probability, 0) + "%").addTo(planLayer);
+            .bindTooltip(hhmm(s.launch_time) + ": P(safe) " + fixed(100 * s.safe_probability, 0) + "%").addTo(planLayer);
         }
       });
       var hourList = Object.keys(hours).sort();

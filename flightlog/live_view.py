@@ -60,13 +60,13 @@ def parse_chase(text: str) -> ChasePosition:
 
 def _landing_place(latest: dict) -> str:
     """Where the predicted landing is (land, or how far out at sea), in the crew's language."""
-    if "landing_surface" not in latest:
-        return str(latest.get("landing_place") or "")
-    from predictor.landing_surface import describe_landing_surface
+    if "landing_surface" in latest and "coast_distance_m" in latest:
+        from predictor.landing_surface import describe_landing_surface
 
-    return describe_landing_surface(
-        latest["landing_surface"], latest.get("coast_distance_m"), latest.get("coast_bearing_deg")
-    )
+        return describe_landing_surface(
+            latest["landing_surface"], latest["coast_distance_m"], latest.get("coast_bearing_deg")
+        )
+    return str(latest.get("landing_place") or "")
 
 
 def _people_clock(when: datetime | float | str | None) -> str:

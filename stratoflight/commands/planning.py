@@ -89,7 +89,8 @@ def print_ensemble(ens: Any, notes: list[str], atmosphere_synthetic: bool | None
             highlight=False,
         )
     if s.sea_probability is None:
-        console.print("  P(sea)        unknown (no land-sea data in the atmosphere)")
+        why = "no member landed" if s.n_landed == 0 else "no land-sea data"
+        console.print(f"  P(sea)        unknown ({why})")
     else:
         console.print(f"  P(sea)        [bold]{s.sea_probability:.1%}[/]")
         if s.sea_near_shore_probability is not None:

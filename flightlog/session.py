@@ -157,6 +157,7 @@ def run_logging_session(
     burst_altitude: float | None = None,
     descent_rate: float = 5.0,
     prediction_interval: float = 30.0,
+    float_until: float | None = None,
     chase: ChasePosition | None = None,
     max_frames: int | None = None,
     duration: float | None = None,
@@ -200,6 +201,9 @@ def run_logging_session(
         Planned sea-level descent rate [m s-1].
     prediction_interval : float
         Shortest time between two in-flight predictions [s].
+    float_until : float, optional
+        Planned end of a float (cut-down) [s since the epoch, UTC]: in-flight predictions
+        during a float fly on to it, then descend. Without it none is made while floating.
     chase : ChasePosition, optional
         The chase crew's position, for distance and bearing in the live view.
     max_frames : int, optional
@@ -304,6 +308,7 @@ def run_logging_session(
                 burst_altitude=burst_altitude,
                 descent_rate=descent_rate,
                 interval=prediction_interval,
+                float_until=float_until,
             )
             observers.append(predictor)
 

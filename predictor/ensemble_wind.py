@@ -221,7 +221,9 @@ class PerturbedAtmosphere:
         self.data_members = None if data_members is None else np.asarray(data_members, int)
         self.bounds = base.bounds
         self.has_surface = base.has_surface
-        self.synthetic = bool(base.synthetic) or perturbation is not None
+        # SYNTHETIC means made-up weather; perturbations on real data are a model of the
+        # data's uncertainty, named in ``source`` and the ensemble's ``wind_uncertainty``
+        self.synthetic = bool(base.synthetic)
         self.ensemble_size = self.n_members
         # what the data are (issue 8: results name the data source and model run)
         self.data_source = getattr(base, "data_source", None)

@@ -96,6 +96,13 @@ def log(
     prediction_interval: Annotated[
         float, typer.Option(help="Time between in-flight predictions [s]")
     ] = 30.0,
+    float_until: Annotated[
+        str | None,
+        typer.Option(
+            help="Planned end of a float flight (cut-down), ISO 8601 UTC: in-flight "
+            "predictions during the float fly on to it"
+        ),
+    ] = None,
     chase: Annotated[
         str | None, typer.Option(help="Chase position LAT,LON [deg] for distance/bearing")
     ] = None,
@@ -159,6 +166,16 @@ def _run_log(**options) -> None:
             )
         )
     launch_site = _launch_site(options["launch_site"])
+    float_until = None
+    if options["float_until"] is not None:
+        from stratoflight.options import parse_utc
+
+        until, naive = parse_utc(options["float_until"], "--float-until")
+        if naive:
+            Console(stderr=True, highlight=False).print(
+                f"note: --float-until {options['float_until']} has no time zone; taken as UTC"
+            )
+        float_until = until.timestamp()
     prediction = _prediction(options["prediction"])
     atmosphere = _atmosphere(options["winds"])
     err = Console(stderr=True, highlight=False)
@@ -184,6 +201,7 @@ def _run_log(**options) -> None:
             burst_altitude=options["burst_altitude"],
             descent_rate=options["descent_rate"],
             prediction_interval=options["prediction_interval"],
+            float_until=float_until,
             chase=chase,
             max_frames=options["max_frames"],
             duration=options["duration"],

@@ -157,7 +157,8 @@ def print_ensemble(ens: Any, notes: list[str], atmosphere_synthetic: bool | None
             highlight=False,
         )
     if s.sea_probability is None:
-        console.print("  " + _("P(sea)        unknown (no land-sea data in the atmosphere)"))
+        why = _("no member landed") if s.n_landed == 0 else _("no land-sea data")
+        console.print("  " + _("P(sea)        unknown ({why})").format(why=why))
     else:
         console.print(
             "  "

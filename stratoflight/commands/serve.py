@@ -51,6 +51,12 @@ def register(app: typer.Typer) -> None:
                         max_members=max_members
                     )
                 )
+            if db is not None and (db.exists() or db.is_symlink()):
+                # a log that does not exist yet appears when 'strato log' starts writing it;
+                # an existing file must be one of ours (checked read-only, never changed)
+                from flightlog.opening import open_for_reading
+
+                open_for_reading(db).close()
             atmosphere = open_winds(winds)
             token = None if is_loopback(host) else make_token()
             try:

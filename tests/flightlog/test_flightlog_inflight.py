@@ -144,3 +144,31 @@ def test_descent_fit_outside_the_atmosphere_does_not_stop_the_recorder():
         assert predictor.latest is None
     finally:
         predictor.close()
+
+
+def test_log_passes_the_planned_cut_down_to_the_in_flight_predictor(monkeypatch, tmp_path):
+    """`strato log --float-until` reaches the session and its InflightPredictor, so a live
+    float flight gets landing predictions (none are made during a float without it)."""
+    from typer.testing import CliRunner
+
+    import flightlog.inflight_prediction as inflight
+    from stratoflight.cli import app
+
+    made = {}
+
+    class Recording(inflight.InflightPredictor):
+        def __init__(self, *args, **kwargs):
+            made.update(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(inflight, "InflightPredictor", Recording)
+    telemetry = tmp_path / "t.txt"
+    telemetry.write_text("$$STRATO,1,12:00:00,20.86000,106.68000,100*0000\n")
+    result = CliRunner().invoke(
+        app,
+        ["log", f"file://{telemetry}", "--db", str(tmp_path / "l.sqlite"), "--no-live",
+         "--winds", "sample", "--burst-altitude", "30000",
+         "--float-until", "2025-06-21T09:30:00+07:00"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert made["float_until"] == 1750473000.0  # 02:30 UTC

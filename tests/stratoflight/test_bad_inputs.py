@@ -396,6 +396,10 @@ VALUE_CASES: list[tuple[list[str], str]] = [
         "unknown protocol",
     ),
     (["flights", "--db", "{OUT}"], "a folder, not a database"),
+    (["serve", "--db", "{OUT}", "--port", "0"], "a folder, not a database"),
+    (["serve", "--port", "70000"], "port out of range"),
+    (["serve", "--winds", "{OUT}/none.nc", "--port", "0"], "missing wind file"),
+    (["serve", "--max-members", "1"], "ensemble cap too small"),
     (
         ["export", "--db", "{OUT}/none.sqlite", "--flight", "x", "--out", "{OUT}/x.csv"],
         "no such flight log",

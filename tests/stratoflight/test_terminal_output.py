@@ -99,3 +99,27 @@ def test_ensemble_on_real_era5_is_not_titled_synthetic_and_warns_like_one_flight
         # the data stop at 600 hPa: most of the flight is above their top
         assert "above_top_level" in text and "% of the flight" in text
     assert "87.00000 W" in single.output
+
+
+def test_perturbed_ensemble_on_real_format_data_is_not_labelled_synthetic(tmp_path):
+    """Wind perturbations model the data's uncertainty; they do not make the weather made-up:
+    the JSON and the KML of an ensemble on an ERA5-format file carry no SYNTHETIC label."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    winds = tmp_path / "era5.nc"
+    lats, lons = tuple(np.arange(43.0, 38.0, -0.5)), tuple(np.arange(-10.0, -5.0, 0.5))
+    write_legacy_cds(winds, hours=tuple(range(13)), lats=lats, lons=lons)
+    result = runner.invoke(
+        app,
+        ["predict", "--winds", str(winds), "--lat", "40.5", "--lon", "-8.5",
+         "--time", "2024-03-01T03:00:00Z", "--burst-altitude", "8000", "--ensemble", "8",
+         "--seed", "3", "--out", str(tmp_path / "e.json"), "--out", str(tmp_path / "e.kml")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "e.json").read_text())["ensemble"]
+    assert doc["atmosphere"]["synthetic"] is False
+    assert "SYNTHETIC correlated" in doc["wind_uncertainty"]  # the perturbations are named
+    name = ET.parse(tmp_path / "e.kml").getroot().find(".//{http://www.opengis.net/kml/2.2}name")
+    assert name is not None and "SYNTHETIC" not in name.text
+    assert "SYNTHETIC atmosphere" not in result.output

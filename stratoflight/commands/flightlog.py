@@ -99,7 +99,7 @@ def log(
     float_until: Annotated[
         str | None,
         typer.Option(
-            help="Planned end of a float flight (cut-down), ISO 8601 UTC: in-flight "
+            help="Planned end of a float flight (cut-down), ISO 8601 (no zone = UTC): in-flight "
             "predictions during the float fly on to it"
         ),
     ] = None,
@@ -168,14 +168,14 @@ def _run_log(**options) -> None:
     launch_site = _launch_site(options["launch_site"])
     float_until = None
     if options["float_until"] is not None:
-        from stratoflight.options import parse_utc
+        from localization import parse_time
 
-        until, naive = parse_utc(options["float_until"], "--float-until")
-        if naive:
+        until = parse_time(options["float_until"], "--float-until")
+        if until.naive:
             Console(stderr=True, highlight=False).print(
-                f"note: --float-until {options['float_until']} has no time zone; taken as UTC"
+                _("note: {text}").format(text=until.note("--float-until"))
             )
-        float_until = until.timestamp()
+        float_until = until.utc.timestamp()
     prediction = _prediction(options["prediction"])
     atmosphere = _atmosphere(options["winds"])
     err = Console(stderr=True, highlight=False)

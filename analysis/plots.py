@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from localization import _
 from terrain.basemap import draw_basemap, map_extent
 
 __all__ = [
@@ -90,15 +91,15 @@ def _plot_skewt(levels: pd.DataFrame, path: Path, title: str) -> Path:
     skew.plot_dry_adiabats(t0=np.arange(-60, 300, 20) * units.degC, pressure=grid, alpha=0.25)
     skew.plot_moist_adiabats(t0=np.arange(-30, 45, 5) * units.degC, pressure=grid, alpha=0.25)
     skew.plot_mixing_lines(pressure=grid, alpha=0.25)
-    skew.plot(p_hpa * units.hPa, t_c * units.degC, "r", lw=1.5, label="temperature")
+    skew.plot(p_hpa * units.hPa, t_c * units.degC, "r", lw=1.5, label=_("temperature"))
     if np.isfinite(td_c).any():
-        skew.plot(p_hpa * units.hPa, td_c * units.degC, "g", lw=1.5, label="dewpoint")
+        skew.plot(p_hpa * units.hPa, td_c * units.degC, "g", lw=1.5, label=_("dewpoint"))
     ticks = [t for t in (1000, 850, 700, 500, 300, 200, 100, 70, 50, 30, 20, 10, 7, 5, 3, 2, 1)
              if top <= t <= bottom]  # fmt: skip
     skew.ax.yaxis.set_major_locator(FixedLocator(ticks))
     skew.ax.yaxis.set_major_formatter(ScalarFormatter())
-    skew.ax.set_xlabel("temperature [degC]")
-    skew.ax.set_ylabel("pressure [hPa]")
+    skew.ax.set_xlabel(_("temperature [degC]"))
+    skew.ax.set_ylabel(_("pressure [hPa]"))
     wind = levels.dropna(subset=["u", "v"])
     if len(wind):
         # about 40 barbs evenly spaced in log p, in knots as on operational charts
@@ -127,8 +128,8 @@ def _plot_skewt(levels: pd.DataFrame, path: Path, title: str) -> Path:
             wind["v"].to_numpy() * units("m/s"),
             wind["altitude"].to_numpy() / 1000.0,
         )
-        fig.colorbar(drawn, ax=inset, label="altitude [km]", shrink=0.8)
-        inset.set_title("hodograph: u, v [m/s]", fontsize=10)
+        fig.colorbar(drawn, ax=inset, label=_("altitude [km]"), shrink=0.8)
+        inset.set_title(_("hodograph: u, v [m/s]"), fontsize=10)
     skew.ax.legend(loc="lower left")
     skew.ax.set_title(f"{title}  (barbs in knots)")
     return _save(fig, path)
@@ -191,30 +192,30 @@ def plot_profiles(profile: pd.DataFrame, path: str | Path, title: str) -> Path:
     ax = axes[0]
     ax.plot(profile["temperature"] - 273.15, z, "r", lw=1, label="T")
     ax.plot(profile["dewpoint"] - 273.15, z, "g", lw=1, label="Td")
-    ax.set_xlabel("temperature [degC]")
-    ax.set_ylabel("altitude [km]")
+    ax.set_xlabel(_("temperature [degC]"))
+    ax.set_ylabel(_("altitude [km]"))
     twin = ax.twiny()
     twin.plot(profile["potential_temperature"], z, "k", lw=0.8, alpha=0.6, label="theta")
-    twin.set_xlabel("potential temperature [K]")
+    twin.set_xlabel(_("potential temperature [K]"))
     ax.legend(loc="lower left")
     axes[1].plot(profile["relative_humidity"], z, "b", lw=1)
-    axes[1].set_xlabel("relative humidity [%]")
+    axes[1].set_xlabel(_("relative humidity [%]"))
     ax = axes[2]
     if "gps_wind_speed" in profile:
-        ax.plot(profile["gps_wind_speed"], z, "k", lw=1, label="GPS drift")
+        ax.plot(profile["gps_wind_speed"], z, "k", lw=1, label=_("GPS drift"))
     reported = np.hypot(profile["eastward_wind"], profile["northward_wind"])
     if reported.notna().any():
-        ax.plot(reported, z, "c", lw=1, label="reported")
+        ax.plot(reported, z, "c", lw=1, label=_("reported"))
     if "model_wind_speed" in profile and profile["model_wind_speed"].notna().any():
-        ax.plot(profile["model_wind_speed"], z, "m", lw=1, label="model (ERA5)")
-    ax.set_xlabel("wind speed [m/s]")
+        ax.plot(profile["model_wind_speed"], z, "m", lw=1, label=_("model (ERA5)"))
+    ax.set_xlabel(_("wind speed [m/s]"))
     ax.legend(loc="lower right")
     ax = axes[3]
     if "wind_direction" in profile:
         ax.plot(profile["wind_direction"], z, "k.", ms=1.5)
     ax.set_xlim(0, 360)
     ax.set_xticks([0, 90, 180, 270, 360])
-    ax.set_xlabel("wind from [deg]")
+    ax.set_xlabel(_("wind from [deg]"))
     for ax in axes:
         ax.grid(alpha=0.3)
     fig.suptitle(title)
@@ -231,19 +232,19 @@ def plot_ascent_rate(
     ascent, rate = ascent.iloc[::step], np.asarray(rate)[::step]
     fig, axes = plt.subplots(1, 2, figsize=(11, 6), sharey=True)
     z = ascent["altitude"].to_numpy(float) / 1000.0
-    axes[0].plot(rate, z, ".", ms=1.5, alpha=0.5, label="40 s centred dz/dt")
+    axes[0].plot(rate, z, ".", ms=1.5, alpha=0.5, label=_("40 s centred dz/dt"))
     if not bands.empty:
         mid = (bands["altitude_band_bottom_m"] + 500.0) / 1000.0
-        axes[0].plot(bands["ascent_rate_mean_ms"], mid, "o-", color="k", label="1 km mean")
-    axes[0].set_xlabel("ascent rate [m/s]")
-    axes[0].set_ylabel("altitude [km]")
+        axes[0].plot(bands["ascent_rate_mean_ms"], mid, "o-", color="k", label=_("1 km mean"))
+    axes[0].set_xlabel(_("ascent rate [m/s]"))
+    axes[0].set_ylabel(_("altitude [km]"))
     axes[0].legend()
     ok = np.isfinite(rate)
     if ok.sum() > 3:
         trend = np.polyval(np.polyfit(z[ok], rate[ok], 2), z)
         axes[1].plot(rate - trend, z, ".", ms=1.5, alpha=0.5)
     axes[1].axvline(0, color="k", lw=0.8)
-    axes[1].set_xlabel("ascent-rate anomaly [m/s] (vertical air motion + drag changes)")
+    axes[1].set_xlabel(_("ascent-rate anomaly [m/s] (vertical air motion + drag changes)"))
     for ax in axes:
         ax.grid(alpha=0.3)
     fig.suptitle(title)
@@ -268,10 +269,10 @@ def plot_track_map(
     lat = profile["latitude"].to_numpy(float)
     lon = profile["longitude"].to_numpy(float)
     drawn = ax.scatter(lon, lat, c=profile["altitude"] / 1000.0, s=3, cmap="viridis")
-    fig.colorbar(drawn, ax=ax, label="altitude [km]")
+    fig.colorbar(drawn, ax=ax, label=_("altitude [km]"))
     if prediction is not None and not prediction.empty:
         ax.plot(prediction["longitude"], prediction["latitude"], "r--", lw=1.2,
-                label="prediction")  # fmt: skip
+                label=_("prediction"))  # fmt: skip
     for index, (label, (plat, plon)) in enumerate(points.items()):
         ax.plot(plon, plat, "k^" if "predicted" not in label else "rx", ms=8)
         # Alternate label offsets so labels of nearby points (landing, predicted landing)

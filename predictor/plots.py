@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from localization import _
 from predictor.zones import Zone
 from terrain.basemap import draw_basemap, map_extent
 
@@ -53,7 +54,7 @@ def _zones(ax, zones: Sequence[Zone]) -> None:
 
 
 def _title(ax, text: str, synthetic: bool) -> None:
-    ax.set_title(("SYNTHETIC data: " if synthetic else "") + text, fontsize=10)
+    ax.set_title((_("SYNTHETIC data: ") if synthetic else "") + text, fontsize=10)
 
 
 def plot_ensemble_map(
@@ -112,7 +113,7 @@ def plot_ensemble_map(
         ms=10,
         mec="k",
         zorder=6,
-        label="mean landing",
+        label=_("mean landing"),
     )
     ax.plot(
         p.launch.longitude[0],
@@ -122,7 +123,7 @@ def plot_ensemble_map(
         ms=11,
         mec="k",
         zorder=6,
-        label="launch",
+        label=_("launch"),
     )
     _zones(ax, zones)
     ax.set_xlim(extent[0], extent[1])
@@ -204,7 +205,7 @@ def plot_plan_landings(
         ax.set_ylim(extent[2], extent[3])
     _zones(ax, st.zones)
     ax.plot(
-        st.longitude, st.latitude, "^", color="#d62728", ms=11, mec="k", zorder=5, label="launch"
+        st.longitude, st.latitude, "^", color="#d62728", ms=11, mec="k", zorder=5, label=_("launch")
     )
     _title(ax, f"Landings of {len(plan.slots)} launch slots x {st.n_members} member(s)", synthetic)
     ax.legend(loc="best", fontsize=8)
@@ -231,7 +232,7 @@ def _heatmap(table, path: Path, title: str, ylabel: str, yticklabels: list[str])
     ax.set_xticks(range(table.shape[1]), [f"{int(h):02d}" for h in table.columns])
     step = max(1, len(yticklabels) // 40)
     ax.set_yticks(range(0, len(yticklabels), step), yticklabels[::step])
-    ax.set_xlabel("launch hour (UTC)")
+    ax.set_xlabel(_("launch hour (UTC)"))
     ax.set_ylabel(ylabel)
     bar = fig.colorbar(im, ax=ax)
     bar.set_label("probability of a safe landing")
@@ -259,7 +260,9 @@ def plot_plan_heatmap(plan: PlanResult, path: str | Path, synthetic: bool = Fals
         }
     )
     table = frame.pivot_table(index="day", columns="hour", values="p", aggfunc="mean")
-    title = ("SYNTHETIC data: " if synthetic else "") + "Safe-landing probability by day and hour"
+    title = (_("SYNTHETIC data: ") if synthetic else "") + _(
+        "Safe-landing probability by day and hour"
+    )
     if len(table) <= 60:
         labels = [d.strftime("%Y-%m-%d") for d in table.index]
         return _heatmap(table, Path(path), title, "day", labels)
@@ -282,7 +285,7 @@ def plot_plan_heatmap(plan: PlanResult, path: str | Path, synthetic: bool = Fals
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_ylabel("launch hour (UTC)")
+    ax.set_ylabel(_("launch hour (UTC)"))
     fig.colorbar(im, ax=ax, pad=0.01).set_label("P(safe landing)")
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
@@ -301,6 +304,6 @@ def plot_climatology(plan: PlanResult, path: str | Path, synthetic: bool = False
     years = plan.slots["launch_time"].dt.year
     span = f"{years.min()}-{years.max()}" if len(years) else ""
     title = (
-        "SYNTHETIC data: " if synthetic else ""
+        _("SYNTHETIC data: ") if synthetic else ""
     ) + f"Climatology {span}: mean safe-landing probability"
     return _heatmap(table, Path(path), title, "month", [names[int(m) - 1] for m in table.index])

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from localization import _
+
 __all__ = [
     "LAND_COLOUR",
     "SEA_COLOUR",
@@ -153,8 +155,8 @@ def draw_basemap(
     middle = 0.5 * (south + north)
     ax.set_aspect(1.0 / max(math.cos(math.radians(middle)), 0.05))
     if labels:
-        ax.set_xlabel("longitude [deg E]")
-        ax.set_ylabel("latitude [deg N]")
+        ax.set_xlabel(_("longitude [deg E]"))
+        ax.set_ylabel(_("latitude [deg N]"))
     add_scale_bar(ax, extent)
     add_north_arrow(ax)
     return bool(polygons)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from localization import _
 from predictor.result import PredictionResult, iso_utc
 
 __all__ = ["write_png_map"]
@@ -47,7 +48,7 @@ def write_png_map(result: PredictionResult, path: str | Path, member: int = 0) -
                     zorder=3, label=stage.stage)
         launch = result.launch
         ax.plot(launch.longitude[member], launch.latitude[member], "^", color="#2ca02c",
-                ms=11, mec="k", zorder=6, label="launch")
+                ms=11, mec="k", zorder=6, label=_("launch"))
         burst = result.burst
         if np.isfinite(burst.latitude[member]):
             ax.plot(burst.longitude[member], burst.latitude[member], "*", color="#d62728",

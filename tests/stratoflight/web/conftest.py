@@ -115,9 +115,17 @@ def start_server() -> Iterator:
         server.stop()
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator:
-    """Headless Debian Chromium driven by its chromedriver (skips when either is absent)."""
+def start_browser(
+    profile: Path,
+    args: tuple[str, ...] = (),
+    prefs: dict | None = None,
+    env: dict[str, str] | None = None,
+):
+    """Start headless Debian Chromium through its chromedriver (skips when either is absent).
+
+    ``args`` and ``prefs`` add Chromium flags and preferences (e.g. a browser language);
+    ``env`` is the browser's environment (e.g. its ``TZ``).
+    """
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip(
             f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
@@ -127,12 +135,21 @@ def browser(tmp_path: Path) -> Iterator:
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
+    for flag in (*CHROMIUM_FLAGS, *args):
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
-    service = Service(executable_path=shutil.which(CHROMEDRIVER) or CHROMEDRIVER)
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
+    options.add_argument(f"--user-data-dir={profile}")
+    service = Service(executable_path=shutil.which(CHROMEDRIVER) or CHROMEDRIVER, env=env)
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator:
+    """Headless Debian Chromium driven by its chromedriver (skips when either is absent)."""
+    driver = start_browser(tmp_path / "chromium-profile")
     try:
         yield driver
     finally:

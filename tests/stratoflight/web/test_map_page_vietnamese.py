@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.stratoflight.web.conftest import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+from tests.stratoflight.web.conftest import start_browser
+from tests.stratoflight.web.test_map_page import wait_for
 
 pytestmark = pytest.mark.network_local
 
@@ -23,51 +22,28 @@ pytestmark = pytest.mark.network_local
 @pytest.fixture
 def vietnamese_browser(tmp_path: Path):
     """Headless Chromium asking for Vietnamese, in the Hai Phong zone."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip(
-            f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
-        )
-    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument("--lang=vi-VN")
-    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
-    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile-vi'}")
-    env = {**os.environ, "TZ": "Asia/Ho_Chi_Minh", "LANGUAGE": "vi", "LANG": "vi_VN.UTF-8"}
-    service = Service(executable_path=shutil.which(CHROMEDRIVER) or CHROMEDRIVER, env=env)
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(60)
+    driver = start_browser(
+        tmp_path / "chromium-profile-vi",
+        args=("--lang=vi-VN",),
+        prefs={"intl.accept_languages": "vi-VN,vi"},
+        env={**os.environ, "TZ": "Asia/Ho_Chi_Minh", "LANGUAGE": "vi", "LANG": "vi_VN.UTF-8"},
+    )
     try:
         yield driver
     finally:
         driver.quit()
 
 
-def _wait_for(driver, script: str, timeout: float = 120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = driver.execute_script(f"return {script};")
-        if value:
-            return value
-        time.sleep(0.1)
-    message = driver.execute_script("return document.getElementById('message').textContent;")
-    raise AssertionError(f"timed out waiting for {script}; page says: {message!r}")
-
-
 def test_map_app_in_vietnamese_with_local_times(sample_server, vietnamese_browser):
     browser = vietnamese_browser
     browser.get(sample_server.base_url + "/")
-    _wait_for(browser, "window.strato && window.strato.state.ready")
+    wait_for(browser, "window.strato && window.strato.state.ready")
     assert browser.execute_script("return navigator.language").lower().startswith("vi")
     assert browser.execute_script("return document.documentElement.lang") == "vi"
     assert browser.find_element("id", "synthetic-banner").text.startswith("Khí quyển TỔNG HỢP")
     assert browser.find_element("id", "predict-button").text == "Dự báo"
     browser.find_element("id", "predict-button").click()
-    _wait_for(browser, "window.strato.state.predictions >= 1")
+    wait_for(browser, "window.strato.state.predictions >= 1")
     doc = browser.execute_script("return window.strato.lastPrediction;")
     text = browser.find_element("id", "predict-result").text
     assert "Hạ cánh:" in text and "Thời gian bay:" in text
@@ -85,6 +61,6 @@ def test_map_app_in_vietnamese_with_local_times(sample_server, vietnamese_browse
 
 def test_english_browser_still_gets_english(sample_server, browser):
     browser.get(sample_server.base_url + "/")
-    _wait_for(browser, "window.strato && window.strato.state.ready")
+    wait_for(browser, "window.strato && window.strato.state.ready")
     assert browser.execute_script("return document.documentElement.lang") == "en"
     assert browser.find_element("id", "predict-button").text == "Predict"

@@ -152,5 +152,16 @@ def fall_to_sea_level(
     for arr, value in zip(_fields(new_landing), _fields(end), strict=True):
         arr[idx] = value
     descent = with_new_ends(stages[-1], idx, end, append)
-    new_shore = landing_surface(atmosphere, new_landing.latitude, new_landing.longitude)
+    moved = landing_surface(atmosphere, lat_end, lon_end)  # only the moved members
+    surface = np.array(shore.surface, dtype=object)  # "sea" may become "land"
+    distance, bearing = (
+        np.array(a, dtype=float, copy=True)
+        for a in (shore.coast_distance_m, shore.coast_bearing_deg)
+    )
+    surface[idx], distance[idx], bearing[idx] = (
+        moved.surface,
+        moved.coast_distance_m,
+        moved.coast_bearing_deg,
+    )
+    new_shore = LandingSurface(surface.astype(str), distance, bearing, shore.source)
     return (*stages[:-1], descent), new_landing, new_shore

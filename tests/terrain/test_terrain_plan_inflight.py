@@ -161,3 +161,26 @@ def test_log_terrain_reaches_the_in_flight_predictor(monkeypatch, tmp_path):
         app, [*common, "--db", str(tmp_path / "c.sqlite"), "--terrain", str(_far_away(tmp_path))]
     )
     assert alone.exit_code == 2 and "--winds" in alone.output
+
+
+def test_live_view_says_when_the_dem_misses_the_landing():
+    from types import SimpleNamespace
+
+    from flightlog.live_view import LiveView
+    from flightlog.phase_observer import PhaseObserver
+    from flightlog.recorder import RecorderStats
+
+    now = ONSHORE.timestamp()
+    phases = PhaseObserver()
+    phases.last_row = SimpleNamespace(
+        payload_time=now, received_at=now,
+        values={"latitude": 20.9, "longitude": 106.5, "altitude": 3000.0},
+    )  # fmt: skip
+    latest = {
+        "landing_latitude": 21.0, "landing_longitude": 106.3, "landing_time_s": now + 600,
+        "basis": "descent", "landing_surface": "land", "terrain_not_covered": False,
+    }  # fmt: skip
+    view = LiveView("test", RecorderStats(), phases, SimpleNamespace(latest=latest))
+    assert "ground" not in dict(view.rows())
+    latest["terrain_not_covered"] = True
+    assert "DEM does not cover the landing" in dict(view.rows())["ground"]

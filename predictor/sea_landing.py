@@ -131,20 +131,20 @@ def fall_to_sea_level(
         np.asarray(air.u, dtype=float), np.asarray(air.v, dtype=float), la, h, earth_radius
     )
 
-    def at(f):
-        return la + f * dlat * dt, wrap_longitude(lo + f * dlon * dt)
+    def at(f, k=slice(None)):
+        return la[k] + f * dlat[k] * dt[k], wrap_longitude(lo[k] + f * dlon[k] * dt[k])
 
     # how far along the drop it stays at sea: 1 (all the way) or where it meets the shore
     frac = np.ones(idx.size)
-    ashore = terrain.is_land(*at(frac))
-    if ashore.any():
-        lo_f, hi_f = np.zeros(idx.size), np.ones(idx.size)
+    ashore = np.flatnonzero(terrain.is_land(*at(frac)))
+    if ashore.size:  # bisect those members only
+        lo_f, hi_f = np.zeros(ashore.size), np.ones(ashore.size)
         for _ in range(_SHORE_BISECTIONS):
             mid = 0.5 * (lo_f + hi_f)
-            land = terrain.is_land(*at(mid))
+            land = terrain.is_land(*at(mid, ashore))
             hi_f = np.where(land, mid, hi_f)
             lo_f = np.where(land, lo_f, mid)
-        frac = np.where(ashore, hi_f, 1.0)
+        frac[ashore] = hi_f
     lat_end, lon_end = at(frac)
     end = FlightPoints(t + frac * dt, lat_end, lon_end, h * (1.0 - frac))
 

@@ -2,8 +2,9 @@
 
 10,000 members from Hai Phong on the SYNTHETIC sample's offshore day (most land at sea, on
 a coarse orography above 0 m): ``predict_landings`` with the step, and in the same run with
-the step replaced by "leave the landing where the solver stopped", best of 3 each. Prints
-both times, the ratio, and how many sea landings were above sea level without the step.
+the step replaced by "leave the landing where the solver stopped", alternating, best of
+2 x 3 each. Prints both times, the ratio, and how many sea landings were above sea level
+without the step.
 """
 
 from __future__ import annotations
@@ -50,15 +51,19 @@ def main() -> int:
 
     fly()  # warm: compiled kernel, coastline tiles
     real = prediction.fall_to_sea_level
-    try:
-        prediction.fall_to_sea_level = _skip
-        without, before = _best(fly)
-    finally:
-        prediction.fall_to_sea_level = real
-    with_step, after = _best(fly)
+    without = with_step = float("inf")
+    for _ in range(2):  # alternate, so that neither side gets the warmer machine
+        try:
+            prediction.fall_to_sea_level = _skip
+            seconds, before = _best(fly)
+            without = min(without, seconds)
+        finally:
+            prediction.fall_to_sea_level = real
+        seconds, after = _best(fly)
+        with_step = min(with_step, seconds)
     sea_before = before.surface == "sea"
     sea_after = after.surface == "sea"
-    print(f"predict_landings, {N} members, offshore day (best of 3):")
+    print(f"predict_landings, {N} members, offshore day (best of 2 x 3, alternating):")
     print(f"  without the sea-level step: {without:.3f} s")
     print(f"  with it:                    {with_step:.3f} s (ratio {with_step / without:.3f})")
     print(

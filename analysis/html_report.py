@@ -14,6 +14,8 @@ import html
 import json
 from pathlib import Path
 
+from analysis.landing_place import describe_place
+
 __all__ = ["label", "write_html_report"]
 
 _STYLE = (
@@ -156,7 +158,13 @@ def _headline(summary: dict) -> list[tuple[str, str, str]]:
     if landing and landing.get("latitude_deg") is not None:
         rows.append(("landing", f"{landing['latitude_deg']:.5f}, {landing['longitude_deg']:.5f}",
                      _when(landing) or ""))  # fmt: skip
+        place = describe_place(landing)
+        if place:
+            rows.append(("land or sea", place, "from the coastline; bearing to the shore"))
     verification = summary.get("verification") or {}
+    predicted = describe_place(verification.get("landing_predicted") or {})
+    if predicted:
+        rows.append(("predicted landing, land or sea", predicted, "from the prediction"))
     if verification.get("landing_error_m") is not None:
         rows.append(("landing error against the prediction",
                      f"{verification['landing_error_m'] / 1000.0:.1f} km",

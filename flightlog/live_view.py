@@ -254,6 +254,8 @@ class LiveView:
                     or (surface.upper() if surface != "unknown" else "land or sea unknown"),
                 )
             )
+            if latest.get("terrain_not_covered"):
+                rows.append(("ground", "DEM does not cover the landing: weather orography"))
             rows.append(("time to landing", _time_to_landing(latest, when)))
             rows.append(
                 (

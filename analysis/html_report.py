@@ -15,6 +15,7 @@ import html
 import json
 from pathlib import Path
 
+from analysis.landing_place import describe_place
 from localization import (
     N_,
     _,
@@ -302,7 +303,17 @@ def _headline(summary: dict) -> list[tuple[str, str, str]]:
         rows.append((_("landing"),
                      format_position(landing["latitude_deg"], landing["longitude_deg"]),
                      _when(landing) or ""))  # fmt: skip
+        place = describe_place(landing)
+        if place:
+            rows.append(
+                (_("land or sea"), place, _("from the coastline; bearing to the shore"))
+            )
     verification = summary.get("verification") or {}
+    predicted = describe_place(verification.get("landing_predicted") or {})
+    if predicted:
+        rows.append(
+            (_("predicted landing, land or sea"), predicted, _("from the prediction"))
+        )
     if verification.get("landing_error_m") is not None:
         rows.append((_("landing error against the prediction"),
                      f"{format_number(verification['landing_error_m'] / 1000.0, 1)} km",

@@ -26,6 +26,7 @@ from analysis.flight_performance import (
     vertical_rate,
 )
 from analysis.gps_winds import effective_window, gps_winds, model_wind_differences
+from analysis.landing_place import landing_place
 from analysis.profile import derive_thermodynamics, mandatory_levels
 from analysis.stability import stability_indices
 from analysis.tropopause import TROPOPAUSE_METHODS, find_tropopauses
@@ -273,6 +274,8 @@ def build_report(
             if flight.landing_index > flight.burst_index
             else None
         )
+        if summary["landing"] is not None:  # land or sea from the coastline; shore at sea
+            summary["landing"].update(landing_place(summary["landing"], atmosphere))
         if not summary["date_known"]:
             for key in ("launch", "burst", "landing"):
                 summary[key] = _without_date(summary[key])

@@ -110,6 +110,7 @@ def predict_landing(
     burst_altitude: float | None = None,
     descent_rate: float,
     float_until: float | None = None,
+    terrain: Any = None,
 ) -> dict[str, Any]:
     """Predict the landing from one observed state.
 
@@ -135,12 +136,17 @@ def predict_landing(
     float_until : float, optional
         Planned end of the float (cut-down) [s since epoch] (phase ``float``); a time
         already past means a cut-down one second from now.
+    terrain : terrain.elevation.ElevationModel, optional
+        A DEM: the landing ends on it (sea level where the coastline says sea) instead of
+        the weather file's orography; where it does not cover the landing, the weather
+        orography is used and ``terrain_not_covered`` says so.
 
     Returns
     -------
     dict
         ``landing_latitude``, ``landing_longitude`` [deg], ``landing_time`` (ISO UTC),
-        ``landing_time_s`` [s since epoch], ``status``, and the inputs used (units in keys).
+        ``landing_time_s`` [s since epoch], ``landing_altitude_m``, ``status``, the land or
+        sea and distance to the shore, ``ground_source`` and the inputs used (units in keys).
     """
     from predictor.prediction import predict
 
@@ -179,9 +185,15 @@ def predict_landing(
         longitude,
         altitude,
         descent_rate=descent_rate,
-        record_trajectory=False,
+        record_trajectory=terrain is not None,  # the DEM step follows the recorded descent
         **flight,
     )
+    ground = "weather orography (sea level where the coastline says sea)"
+    if terrain is not None:
+        from predictor.terrain_landing import land_on_dem
+
+        result = land_on_dem(result, terrain, atmosphere)
+        ground = result.settings["ground_source"]
     landing = result.landing
     landing_time = float(landing.time[0])
     return {
@@ -193,6 +205,12 @@ def predict_landing(
             datetime.fromtimestamp(landing_time, tz=UTC).isoformat()
             if math.isfinite(landing_time)
             else None
+        ),
+        "landing_altitude_m": _first(landing.altitude),
+        "ground_source": ground,
+        "terrain_not_covered": bool(
+            "terrain_not_covered" in result.warnings
+            and result.warnings["terrain_not_covered"].fired[0]
         ),
         "status": str(result.status[0]),
         # land or sea from the high-resolution coastline; how far out a sea landing is
@@ -238,6 +256,8 @@ class InflightPredictor:
         Planned end of a float (cut-down) [s since epoch]: during the ``float`` phase the
         prediction floats until then and descends at ``descent_rate``; without it no
         prediction is made during a float.
+    terrain : terrain.elevation.ElevationModel, optional
+        A DEM the predicted landings end on (see :func:`predict_landing`).
 
     Attributes
     ----------
@@ -257,8 +277,10 @@ class InflightPredictor:
         interval: float = 30.0,
         rate_window: float = 120.0,
         float_until: float | None = None,
+        terrain: Any = None,
     ) -> None:
         self.atmosphere = atmosphere
+        self.terrain = terrain
         self.phases = phases
         self.burst_altitude = float(burst_altitude)
         self.descent_rate = float(descent_rate)
@@ -331,7 +353,15 @@ class InflightPredictor:
                 phase, when, lat, lon, alt, rates = state
                 self._next_at = _time.monotonic() + self.interval
                 self._running = self._executor.submit(
-                    predict_landing, self.atmosphere, phase, when, lat, lon, alt, **rates
+                    predict_landing,
+                    self.atmosphere,
+                    phase,
+                    when,
+                    lat,
+                    lon,
+                    alt,
+                    **rates,
+                    terrain=self.terrain,
                 )
         return events
 

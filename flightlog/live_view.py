@@ -326,6 +326,10 @@ class LiveView:
                     ),
                 )
             )
+            if latest.get("terrain_not_covered"):
+                rows.append(
+                    (N_("ground"), _("DEM does not cover the landing: weather orography"))
+                )
             rows.append((N_("time to landing"), _time_to_landing(latest, when)))
             rows.append(
                 (

@@ -158,6 +158,7 @@ def run_logging_session(
     descent_rate: float = 5.0,
     prediction_interval: float = 30.0,
     float_until: float | None = None,
+    terrain: Any = None,
     chase: ChasePosition | None = None,
     max_frames: int | None = None,
     duration: float | None = None,
@@ -204,6 +205,9 @@ def run_logging_session(
     float_until : float, optional
         Planned end of a float (cut-down) [s since the epoch, UTC]: in-flight predictions
         during a float fly on to it, then descend. Without it none is made while floating.
+    terrain : terrain.elevation.ElevationModel, optional
+        A DEM (``--terrain FILE``): in-flight landings end on it instead of the weather
+        file's orography (:func:`predictor.terrain_landing.land_on_dem`).
     chase : ChasePosition, optional
         The chase crew's position, for distance and bearing in the live view.
     max_frames : int, optional
@@ -309,6 +313,7 @@ def run_logging_session(
                 descent_rate=descent_rate,
                 interval=prediction_interval,
                 float_until=float_until,
+                terrain=terrain,
             )
             observers.append(predictor)
 

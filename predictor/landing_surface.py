@@ -33,7 +33,7 @@ class LandingSurface(NamedTuple):
 
 
 def weather_mask_surface(
-    atmosphere: Atmosphere, lat: npt.ArrayLike, lon: npt.ArrayLike
+    atmosphere: Atmosphere | None, lat: npt.ArrayLike, lon: npt.ArrayLike
 ) -> npt.NDArray[np.str_]:
     """Land/sea from the atmosphere's land-sea mask alone (the coarse fallback).
 
@@ -44,7 +44,7 @@ def weather_mask_surface(
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     out = np.full(lat.shape, "unknown", dtype=object)
     ok = np.isfinite(lat) & np.isfinite(lon)
-    if atmosphere.has_surface and ok.any():
+    if atmosphere is not None and atmosphere.has_surface and ok.any():
         frac = np.asarray(atmosphere.land_fraction(lat[ok], lon[ok]), dtype=float)
         out[ok] = np.where(
             np.isfinite(frac), np.where(frac >= LAND_THRESHOLD, "land", "sea"), "unknown"
@@ -53,14 +53,15 @@ def weather_mask_surface(
 
 
 def landing_surface(
-    atmosphere: Atmosphere, lat: npt.ArrayLike, lon: npt.ArrayLike
+    atmosphere: Atmosphere | None, lat: npt.ArrayLike, lon: npt.ArrayLike
 ) -> LandingSurface:
     """Decide land or sea at landing points, and the distance/bearing to shore at sea.
 
     Parameters
     ----------
-    atmosphere : Atmosphere
-        Used only when the coastline cannot answer (its land-sea mask, if any).
+    atmosphere : Atmosphere or None
+        Used only when the coastline cannot answer (its land-sea mask, if any; None: the
+        surface is then ``unknown``).
     lat, lon : array_like, shape (n_members,)
         Landing points [degree]; NaN for members that did not land.
 

@@ -97,6 +97,10 @@ class PlanSettings:
         Solver step [s].
     model : str
         Predictor physics.
+    terrain : str, optional
+        Path of a DEM GeoTIFF (``--terrain FILE``): launch ground (when no ``altitude``) and
+        landings from it (:func:`predictor.terrain_landing.land_on_dem`); each study task
+        opens it itself.
     """
 
     latitude: float
@@ -110,6 +114,7 @@ class PlanSettings:
     max_distance: float | None = None
     step: float = 60.0
     model: str = "stratoflight"
+    terrain: str | None = None
 
     def __post_init__(self) -> None:
         if self.n_members < 1:
@@ -152,6 +157,7 @@ class PlanSettings:
             "max_distance_m": self.max_distance,
             "step_s": self.step,
             "model": self.model,
+            **({"terrain_dem": self.terrain} if self.terrain is not None else {}),
             "safe_landing": (
                 "landed within the data, on land (land fraction >= 0.5, when the data have a "
                 "land-sea mask), outside avoided zones, within max_distance of the launch"
@@ -176,6 +182,9 @@ class PlanResult:
         Whether the sea criterion could be applied (the data have a land-sea mask).
     skipped : list of dict
         Slots not flown and why.
+    terrain_not_covered : int
+        Landed members whose landing the DEM (``settings.terrain``) did not cover: they
+        landed on the weather file's orography.
     """
 
     slots: pd.DataFrame
@@ -183,6 +192,7 @@ class PlanResult:
     settings: PlanSettings
     land_sea_known: bool = True
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    terrain_not_covered: int = 0
 
     def to_dict(self, climatology: bool = False) -> dict[str, Any]:
         """``{"plan": {...}}``: settings and ranked slots (+ month x hour table)."""
@@ -202,6 +212,8 @@ class PlanResult:
             "slots": rows,
             "skipped": self.skipped,
         }
+        if self.settings.terrain is not None:
+            out["terrain_not_covered_members"] = self.terrain_not_covered
         if climatology:
             table = climatology_table(self.slots)
             out["climatology"] = {
@@ -271,7 +283,17 @@ def plan_slots(
 
     unc = settings.effective_uncertainty
     ens = int(getattr(atmosphere, "ensemble_size", 1) or 1)
-    if settings.altitude is None:
+    dem = None
+    if settings.terrain is not None:
+        from terrain.elevation import open_dem
+
+        dem = open_dem(settings.terrain)
+    dem_ground = (
+        float(dem.elevation_at(settings.latitude, settings.longitude)) if dem else float("nan")
+    )
+    if settings.altitude is None and np.isfinite(dem_ground):
+        launch_alt = dem_ground
+    elif settings.altitude is None:
         launch_alt = float(
             np.asarray(
                 atmosphere.ground_elevation(
@@ -313,12 +335,19 @@ def plan_slots(
         draws,
         settings.latitude,
         settings.longitude,
-        settings.altitude,
+        launch_alt if dem is not None else settings.altitude,
         step=settings.step,
         model=settings.model,
-        record_trajectory=False,
+        record_trajectory=dem is not None,  # the DEM step follows each recorded descent
         flight=settings.flight,
     )
+    missed = 0
+    if dem is not None:
+        from predictor.terrain_landing import land_on_dem
+
+        result = land_on_dem(result, dem, atmosphere)
+        warning = result.warnings.get("terrain_not_covered")
+        missed = 0 if warning is None else int(np.count_nonzero(warning.fired))
 
     n_m = settings.n_members
     slot_of = np.repeat(np.arange(slots.size), n_m)
@@ -379,7 +408,7 @@ def plan_slots(
             "safe": safe,
         }
     )
-    return PlanResult(rank_slots(table), landings, settings, land_known, skipped)
+    return PlanResult(rank_slots(table), landings, settings, land_known, skipped, missed)
 
 
 def require_flown_slots(result: PlanResult) -> PlanResult:
@@ -476,7 +505,8 @@ def combine_plan_parts(
     )
     skipped = [s for p in parts for s in p.skipped] + list(skipped)
     known = all(p.land_sea_known for p in parts) if parts else True
-    return PlanResult(rank_slots(table), land, settings, known, skipped)
+    missed = sum(p.terrain_not_covered for p in parts)
+    return PlanResult(rank_slots(table), land, settings, known, skipped, missed)
 
 
 def climatology_table(slots: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from predictor.constants import (
 from predictor.flight_plan import build_plan
 from predictor.landing_surface import landing_surface
 from predictor.result import FlightPoints, PredictionResult, PredictionWarning, iso_utc
+from predictor.sea_landing import fall_to_sea_level
 from predictor.solver import MAX_FLIGHT_DURATION_S, solve, wrap_longitude
 from weather.protocol import Atmosphere, to_epoch_seconds
 
@@ -400,7 +401,14 @@ def predict(
         out.time * nan, out.latitude * nan, out.longitude * nan, out.altitude * nan
     )
     shore = landing_surface(atmosphere, landing.latitude, landing.longitude)
-    descent_stage = out.stages[-1]
+    stages = tuple(out.stages)
+    if termination == "ground":  # at sea the ground is sea level, not the coarse orography
+        stages, landing, shore = fall_to_sea_level(
+            atmosphere, stages, landing, shore, plan.descent_rate,
+            physics["sea_level_density_kg_m3"], physics["earth_radius_m"], member,
+            append=record_trajectory,
+        )  # fmt: skip
+    descent_stage = stages[-1]
 
     warnings = _warnings(atmosphere, out, model, n)
     settings: dict[str, Any] = {
@@ -426,7 +434,7 @@ def predict(
     }
     settings = {k: v for k, v in settings.items() if v is not None}
     return PredictionResult(
-        stages=tuple(out.stages),
+        stages=stages,
         launch=FlightPoints(t_launch, lat, lon, alt),
         burst=descent_stage.start,
         landing=landing,

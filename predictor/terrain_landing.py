@@ -5,6 +5,8 @@ off in hills and valleys at 28 km cells). This step moves each landing along the
 own recorded descent to where it meets the DEM: back along the track where the DEM is
 higher, or on along the last descent segment's velocity where the DEM is lower (the last
 tens of seconds of the fall). No physics is re-done here; the track is the solver's.
+Where the coastline (:mod:`terrain`) says sea, the ground is sea level (0 m) whatever the
+DEM holds there (0, bathymetry, no data or a coarse coast cell).
 
 Members whose landing the DEM does not cover keep the weather orography, and the result
 says so (warning ``terrain_not_covered``, settings ``ground_source``).
@@ -27,9 +29,31 @@ __all__ = ["land_on_dem"]
 _EXTEND_ITERATIONS = 6
 
 
+def _ground(dem: ElevationModel, la, lo, below=None):
+    """Ground [m] at points: the DEM on land, sea level (0 m) where the coastline says sea.
+
+    A DEM's value at sea (0, bathymetry or no data) is not the surface a payload lands on.
+    Only points lower than ``below`` [m] (when given) or off the DEM ask the coastline.
+    """
+    ground = np.atleast_1d(np.asarray(dem.elevation_at(la, lo), dtype=float))
+    la, lo = np.broadcast_arrays(np.atleast_1d(la), np.atleast_1d(lo))
+    ask = ~np.isfinite(ground) | (ground != 0.0)
+    if below is not None:
+        ask &= ~np.isfinite(ground) | (
+            np.atleast_1d(below) <= max(np.nanmax(ground, initial=0.0), 0.0) + 1.0
+        )
+    if ask.any():
+        import terrain
+
+        sea = np.zeros(ground.shape, dtype=bool)
+        sea[ask] = ~terrain.is_land(la[ask], lo[ask])
+        ground[sea] = 0.0
+    return ground
+
+
 def _crossing(t, la, lo, al, dem: ElevationModel):
-    """Where one descent track meets the DEM: (time, lat, lon, alt, index) or None."""
-    ground = dem.elevation_at(la, lo)
+    """Where one descent track meets the ground: (time, lat, lon, alt, index) or None."""
+    ground = _ground(dem, la, lo, al)
     above = al - ground
     if not np.isfinite(ground[-1]):
         return None
@@ -39,7 +63,7 @@ def _crossing(t, la, lo, al, dem: ElevationModel):
         i = int(below[0])
         f = above[i - 1] / (above[i - 1] - above[i])
         pick = [a[i - 1] + f * (a[i] - a[i - 1]) for a in (t, la, lo)]
-        return (*pick, float(dem.elevation_at(pick[1], pick[2])), i)
+        return (*pick, float(_ground(dem, pick[1], pick[2])[0]), i)
     if above[-1] <= 0.0:
         return None
     # the DEM is lower than where the solver stopped: continue along the last segment
@@ -51,7 +75,7 @@ def _crossing(t, la, lo, al, dem: ElevationModel):
     for _ in range(_EXTEND_ITERATIONS):
         s = (al[-1] - h) / -rate[2]
         lat, lon = la[-1] + rate[0] * s, lo[-1] + rate[1] * s
-        h_new = float(dem.elevation_at(lat, lon))
+        h_new = float(_ground(dem, lat, lon)[0])
         if not np.isfinite(h_new):
             return None
         h = h_new

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -66,6 +66,28 @@ def _atmosphere(winds: list[str] | None):
     return open_winds(winds)
 
 
+def _terrain(path: Path | None, winds: Any, launch_site: Any, err: Any) -> Any:
+    """Open ``--terrain FILE`` for in-flight predictions; warn when it misses the launch site."""
+    if path is None:
+        return None
+    if not winds:
+        raise UserError(
+            _("--terrain is used by in-flight predictions: add --winds FILES (or --winds sample)")
+        )
+    from stratoflight.commands.predict import launch_ground, open_terrain
+
+    dem = open_terrain(path)
+    if launch_site is not None:
+        ground, note = launch_ground(dem, launch_site["latitude"], launch_site["longitude"])
+        if ground is None:
+            err.print(
+                note
+                + "; "
+                + _("in-flight landings it does not cover use the weather file's orography")
+            )
+    return dem
+
+
 def log(
     source: Annotated[str, typer.Argument(help="Serial device, tcp://, udp://, file:// ...")],
     protocol: Annotated[str, typer.Option(help="auto, ukhas, nmea, horus, frame, jsonl")] = "auto",
@@ -101,6 +123,13 @@ def log(
         typer.Option(
             help="Planned end of a float flight (cut-down), ISO 8601 (no zone = UTC): in-flight "
             "predictions during the float fly on to it"
+        ),
+    ] = None,
+    terrain: Annotated[
+        Path | None,
+        typer.Option(
+            help="DEM GeoTIFF for in-flight predictions' landings (any CRS); default: the "
+            "weather file's orography"
         ),
     ] = None,
     chase: Annotated[
@@ -179,6 +208,7 @@ def _run_log(**options) -> None:
     prediction = _prediction(options["prediction"])
     atmosphere = _atmosphere(options["winds"])
     err = Console(stderr=True, highlight=False)
+    dem = _terrain(options["terrain"], options["winds"], launch_site, err)
     stop = threading.Event()
 
     def request_stop(signum, frame) -> None:
@@ -202,6 +232,7 @@ def _run_log(**options) -> None:
             descent_rate=options["descent_rate"],
             prediction_interval=options["prediction_interval"],
             float_until=float_until,
+            terrain=dem,
             chase=chase,
             max_frames=options["max_frames"],
             duration=options["duration"],

@@ -366,6 +366,12 @@ def register(app: typer.Typer) -> None:
             None, "--out", help="Folder for CSV, JSON and plots."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the study as JSON."),
+        terrain: Path | None = typer.Option(  # noqa: B008
+            None,
+            "--terrain",
+            help="DEM GeoTIFF (any CRS) for the launch ground and the landings; default: "
+            "the weather file's orography.",
+        ),
     ) -> None:
         """Launch-window study: a launch every few hours, ranked by safe-landing probability."""
         with user_errors():
@@ -399,6 +405,15 @@ def register(app: typer.Typer) -> None:
                 launch_altitude=alt,
             )
             flight = float_flight(flight, profile, float_altitude, float_duration)
+            if terrain is not None:
+                from stratoflight.commands.predict import launch_ground, open_terrain
+
+                ground, note = launch_ground(open_terrain(terrain), lat, lon)
+                if alt is None:
+                    typer.echo(
+                        _("note: {text}").format(text=note) if ground is not None else note,
+                        err=True,
+                    )
             settings = PlanSettings(
                 lat,
                 lon,
@@ -408,6 +423,7 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 zones=read_zones(avoid),
                 max_distance=None if max_distance is None else max_distance * 1000.0,
+                terrain=None if terrain is None else str(terrain.resolve()),
             )
             files = check_wind_files(winds)
             if not files and scheduler is not None:
@@ -423,6 +439,12 @@ def register(app: typer.Typer) -> None:
                 typer.echo(_(SAMPLE_NOTICE), err=True)
                 result = plan_slots(atmosphere, slots, settings)
             require_flown_slots(result)
+            if result.terrain_not_covered:
+                typer.echo(
+                    f"warning: the DEM {terrain.name} does not cover {result.terrain_not_covered} "
+                    "landing(s): the weather file's orography was used there instead",
+                    err=True,
+                )
             synthetic = atmosphere is not None
             climatology = uses_climatology(result, climatology)
             document = plan_document(result, climatology=climatology, synthetic=synthetic)

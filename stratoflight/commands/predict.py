@@ -411,30 +411,37 @@ def register(app: typer.Typer) -> None:
             _run(atmosphere, kwargs, notes, out or [], as_json, dem)
 
 
-def _open_terrain(path: Path, kwargs: dict[str, Any], notes: list[str]) -> Any:
-    """Open ``--terrain FILE`` and take the launch ground from it when no --alt was given."""
+def open_terrain(path: Path) -> Any:
+    """Open a ``--terrain FILE`` DEM (``strato predict``, ``plan``, ``log``); bad: a user error."""
     from terrain.elevation import DemError, open_dem
 
     try:
-        dem = open_dem(path)
+        return open_dem(path)
     except DemError as exc:
         raise UserError(str(exc)) from None
+
+
+def launch_ground(dem: Any, lat: float, lon: float) -> tuple[float | None, str]:
+    """Launch ground from the DEM [m] and the note saying so; None and a warning off the DEM."""
+    ground = float(dem.elevation_at(lat, lon))
+    if ground == ground:
+        return ground, _("launch ground {ground:.0f} m from {value}").format(
+            ground=ground, value=dem.describe()
+        )
+    return None, _(
+        "warning: {value} does not cover the launch site; launch ground from the weather "
+        "file's orography"
+    ).format(value=dem.describe())
+
+
+def _open_terrain(path: Path, kwargs: dict[str, Any], notes: list[str]) -> Any:
+    """Open ``--terrain FILE`` and take the launch ground from it when no --alt was given."""
+    dem = open_terrain(path)
     if kwargs.get("altitude") is None and kwargs.get("profile") != "descent":
-        ground = float(dem.elevation_at(kwargs["latitude"], kwargs["longitude"]))
-        if ground == ground:
+        ground, note = launch_ground(dem, kwargs["latitude"], kwargs["longitude"])
+        if ground is not None:
             kwargs["altitude"] = ground
-            notes.append(
-                _("launch ground {ground:.0f} m from {value}").format(
-                    ground=ground, value=dem.describe()
-                )
-            )
-        else:
-            notes.append(
-                _(
-                    "warning: {value} does not cover the launch site; launch ground "
-                    "from the weather file's orography"
-                ).format(value=dem.describe())
-            )
+        notes.append(note)
     return dem
 
 

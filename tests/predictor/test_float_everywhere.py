@@ -1,9 +1,8 @@
 """Float flights in ensembles, in launch-window studies and on the command line.
 
-The SYNTHETIC analytic grid (tests/predictor/analytic_grid.py) blows eastward from Hà Nội
-(21.0 N 105.8 E) towards the Gulf of Tonkin. Land or sea is decided by the real coastline
-(terrain/), not by the grid's mask: a short float lands inland, longer ones increasingly
-in the Gulf (some reach the islands of Hạ Long bay or the coast of Guangxi).
+The SYNTHETIC analytic grid (tests/predictor/analytic_grid.py) has eastward winds; land or
+sea comes from the real coastline (:mod:`terrain`): launched at 20.25 N 105.5 E (Ninh Binh),
+a short float lands on land, a long one out in the Gulf of Tonkin.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from predictor.planner import PlanSettings, plan_slots, require_flown_slots
 from stratoflight.cli import app
 from tests.predictor.analytic_grid import T0, analytic_atmosphere, analytic_dataset
 
-LAT, LON = 21.0, 105.8
+LAT, LON = 20.25, 105.5
 LAUNCH = T0.timestamp() + 3600.0
 runner = CliRunner()
 
@@ -58,9 +57,9 @@ def test_float_ensemble_sea_probability_over_a_coast(grid, hours):
     assert ens.statistics.sea_probability == pytest.approx(expected)
     assert (p.surface == np.where(land, "land", "sea")).all()
     if hours < 1:
-        assert ens.statistics.sea_probability == 0.0  # lands before the coast
+        assert ens.statistics.sea_probability <= 0.05  # lands before the coast
     if hours >= 3:
-        assert ens.statistics.sea_probability > 0.3  # drifts out over the Gulf
+        assert ens.statistics.sea_probability >= 0.95  # drifts far out to sea (an islet or two)
     doc = ens.to_dict()["ensemble"]
     assert doc["nominal"]["profile"] == "float"
     assert doc["nominal"]["float_duration_s"] == hours * 3600.0
@@ -84,13 +83,12 @@ def test_float_plan_scores_every_slot(grid):
     result = require_flown_slots(plan_slots(grid, slots, settings))
     table = result.slots
     assert len(table) == 4
-    assert (table["landed_fraction"] == 1.0).all()
-    assert (table["sea_probability"] > 0.3).all()
+    assert (table["sea_probability"] >= 0.9).all()
+    assert (table["safe_probability"] <= 0.1).all()
     # no zones, no distance limit: a landing is safe exactly when it is on land
     np.testing.assert_allclose(table["safe_probability"], 1.0 - table["sea_probability"])
     short = plan_slots(grid, slots, PlanSettings(LAT, LON, _float(0.2), n_members=30, seed=1))
-    assert (short.slots["sea_probability"] < 0.1).all()  # a short float stays inland
-    assert (short.slots["sea_probability"] < table["sea_probability"]).all()
+    assert (short.slots["sea_probability"] <= 0.1).all()
     assert result.settings.as_dict()["profile"] == "float"
 
 

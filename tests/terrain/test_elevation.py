@@ -11,6 +11,7 @@ rasterio = pytest.importorskip("rasterio")
 
 from affine import Affine  # noqa: E402
 
+import terrain  # noqa: E402
 from predictor import predict  # noqa: E402
 from predictor.terrain_landing import land_on_dem  # noqa: E402
 from terrain.elevation import DemError, open_dem  # noqa: E402
@@ -75,6 +76,30 @@ def test_flight_lands_on_the_dem_elevation_above_or_below_the_weather_ground(tmp
     assert "terrain_not_covered" not in moved.warnings
     doc = moved.to_dict()
     assert doc["landing"]["altitude"] == pytest.approx(height, abs=0.01)
+
+
+@pytest.mark.parametrize("sea_value", [-30.0, -9999.0, 12.0])
+def test_dem_at_sea_lands_at_sea_level(tmp_path, sea_value):
+    """A DEM's value at sea (bathymetry, no data, a coarse coast) is not where it lands."""
+    s = SAMPLE_LAUNCH_SITE
+    atmosphere = open_sample_atmosphere()
+    result = predict(
+        atmosphere, SAMPLE_TIME_START.replace(day=21, hour=12), s.latitude, s.longitude,
+        ascent_rate=5.0, burst_altitude=30000.0, descent_rate=5.0,
+    )  # fmt: skip
+    assert result.surface[0] == "sea"
+    lat, lon = result.landing.latitude[0], result.landing.longitude[0]
+    step = 0.01
+    cell_lat = lat + 0.5 - step * (np.arange(100) + 0.5)
+    cell_lon = lon - 0.5 + step * (np.arange(100) + 0.5)
+    land = terrain.is_land(cell_lat[:, None], cell_lon[None, :])
+    data = np.where(land, 50.0, sea_value)
+    dem = open_dem(_write_tiff(tmp_path / "dem.tif", data, "EPSG:4326", lon - 0.5, lat + 0.5, step))
+    moved = land_on_dem(result, dem, atmosphere)
+    assert moved.surface[0] == "sea"
+    assert moved.landing.altitude[0] == 0.0
+    assert moved.trajectory(0)["altitude"][-1] == 0.0
+    assert "terrain_not_covered" not in moved.warnings
 
 
 def test_dem_in_a_projected_crs_is_reprojected(tmp_path):

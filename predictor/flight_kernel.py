@@ -30,6 +30,7 @@ from predictor.flight_physics import (
     drift_rates,
     hermite,
     nasa_density,
+    perturbation_frame,
     perturbation_point,
     wrap_lon,
 )
@@ -224,6 +225,7 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
     m = data_member[i]
     row = pert_row[i]
     t0_pert = pert.t0[row] if pert.active else 0.0
+    frame = perturbation_frame(pert.lat0, pert.lon0)
     y = np.empty(3)
     y1 = np.empty(3)
     ya = np.empty(3)
@@ -292,8 +294,7 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
                 if pert.active:
                     du, dv = perturbation_point(
                         pert.kx, pert.ky, pert.kz, pert.kw, pert.b, row,
-                        qt, qla, qlo, ya[2], t0_pert, pert.lat0, pert.lon0, pert.amplitude,
-                        work,
+                        qt, qla, qlo, ya[2], t0_pert, frame, pert.amplitude, work,
                     )  # fmt: skip
                     u += du
                     v += dv

@@ -35,7 +35,9 @@ from predictor.flight_physics import (
     wrap_lon,
 )
 from predictor.result import StageTrajectory
+from predictor.solver import SolveOutput
 from predictor.vocabulary import STAGE_KINDS, STATUSES
+from weather.grid_atmosphere import R_DRY_AIR
 from weather.interpolation_kernels import (
     STATUS_LATITUDE,
     STATUS_LONGITUDE,
@@ -412,6 +414,23 @@ def _max_points(plan: Any, alt0: np.ndarray, t0: np.ndarray, step: float) -> int
     return n
 
 
+#: Stage kind codes of each plan's stage names (a handful of distinct tuples).
+_KIND_CODES: dict[tuple[str, ...], np.ndarray] = {}
+
+
+def _kind_codes(kinds: tuple[str, ...]) -> np.ndarray:
+    """Return the kernel's int64 codes of a plan's stage kinds (built once per tuple).
+
+    Callers must not write into the array (it stays writeable: the kernel's compiled
+    signature takes a writeable array).
+    """
+    codes = _KIND_CODES.get(kinds)
+    if codes is None:
+        codes = np.array([STAGE_KINDS[k] for k in kinds], dtype=np.int64)
+        _KIND_CODES[kinds] = codes
+    return codes
+
+
 def fly_plan(
     winds: KernelWinds,
     plan: Any,
@@ -434,12 +453,9 @@ def fly_plan(
     ValueError
         NaN winds (missing data) where a member flies; the message names the place.
     """
-    from predictor.solver import SolveOutput
-    from weather.grid_atmosphere import R_DRY_AIR
-
     t0, lat, lon, alt = start
     n = t0.shape[0]
-    kinds = np.array([STAGE_KINDS[k] for k in plan.kinds], dtype=np.int64)
+    kinds = _kind_codes(plan.kinds)
     params = np.empty((n, 5))
     params[:, 0] = plan.ascent_rate
     params[:, 1] = plan.top_altitude
@@ -487,10 +503,10 @@ def fly_plan(
             winds.grid, winds.perturbation, kinds, params, st, data_member, pert_row,
             winds.bounds, cfg, out, err, codes,
         )  # fmt: skip
-        if not (codes == _ERR_OVERFLOW).any():
+        if not codes.any() or not (codes == _ERR_OVERFLOW).any():
             break
         max_points *= 2  # a longer flight than the bound foresaw: larger buffer
-    if (codes == _ERR_NAN).any():
+    if codes.any() and (codes == _ERR_NAN).any():
         i = int(np.flatnonzero(codes == _ERR_NAN)[0])
         te, la, lo, al = err[i]
         raise ValueError(

@@ -14,7 +14,10 @@ import math
 import numpy as np
 from numba import njit
 
+from weather import numba_runtime
 from weather.constants import EARTH_RADIUS
+
+numba_runtime.load()  # before any compiled function loads: no scipy.linalg import
 
 __all__ = [
     "DEG_PER_RAD",

@@ -6,8 +6,10 @@
 3. fly: a simulated payload sends binary telemetry frames through a pseudo-terminal (a real
    serial device as far as the logger can tell) into `strato log`, which records them in a
    SQLite flight log and re-predicts the landing in flight;
-4. record: list the flights and export the flight (CSV, CF-NetCDF, KML, GPX, SondeHub JSON);
-5. analyse: the measurement report (summary.json, tables, plots, HTML).
+4. record: list the flights and export the flight (CSV, CF-NetCDF, KML, GPX);
+5. analyse: the measurement report (summary.json, tables, plots, HTML);
+6. serve: `strato serve` on this machine, asked once through its Tawhiri-compatible API
+   and once for the logged flight's track, as a chase laptop's map app would.
 
 Everything is written under ``demo-output/``. Every step runs the real ``strato`` command.
 """
@@ -99,6 +101,53 @@ def run(*args: str, quiet: bool = False, stdout_path: Path | None = None) -> Non
     if result.returncode != 0:
         console.print(f"[bold red]demo step failed (exit {result.returncode}): strato {args[0]}")
         sys.exit(result.returncode)
+
+
+def serve_once(db: str) -> None:
+    """Start `strato serve` on a free loopback port, ask it once as a client would, stop it."""
+    import urllib.parse
+    import urllib.request
+
+    args = ["serve", "--db", db, "--port", "0"]
+    console.print(f"[dim]$ strato {' '.join(args)} &[/]")
+    server = subprocess.Popen(
+        [*STRATO, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        base = None
+        for line in server.stdout:
+            console.print(f"  {line.rstrip()}", highlight=False)
+            if line.startswith("map app: "):
+                base = line.split("map app: ", 1)[1].strip()
+                break
+        if base is None:
+            console.print("[bold red]demo step failed: strato serve did not start")
+            sys.exit(1)
+        query = urllib.parse.urlencode({
+            "launch_latitude": LAUNCH_LAT, "launch_longitude": LAUNCH_LON,
+            "launch_datetime": LAUNCH_TIME, "ascent_rate": ASCENT_RATE,
+            "burst_altitude": BURST_ALTITUDE, "descent_rate": DESCENT_RATE,
+        })  # fmt: skip
+        for name, url in (
+            ("tawhiri_answer.json", f"{base}api/v1/?{query}"),
+            ("flight_track.geojson", f"{base}api/flights/{FLIGHT_NAME}/track"),
+        ):
+            console.print(f"[dim]$ curl '{url}'[/]")
+            with urllib.request.urlopen(url, timeout=60) as answer:
+                (OUT / name).write_bytes(answer.read())
+        landing = json.loads((OUT / "tawhiri_answer.json").read_text())["prediction"][-1]
+        end = landing["trajectory"][-1]
+        console.print(
+            f"  Tawhiri-style answer: landing {end['latitude']:.4f} N "
+            f"{end['longitude']:.4f} (0..360 E) at {end['datetime']}",
+            highlight=False,
+        )
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def fly_and_log() -> None:
@@ -209,6 +258,7 @@ def main() -> int:
                 "prediction.geojson",
                 "prediction.gpx",
                 "prediction.csv",
+                "prediction_map.png",
             )
         ],
     )
@@ -272,6 +322,9 @@ def main() -> int:
 
     step("5. Measurement products")
     run("report", "--db", db, "--flight", FLIGHT_NAME, "--out", str(OUT / "report"))
+
+    step("6. Serve the map app and the Tawhiri-compatible API (this machine only)")
+    serve_once(db)
 
     step("Done")
     for path in sorted(OUT.rglob("*")):

@@ -130,7 +130,7 @@ def smooth_cos(x):
     For the wind perturbations' sums of cosines (phases of tens of radians): plain
     arithmetic that the compiler vectorises, about 8x cheaper than the C library's cos.
     """
-    r = x - _TWO_PI * np.floor(x * _INV_TWO_PI + 0.5)  # a float: vectorises (math.floor: int)
+    r = x - _TWO_PI * np.floor(x * _INV_TWO_PI + 0.5)  # stays a float (math.floor: an int)
     z = r * r
     p = _C14
     p = p * z + _C13

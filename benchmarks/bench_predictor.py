@@ -135,6 +135,17 @@ def main() -> None:
         f"batched wind() {cost_1 * 1e9:.0f} ns/point"
     )
     print(_row("single prediction", w, floor_1, GOAL_SINGLE_RATIO))
+    # the landing's land/sea and distance to shore (terrain's coastline, added after the
+    # goal was set) measured alone, so the engine's own share can be read off
+    from predictor.landing_surface import landing_surface
+
+    la, lo = single.landing.latitude, single.landing.longitude
+    w_shore, _ = _best_time(lambda: landing_surface(atm, la, lo), 200)
+    print(
+        f"    of which land/sea + coast distance {w_shore * 1e3:9.3f} ms (terrain coastline, "
+        f"{single.surface[0]}); the rest {(w - w_shore) * 1e3:.3f} ms = "
+        f"{(w - w_shore) / floor_1:.2f} x floor"
+    )
 
     # ---- 1,000-member ensemble, default uncertainties (landings only)
     evals_n = int(_evaluations(recorded.prediction).sum())

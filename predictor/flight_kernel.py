@@ -30,11 +30,14 @@ from predictor.flight_physics import (
     drift_rates,
     hermite,
     nasa_density,
+    perturbation_frame,
     perturbation_point,
     wrap_lon,
 )
 from predictor.result import StageTrajectory
+from predictor.solver import SolveOutput
 from predictor.vocabulary import STAGE_KINDS, STATUSES
+from weather.grid_atmosphere import R_DRY_AIR
 from weather.interpolation_kernels import (
     STATUS_LATITUDE,
     STATUS_LONGITUDE,
@@ -224,6 +227,7 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
     m = data_member[i]
     row = pert_row[i]
     t0_pert = pert.t0[row] if pert.active else 0.0
+    frame = perturbation_frame(pert.lat0, pert.lon0)
     y = np.empty(3)
     y1 = np.empty(3)
     ya = np.empty(3)
@@ -292,8 +296,7 @@ def _fly_member(i, g, pert, kinds, params, start, data_member, pert_row, bounds,
                 if pert.active:
                     du, dv = perturbation_point(
                         pert.kx, pert.ky, pert.kz, pert.kw, pert.b, row,
-                        qt, qla, qlo, ya[2], t0_pert, pert.lat0, pert.lon0, pert.amplitude,
-                        work,
+                        qt, qla, qlo, ya[2], t0_pert, frame, pert.amplitude, work,
                     )  # fmt: skip
                     u += du
                     v += dv
@@ -411,6 +414,23 @@ def _max_points(plan: Any, alt0: np.ndarray, t0: np.ndarray, step: float) -> int
     return n
 
 
+#: Stage kind codes of each plan's stage names (a handful of distinct tuples).
+_KIND_CODES: dict[tuple[str, ...], np.ndarray] = {}
+
+
+def _kind_codes(kinds: tuple[str, ...]) -> np.ndarray:
+    """Return the kernel's int64 codes of a plan's stage kinds (built once per tuple).
+
+    Callers must not write into the array (it stays writeable: the kernel's compiled
+    signature takes a writeable array).
+    """
+    codes = _KIND_CODES.get(kinds)
+    if codes is None:
+        codes = np.array([STAGE_KINDS[k] for k in kinds], dtype=np.int64)
+        _KIND_CODES[kinds] = codes
+    return codes
+
+
 def fly_plan(
     winds: KernelWinds,
     plan: Any,
@@ -433,12 +453,9 @@ def fly_plan(
     ValueError
         NaN winds (missing data) where a member flies; the message names the place.
     """
-    from predictor.solver import SolveOutput
-    from weather.grid_atmosphere import R_DRY_AIR
-
     t0, lat, lon, alt = start
     n = t0.shape[0]
-    kinds = np.array([STAGE_KINDS[k] for k in plan.kinds], dtype=np.int64)
+    kinds = _kind_codes(plan.kinds)
     params = np.empty((n, 5))
     params[:, 0] = plan.ascent_rate
     params[:, 1] = plan.top_altitude
@@ -486,10 +503,10 @@ def fly_plan(
             winds.grid, winds.perturbation, kinds, params, st, data_member, pert_row,
             winds.bounds, cfg, out, err, codes,
         )  # fmt: skip
-        if not (codes == _ERR_OVERFLOW).any():
+        if not codes.any() or not (codes == _ERR_OVERFLOW).any():
             break
         max_points *= 2  # a longer flight than the bound foresaw: larger buffer
-    if (codes == _ERR_NAN).any():
+    if codes.any() and (codes == _ERR_NAN).any():
         i = int(np.flatnonzero(codes == _ERR_NAN)[0])
         te, la, lo, al = err[i]
         raise ValueError(

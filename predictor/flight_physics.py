@@ -14,7 +14,10 @@ import math
 import numpy as np
 from numba import njit
 
+from weather import numba_runtime
 from weather.constants import EARTH_RADIUS
+
+numba_runtime.load()  # before any compiled function loads: no scipy.linalg import
 
 __all__ = [
     "DEG_PER_RAD",
@@ -23,6 +26,7 @@ __all__ = [
     "hermite",
     "nasa_density",
     "nasa_density_array",
+    "perturbation_frame",
     "perturbation_point",
     "perturbation_points",
     "smooth_cos",
@@ -126,7 +130,7 @@ def smooth_cos(x):
     For the wind perturbations' sums of cosines (phases of tens of radians): plain
     arithmetic that the compiler vectorises, about 8x cheaper than the C library's cos.
     """
-    r = x - _TWO_PI * math.floor(x * _INV_TWO_PI + 0.5)
+    r = x - _TWO_PI * np.floor(x * _INV_TWO_PI + 0.5)  # stays a float (math.floor: an int)
     z = r * r
     p = _C14
     p = p * z + _C13
@@ -146,9 +150,17 @@ def smooth_cos(x):
 
 
 @njit(cache=True, inline="always")
-def perturbation_point(
-    kx, ky, kz, kw, b, row, t, lat, lon, alt, t0, lat0, lon0, amplitude, work
-):
+def perturbation_frame(lat0, lon0):
+    """Return the perturbation field's reference point as :func:`perturbation_point` reads it.
+
+    Returns ``(lat0 [rad], R cos(lat0) [m rad-1], lon0 [deg])``: computed once per
+    member (not at every wind evaluation).
+    """
+    return math.radians(lat0), _R_PERT * math.cos(math.radians(lat0)), lon0
+
+
+@njit(cache=True, inline="always")
+def perturbation_point(kx, ky, kz, kw, b, row, t, lat, lon, alt, t0, frame, amplitude, work):
     """Correlated wind perturbation ``(du, dv)`` [m s-1] of one member at one point.
 
     The random-Fourier-feature field of :mod:`predictor.ensemble_wind`:
@@ -165,8 +177,10 @@ def perturbation_point(
         The member's row.
     t, lat, lon, alt : float
         Time [s since epoch], position [deg] and altitude [m].
-    t0, lat0, lon0 : float
-        Reference time [s] and point [deg].
+    t0 : float
+        The member's reference time [s].
+    frame : tuple
+        :func:`perturbation_frame` of the reference point (``lat0``, ``lon0``) [deg].
     amplitude : float
         ``sigma * sqrt(2 / modes)`` [m s-1].
     work : float64[::1]
@@ -174,20 +188,22 @@ def perturbation_point(
     """
     n = kx.shape[1]
     modes = n // 2
+    rlat0, x_scale, lon0 = frame
     dlon = (lon - lon0 + 180.0) % 360.0 - 180.0
-    x = _R_PERT * math.cos(math.radians(lat0)) * math.radians(dlon)
-    y = _R_PERT * (math.radians(lat) - math.radians(lat0))
+    x = x_scale * math.radians(dlon)
+    y = _R_PERT * (math.radians(lat) - rlat0)
     tt = t - t0
     for j in range(n):
         work[j] = smooth_cos(
             kx[row, j] * x + ky[row, j] * y + kz[row, j] * alt + kw[row, j] * tt + b[row, j]
         )
+    # the u and v sums in one loop: two independent chains of additions (each in the same
+    # order as a sum of its own, so the same result) that the CPU overlaps
     acc_u = 0.0
+    acc_v = 0.0
     for j in range(modes):
         acc_u += work[j]
-    acc_v = 0.0
-    for j in range(modes, n):
-        acc_v += work[j]
+        acc_v += work[modes + j]
     return amplitude * acc_u, amplitude * acc_v
 
 
@@ -201,10 +217,10 @@ def perturbation_points(kx, ky, kz, kw, b, rows, t, lat, lon, alt, t0, lat0, lon
     du = np.empty(n)
     dv = np.empty(n)
     work = np.empty(kx.shape[1])
+    frame = perturbation_frame(lat0, lon0)
     for i in range(n):
         r = rows[i]
         du[i], dv[i] = perturbation_point(
-            kx, ky, kz, kw, b, r, t[i], lat[i], lon[i], alt[i], t0[r], lat0, lon0, amplitude,
-            work,
+            kx, ky, kz, kw, b, r, t[i], lat[i], lon[i], alt[i], t0[r], frame, amplitude, work
         )
     return du, dv

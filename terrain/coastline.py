@@ -32,11 +32,17 @@ MAX_SEARCH_TILES = 4
 
 
 def _points(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
-    lat, lon = np.broadcast_arrays(
-        np.asarray(lat_deg, dtype=float), np.asarray(lon_deg, dtype=float)
-    )
-    finite_lat = lat[np.isfinite(lat)]
-    if finite_lat.size and (finite_lat.min() < -90.0 or finite_lat.max() > 90.0):
+    lat = np.asarray(lat_deg, dtype=float)
+    lon = np.asarray(lon_deg, dtype=float)
+    if lat.shape != lon.shape:
+        lat, lon = np.broadcast_arrays(lat, lon)
+    if lat.size == 1:  # one point (a single landing): plain-number checks
+        la = float(lat.flat[0])
+        bad_lat = la < -90.0 or la > 90.0
+    else:
+        finite_lat = lat[np.isfinite(lat)]
+        bad_lat = finite_lat.size > 0 and (finite_lat.min() < -90.0 or finite_lat.max() > 90.0)
+    if bad_lat:
         raise ValueError(
             _(
                 "latitude must be within -90..90 degrees; check that latitude and "
@@ -44,12 +50,13 @@ def _points(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike) -> tuple[FloatArray,
             )
         )
     lon = (lon + 180.0) % 360.0 - 180.0
-    return np.array(lat, dtype=float), np.array(lon, dtype=float)
+    return np.array(lat, dtype=float), lon
 
 
 def _tile_index(lat: FloatArray, lon: FloatArray) -> tuple[np.ndarray, np.ndarray]:
-    ilat = np.clip(np.floor(lat), -90, 89).astype(np.int64)
-    ilon = np.clip(np.floor(lon), -180, 179).astype(np.int64)
+    # np.maximum/np.minimum: np.clip's Python wrapper costs more than the work on few points
+    ilat = np.maximum(np.minimum(np.floor(lat), 89.0), -90.0).astype(np.int64)
+    ilon = np.maximum(np.minimum(np.floor(lon), 179.0), -180.0).astype(np.int64)
     return ilat, ilon
 
 
@@ -104,19 +111,35 @@ class Coastline:
             Same shape as the broadcast inputs; False where an input is NaN.
         """
         lat, lon = _points(lat_deg, lon_deg)
-        out = np.zeros(lat.shape, dtype=bool)
+        return self._land(lat, lon)
+
+    def _land(self, lat: FloatArray, lon: FloatArray) -> BoolArray:
+        """:meth:`is_land` of points already checked and wrapped by :func:`_points`."""
         ok = np.isfinite(lat) & np.isfinite(lon)
-        if not ok.any():
-            return out
-        la, lo = lat[ok], lon[ok]
+        if lat.ndim == 1 and ok.all():
+            la, lo = lat, lon
+        elif not ok.any():
+            return np.zeros(lat.shape, dtype=bool)
+        else:
+            la, lo = lat[ok], lon[ok]
         ilat, ilon = _tile_index(la, lo)
         keys = set(zip(ilat.tolist(), ilon.tolist(), strict=True))
         tiles = self.tiles(keys)
-        answer = np.zeros(la.shape, dtype=bool)
-        for key, geom in tiles.items():
-            sel = (ilat == key[0]) & (ilon == key[1])
-            if not geom.is_empty:
-                answer[sel] = shapely.intersects_xy(geom, lo[sel], la[sel])
+        if len(tiles) == 1:  # every point in one tile (a single landing, most ensembles)
+            (geom,) = tiles.values()
+            answer = (
+                np.zeros(la.shape, dtype=bool) if geom.is_empty else
+                shapely.intersects_xy(geom, lo, la)
+            )  # fmt: skip
+        else:
+            answer = np.zeros(la.shape, dtype=bool)
+            for key, geom in tiles.items():
+                sel = (ilat == key[0]) & (ilon == key[1])
+                if not geom.is_empty:
+                    answer[sel] = shapely.intersects_xy(geom, lo[sel], la[sel])
+        if la is lat:
+            return answer
+        out = np.zeros(lat.shape, dtype=bool)
         out[ok] = answer
         return out
 
@@ -145,7 +168,7 @@ class Coastline:
         dist = np.full(lat.shape, np.nan)
         bearing = np.full(lat.shape, np.nan)
         ok = np.isfinite(lat) & np.isfinite(lon)
-        land = self.is_land(lat, lon)
+        land = self._land(lat, lon)
         dist[ok & land] = 0.0
         sea = np.flatnonzero((ok & ~land).ravel())
         if sea.size == 0:
@@ -160,7 +183,10 @@ class Coastline:
                 break
             keys = set(zip(ilat[todo].tolist(), ilon[todo].tolist(), strict=True))
             for key in keys:
-                sel = np.flatnonzero(todo & (ilat == key[0]) & (ilon == key[1]))
+                if la.shape[0] == 1:  # one point: no selection to compute
+                    sel = np.zeros(1, dtype=np.intp)
+                else:
+                    sel = np.flatnonzero(todo & (ilat == key[0]) & (ilon == key[1]))
                 found = self._nearest_in_block(key, ring, la[sel], lo[sel])
                 if found is None:
                     continue
@@ -259,13 +285,9 @@ class Coastline:
         nlon = first[:, 0] / k
         nlat = first[:, 1]
         reach = np.hypot((nlon - lon_u) * k, nlat - lat)
-        edge = np.minimum.reduce(
-            [
-                (lon_u - (key[1] - ring)) * k,
-                (key[1] + ring + 1 - lon_u) * k,
-                lat - (key[0] - ring),
-                key[0] + ring + 1 - lat,
-            ]
+        edge = np.minimum(  # distance to the block's nearest edge (scaled degrees)
+            np.minimum((lon_u - (key[1] - ring)) * k, (key[1] + ring + 1 - lon_u) * k),
+            np.minimum(lat - (key[0] - ring), key[0] + ring + 1 - lat),
         )
         certain = reach <= edge
         nlon = (nlon + 180.0) % 360.0 - 180.0

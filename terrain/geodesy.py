@@ -38,7 +38,11 @@ def geod() -> pyproj.Geod:
 
 
 def _arrays(*values: npt.ArrayLike) -> list[FloatArray]:
-    return [np.array(v, dtype=float) for v in np.broadcast_arrays(*values)]
+    arrays = [np.asarray(v, dtype=float) for v in values]
+    shape = arrays[0].shape
+    if any(a.shape != shape for a in arrays):
+        arrays = np.broadcast_arrays(*arrays)
+    return [np.array(a, dtype=float) for a in arrays]
 
 
 def normalize_bearing(bearing_deg: npt.ArrayLike) -> FloatArray:
@@ -73,12 +77,19 @@ def inverse(
     la1, lo1, la2, lo2 = _arrays(lat1_deg, lon1_deg, lat2_deg, lon2_deg)
     shape = la1.shape
     bad = ~(np.isfinite(la1) & np.isfinite(lo1) & np.isfinite(la2) & np.isfinite(lo2))
-    fill = [np.where(bad, 0.0, a).ravel() for a in (lo1, la1, lo2, la2)]
+    any_bad = bool(bad.any())
+    if any_bad:
+        fill = [np.where(bad, 0.0, a).ravel() for a in (lo1, la1, lo2, la2)]
+    else:  # all finite (the usual case): no masking needed
+        fill = [a.ravel() for a in (lo1, la1, lo2, la2)]
     az, _back, dist = geod().inv(*fill)
     dist = np.asarray(dist, dtype=float).reshape(shape)
     bearing = normalize_bearing(np.asarray(az, dtype=float).reshape(shape))
-    dist = np.where(bad, np.nan, dist)
-    bearing = np.where(bad | (dist == 0.0), np.nan, bearing)
+    if any_bad:
+        dist = np.where(bad, np.nan, dist)
+        bearing = np.where(bad | (dist == 0.0), np.nan, bearing)
+    else:
+        bearing = np.where(dist == 0.0, np.nan, bearing)
     return dist, bearing
 
 

@@ -25,7 +25,10 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from weather import numba_runtime
 from weather.standard_atmosphere import DRY_AIR_GAS_CONSTANT, G0
+
+numba_runtime.load()  # before any compiled function loads: no scipy.linalg import
 
 __all__ = [
     "FIELD_T",

@@ -15,9 +15,11 @@ import pytest
 #: Never on the ``strato predict --json`` path (the sample atmosphere, one flight).
 FORBIDDEN_ON_PREDICT = (
     "dask", "distributed", "matplotlib", "xarray", "pandas", "netCDF4",
-    "h5netcdf", "cfgrib", "scipy.interpolate", "scipy.spatial", "scipy.stats", "scipy.optimize",
-    "scipy.ndimage", "scipy.signal",
+    "h5netcdf", "cfgrib", "scipy.linalg", "scipy.interpolate", "scipy.spatial", "scipy.stats",
+    "scipy.optimize", "scipy.ndimage", "scipy.signal",
 )  # fmt: skip
+# (``import numba`` loads the ``scipy`` package itself, ~3 ms; scipy.linalg, which numba's
+# BLAS probe would load, is kept off by weather.numba_runtime.)
 #: Loaded on that path only because the coastline decides land or sea and the distance to
 #: the shore (terrain/): shapely answers from the cached coastline tiles, pyproj measures.
 USED_BY_THE_COASTLINE = ("shapely", "pyproj")

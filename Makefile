@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint fuzz clean
+.PHONY: demo test bench lint fuzz clean clean-kernels
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,5 +27,9 @@ lint: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz_decoders.py
 
-clean:
+clean: clean-kernels
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# numba's compiled-kernel cache (stale after editing only an inlined helper's file)
+clean-kernels:
+	find . -path ./.venv -prune -o \( -name '*.nbi' -o -name '*.nbc' \) -print -exec rm -f {} +

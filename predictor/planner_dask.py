@@ -285,7 +285,9 @@ def _run_dask(tasks, settings, workers, scheduler, opener, bar, client) -> list[
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # the scheduler's HTTP server starts even without a dashboard, on 8787 by
+                # default; any free port, so a second study (or another program) never clashes
+                dashboard_address=":0",
             )
             try:
                 client = Client(cluster)

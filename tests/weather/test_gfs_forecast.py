@@ -316,7 +316,7 @@ def test_latest_run_all_hours_from_nomads(gfs, tmp_path):
     assert result.run.name == "2024010112" and result.notes == []
     assert result.origins == ["NOMADS"] * 3
     assert result.summary().startswith(
-        "GFS 0.25 run 2024010112 (2024-01-01 12 UTC), forecast hours 0-6 every 3 h: 3 file(s)"
+        "GFS 0.25 run 2024010112 (2024-01-01 12:00 UTC), forecast hours 0-6 every 3 h: 3 file(s)"
     )
     ds = validate_canonical(read_gfs_grib(result.files))
     assert ds["latitude"].values[[0, -1]].tolist() == [46.0, 47.0]

@@ -110,6 +110,26 @@ def _positive(arr: FloatArray | None, name: str, unit: str) -> FloatArray:
     return arr
 
 
+def check_profile_and_model(profile: str, model: str) -> None:
+    """Refuse a profile or descent model that is not one of the known ones.
+
+    Raises
+    ------
+    ValueError
+        Naming the unknown value and the allowed ones.
+    """
+    if profile not in PROFILES:
+        raise ValueError(
+            _("unknown profile {profile!r}; choose one of {PROFILES}").format(
+                profile=profile, PROFILES=PROFILES
+            )
+        )
+    if model not in MODELS:
+        raise ValueError(
+            _("unknown model {model!r}; choose one of {MODELS}").format(model=model, MODELS=MODELS)
+        )
+
+
 def build_plan(
     profile: str,
     model: str,
@@ -143,16 +163,7 @@ def build_plan(
     """
     from predictor.profiles import descent_physics
 
-    if profile not in PROFILES:
-        raise ValueError(
-            _("unknown profile {profile!r}; choose one of {PROFILES}").format(
-                profile=profile, PROFILES=PROFILES
-            )
-        )
-    if model not in MODELS:
-        raise ValueError(
-            _("unknown model {model!r}; choose one of {MODELS}").format(model=model, MODELS=MODELS)
-        )
+    check_profile_and_model(profile, model)
     physics = descent_physics(model)
     alt = launch_altitude
 

@@ -18,10 +18,8 @@ from localization import _
 from predictor.constants import (
     DEFAULT_EVENT_TOLERANCE_S,
     DEFAULT_STEP_S,
-    MODELS,
-    PROFILES,
 )
-from predictor.flight_plan import build_plan
+from predictor.flight_plan import build_plan, check_profile_and_model
 from predictor.landing_surface import landing_surface
 from predictor.result import FlightPoints, PredictionResult, PredictionWarning, iso_utc
 from predictor.sea_landing import fall_to_sea_level
@@ -279,16 +277,7 @@ def predict(
         altitude below the launch, float above burst, launch outside the data's area or
         time, NaN winds in the data); the message names the problem and the bounds.
     """
-    if profile not in PROFILES:
-        raise ValueError(
-            _("unknown profile {profile!r}; choose one of {PROFILES}").format(
-                profile=profile, PROFILES=PROFILES
-            )
-        )
-    if model not in MODELS:
-        raise ValueError(
-            _("unknown model {model!r}; choose one of {MODELS}").format(model=model, MODELS=MODELS)
-        )
+    check_profile_and_model(profile, model)
     if not (np.isfinite(step) and step > 0):
         raise ValueError(
             _("step must be a positive number of seconds, got {step}").format(step=step)

@@ -22,7 +22,7 @@ from flightlog.live_quantities import distance_and_bearing
 from flightlog.phase_observer import PhaseObserver
 from flightlog.recorder import RecorderStats
 from flightlog.store import RecordResult
-from localization import N_, _, format_clock, format_number, parse_time
+from localization import N_, _, format_clock, format_number, format_position, parse_time
 
 __all__ = ["ChasePosition", "LiveView", "commit_line", "format_ids", "parse_chase", "parse_ids"]
 
@@ -264,8 +264,8 @@ class LiveView:
         fix = (
             "-"
             if lat is None or lon is None
-            else _("{lat}, {lon} at {time}").format(
-                lat=format_number(lat, 5), lon=format_number(lon, 5), time=_people_clock(when)
+            else _("{position} at {time}").format(
+                position=format_position(lat, lon, 5), time=_people_clock(when)
             )
         )
         burst = self.phases.detector.burst_altitude
@@ -302,9 +302,10 @@ class LiveView:
             rows.append(
                 (
                     N_("predicted landing"),
-                    _("{lat}, {lon} at {time} ({basis})").format(
-                        lat=format_number(latest["landing_latitude"], 4),
-                        lon=format_number(latest["landing_longitude"], 4),
+                    _("{position} at {time} ({basis})").format(
+                        position=format_position(
+                            latest["landing_latitude"], latest["landing_longitude"], 4
+                        ),
                         time=_people_clock(landing_at),
                         basis=_(PHASE_NAMES.get(latest["basis"], latest["basis"])),
                     )

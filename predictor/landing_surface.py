@@ -16,7 +16,13 @@ from localization import _, format_number
 from predictor.landing_statistics import LAND_THRESHOLD
 from weather.protocol import Atmosphere
 
-__all__ = ["LandingSurface", "describe_landing_surface", "landing_surface", "weather_mask_surface"]
+__all__ = [
+    "LandingSurface",
+    "describe_landing_surface",
+    "landing_surface",
+    "weather_mask_surface",
+    "with_coast_distance",
+]
 
 
 class LandingSurface(NamedTuple):
@@ -53,7 +59,11 @@ def weather_mask_surface(
 
 
 def landing_surface(
-    atmosphere: Atmosphere | None, lat: npt.ArrayLike, lon: npt.ArrayLike
+    atmosphere: Atmosphere | None,
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
+    *,
+    coast_distance: bool = True,
 ) -> LandingSurface:
     """Decide land or sea at landing points, and the distance/bearing to shore at sea.
 
@@ -64,6 +74,9 @@ def landing_surface(
         surface is then ``unknown``).
     lat, lon : array_like, shape (n_members,)
         Landing points [degree]; NaN for members that did not land.
+    coast_distance : bool
+        Also measure the distance and bearing to the shore of sea landings (NaN when
+        False; :func:`with_coast_distance` adds them later).
 
     Returns
     -------
@@ -83,7 +96,7 @@ def landing_surface(
             land = terrain.is_land(lat[ok], lon[ok])
             surface[ok] = np.where(land, "land", "sea")
             at_sea = np.flatnonzero(ok)[~land]
-            if at_sea.size:
+            if at_sea.size and coast_distance:
                 d, b = terrain.coast_distance(lat[at_sea], lon[at_sea])
                 distance[at_sea], bearing[at_sea] = d, b
     except (ImportError, OSError, MemoryError) as exc:
@@ -91,6 +104,36 @@ def landing_surface(
         source = f"weather land-sea mask (fallback: the coastline could not be read: {reason})"
         surface = weather_mask_surface(atmosphere, lat, lon).astype(object)
     return LandingSurface(surface.astype(str), distance, bearing, source)
+
+
+def with_coast_distance(
+    shore: LandingSurface, lat: npt.ArrayLike, lon: npt.ArrayLike
+) -> LandingSurface:
+    """Fill in the distance and bearing to the shore of sea landings that lack them.
+
+    Parameters
+    ----------
+    shore : LandingSurface
+        Surfaces decided with ``coast_distance=False`` (or partly measured).
+    lat, lon : array_like, shape (n_members,)
+        The landing points [degree].
+
+    Returns
+    -------
+    LandingSurface
+        The same surfaces with ``coast_distance_m`` / ``coast_bearing_deg`` at sea.
+    """
+    todo = np.flatnonzero((shore.surface == "sea") & ~np.isfinite(shore.coast_distance_m))
+    if todo.size == 0 or not shore.source.startswith("coastline"):
+        return shore
+    import terrain
+
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    distance = np.array(shore.coast_distance_m, dtype=float, copy=True)
+    bearing = np.array(shore.coast_bearing_deg, dtype=float, copy=True)
+    distance[todo], bearing[todo] = terrain.coast_distance(lat[todo], lon[todo])
+    return LandingSurface(shore.surface, distance, bearing, shore.source)
 
 
 def describe_landing_surface(

@@ -20,7 +20,7 @@ from predictor.constants import (
     DEFAULT_STEP_S,
 )
 from predictor.flight_plan import build_plan, check_profile_and_model
-from predictor.landing_surface import landing_surface
+from predictor.landing_surface import landing_surface, with_coast_distance
 from predictor.result import FlightPoints, PredictionResult, PredictionWarning, iso_utc
 from predictor.sea_landing import fall_to_sea_level
 from predictor.solver import MAX_FLIGHT_DURATION_S, solve, wrap_longitude
@@ -389,7 +389,8 @@ def predict(
     landing = FlightPoints(
         out.time * nan, out.latitude * nan, out.longitude * nan, out.altitude * nan
     )
-    shore = landing_surface(atmosphere, landing.latitude, landing.longitude)
+    # land or sea first; the distance to the shore once the landings are final
+    shore = landing_surface(atmosphere, landing.latitude, landing.longitude, coast_distance=False)
     stages = tuple(out.stages)
     if termination == "ground":  # at sea the ground is sea level, not the coarse orography
         stages, landing, shore = fall_to_sea_level(
@@ -397,6 +398,7 @@ def predict(
             physics["sea_level_density_kg_m3"], physics["earth_radius_m"], member,
             append=record_trajectory,
         )  # fmt: skip
+    shore = with_coast_distance(shore, landing.latitude, landing.longitude)
     descent_stage = stages[-1]
 
     warnings = _warnings(atmosphere, out, model, n)

@@ -123,7 +123,8 @@ def fall_to_sea_level(
     t, la, lo, h = (np.asarray(a, dtype=float)[idx] for a in _fields(landing))
     air = atmosphere.sample(t, la, lo, h, None if member is None else member[idx])
     rho = np.asarray(air.density, dtype=float)
-    rho = np.where(np.isfinite(rho), rho, ussa1976_density(h))
+    if not np.isfinite(rho).all():
+        rho = np.where(np.isfinite(rho), rho, ussa1976_density(h))
     rate = np.broadcast_to(np.asarray(descent_rate, dtype=float), alt.shape)[idx]
     down = -descent_speed(rate * np.sqrt(sea_level_density), rho)  # [m s-1], > 0
     dt = h / down
@@ -152,7 +153,7 @@ def fall_to_sea_level(
     for arr, value in zip(_fields(new_landing), _fields(end), strict=True):
         arr[idx] = value
     descent = with_new_ends(stages[-1], idx, end, append)
-    moved = landing_surface(atmosphere, lat_end, lon_end)  # only the moved members
+    moved = landing_surface(atmosphere, lat_end, lon_end, coast_distance=False)  # moved only
     surface = np.array(shore.surface, dtype=object)  # "sea" may become "land"
     distance, bearing = (
         np.array(a, dtype=float, copy=True)

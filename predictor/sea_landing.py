@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from predictor.flight_physics import descent_speed, drift_rates
-from predictor.landing_surface import LandingSurface, landing_surface
+from predictor.landing_surface import LandingSurface
 from predictor.result import FlightPoints, StageTrajectory
 from predictor.solver import wrap_longitude
 from weather.protocol import Atmosphere
@@ -153,16 +153,14 @@ def fall_to_sea_level(
     for arr, value in zip(_fields(new_landing), _fields(end), strict=True):
         arr[idx] = value
     descent = with_new_ends(stages[-1], idx, end, append)
-    moved = landing_surface(atmosphere, lat_end, lon_end, coast_distance=False)  # moved only
+    # the bisection ends every ashore member on the land side; the others stay at sea
     surface = np.array(shore.surface, dtype=object)  # "sea" may become "land"
     distance, bearing = (
         np.array(a, dtype=float, copy=True)
         for a in (shore.coast_distance_m, shore.coast_bearing_deg)
     )
-    surface[idx], distance[idx], bearing[idx] = (
-        moved.surface,
-        moved.coast_distance_m,
-        moved.coast_bearing_deg,
-    )
+    moved = np.full(idx.size, "sea", dtype=object)
+    moved[ashore] = "land"
+    surface[idx], distance[idx], bearing[idx] = moved, np.nan, np.nan
     new_shore = LandingSurface(surface.astype(str), distance, bearing, shore.source)
     return (*stages[:-1], descent), new_landing, new_shore

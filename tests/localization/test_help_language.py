@@ -30,8 +30,12 @@ def _environ(env):
 
 def strato(args, env):
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from stratoflight.cli import main; sys.exit(main())",
-         *args],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from stratoflight.cli import main; sys.exit(main())",
+            *args,
+        ],
         capture_output=True,
         text=True,
         env=_environ(env),

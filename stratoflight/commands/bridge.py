@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from localization import (
+    N_,
     _,
     format_clock,
     format_number,
@@ -25,13 +26,17 @@ from stratoflight.options import check_output_folders, open_winds
 __all__ = ["parse_speedup", "register"]
 
 SIM_PROTOCOLS = ("ukhas", "nmea", "horus", "frame", "jsonl")
-TO_HELP = "pty | DEVICE | tcp://HOST:PORT (served) | udp://HOST:PORT | file://PATH[?format=capture]"
-FAULTS_HELP = "Comma list of noise,badcrc,drop,disconnect (NAME=P sets the probability per frame)."
-FIELDS_HELP = (
+TO_HELP = N_(
+    "pty | DEVICE | tcp://HOST:PORT (served) | udp://HOST:PORT | file://PATH[?format=capture]"
+)
+FAULTS_HELP = N_(
+    "Comma list of noise,badcrc,drop,disconnect (NAME=P sets the probability per frame)."
+)
+FIELDS_HELP = N_(
     "Names of the UKHAS extras: none (extra_1, extra_2...), strato (the virtual payload's) "
     "or a FILE with one 'NAME [UNIT]' line per extra."
 )
-WINDS_HELP = "ERA5/GFS files (default: the SYNTHETIC sample atmosphere)."
+WINDS_HELP = N_("ERA5/GFS files (default: the SYNTHETIC sample atmosphere).")
 
 
 def parse_speedup(text: str) -> float:
@@ -85,28 +90,28 @@ def _defaults(atmosphere, winds, lat, lon, when):
 
 def simulate(
     to: Annotated[str, typer.Option(help=TO_HELP)] = "pty",
-    protocol: Annotated[str, typer.Option(help="ukhas|nmea|horus|frame|jsonl")] = "ukhas",
-    rate: Annotated[float, typer.Option(help="Telemetry rate [Hz].")] = 1.0,
-    speedup: Annotated[str, typer.Option(help="Times real time, or 'max'.")] = "1",
-    seed: Annotated[int, typer.Option(help="Seed of sensor noise and faults.")] = 0,
+    protocol: Annotated[str, typer.Option(help=N_("ukhas|nmea|horus|frame|jsonl"))] = "ukhas",
+    rate: Annotated[float, typer.Option(help=N_("Telemetry rate [Hz]."))] = 1.0,
+    speedup: Annotated[str, typer.Option(help=N_("Times real time, or 'max'."))] = "1",
+    seed: Annotated[int, typer.Option(help=N_("Seed of sensor noise and faults."))] = 0,
     faults: Annotated[str, typer.Option(help=FAULTS_HELP)] = "",
     winds: Annotated[list[Path] | None, typer.Option(help=WINDS_HELP)] = None,
-    lat: Annotated[float | None, typer.Option(help="Launch latitude [deg N].")] = None,
-    lon: Annotated[float | None, typer.Option(help="Launch longitude [deg E].")] = None,
+    lat: Annotated[float | None, typer.Option(help=N_("Launch latitude [deg N]."))] = None,
+    lon: Annotated[float | None, typer.Option(help=N_("Launch longitude [deg E]."))] = None,
     time: Annotated[
-        str | None, typer.Option(help="Launch time, ISO 8601 (no zone = UTC) or now.")
+        str | None, typer.Option(help=N_("Launch time, ISO 8601 (no zone = UTC) or now."))
     ] = None,
-    ascent_rate: Annotated[float, typer.Option(help="Ascent rate [m/s].")] = 5.0,
-    burst_altitude: Annotated[float, typer.Option(help="Burst altitude [m].")] = 30000.0,
-    descent_rate: Annotated[float, typer.Option(help="Descent rate at sea level [m/s].")] = 5.0,
+    ascent_rate: Annotated[float, typer.Option(help=N_("Ascent rate [m/s]."))] = 5.0,
+    burst_altitude: Annotated[float, typer.Option(help=N_("Burst altitude [m]."))] = 30000.0,
+    descent_rate: Annotated[float, typer.Option(help=N_("Descent rate at sea level [m/s]."))] = 5.0,
     duration: Annotated[
-        float | None, typer.Option(help="Send only the first S seconds [s].")
+        float | None, typer.Option(help=N_("Send only the first S seconds [s]."))
     ] = None,
-    callsign: Annotated[str, typer.Option(help="Payload callsign.")] = "STRATOSIM",
-    baud: Annotated[int, typer.Option(help="Baud rate for a DEVICE target [bit/s].")] = 9600,
-    link: Annotated[Path | None, typer.Option(help="Stable symlink path for --to pty.")] = None,
+    callsign: Annotated[str, typer.Option(help=N_("Payload callsign."))] = "STRATOSIM",
+    baud: Annotated[int, typer.Option(help=N_("Baud rate for a DEVICE target [bit/s]."))] = 9600,
+    link: Annotated[Path | None, typer.Option(help=N_("Stable symlink path for --to pty."))] = None,
     start_delay: Annotated[
-        float, typer.Option(help="Wait after printing the target, for a logger [s].")
+        float, typer.Option(help=N_("Wait after printing the target, for a logger [s]."))
     ] = 0.0,
 ) -> None:
     """Fly a SIMULATED payload and send its telemetry (first stdout line: where to listen)."""
@@ -258,14 +263,14 @@ def _simulate(
 
 
 def listen(
-    source: Annotated[str, typer.Argument(help="Device path, tcp://, udp://, file:// or URL.")],
-    protocol: Annotated[str, typer.Option(help="auto|ukhas|nmea|horus|frame|jsonl")] = "auto",
-    baud: Annotated[int, typer.Option(help="Serial speed [bit/s].")] = 9600,
+    source: Annotated[str, typer.Argument(help=N_("Device path, tcp://, udp://, file:// or URL."))],
+    protocol: Annotated[str, typer.Option(help=N_("auto|ukhas|nmea|horus|frame|jsonl"))] = "auto",
+    baud: Annotated[int, typer.Option(help=N_("Serial speed [bit/s]."))] = 9600,
     fields: Annotated[str, typer.Option(help=FIELDS_HELP)] = "none",
     strato_fields: Annotated[
-        bool, typer.Option(help="Same as --fields strato (kept for old scripts).")
+        bool, typer.Option(help=N_("Same as --fields strato (kept for old scripts)."))
     ] = False,
-    raw: Annotated[bool, typer.Option(help="Also print the raw chunks.")] = False,
+    raw: Annotated[bool, typer.Option(help=N_("Also print the raw chunks."))] = False,
 ) -> None:
     """Print decoded frames and link events from a source (to test a cable or radio)."""
     with user_errors():
@@ -326,7 +331,15 @@ def _frame_line(frame) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``simulate`` and the ``bridge`` group to the ``strato`` app."""
-    app.command("simulate")(simulate)
-    bridge_app = typer.Typer(help="Payload link tools: monitor a serial/TCP/UDP source.")
-    bridge_app.command("listen")(listen)
+    app.command(
+        "simulate",
+        help=N_(
+            "Fly a SIMULATED payload and send its telemetry (first stdout line: where to listen)."
+        ),
+    )(simulate)
+    bridge_app = typer.Typer(help=N_("Payload link tools: monitor a serial/TCP/UDP source."))
+    bridge_app.command(
+        "listen",
+        help=N_("Print decoded frames and link events from a source (to test a cable or radio)."),
+    )(listen)
     app.add_typer(bridge_app, name="bridge")

@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
-from localization import _
+from localization import N_, _
 from stratoflight.errors import UserError, user_errors
 
 __all__ = ["register"]
 
 EXPORT_FORMATS = ("csv", "netcdf", "kml", "gpx", "sondehub")
-FIELDS_HELP = (
+FIELDS_HELP = N_(
     "Names of the UKHAS extras after the altitude: none (kept as extra_1, extra_2...), "
     "strato (the 'strato simulate' payload: pressure, temperature... in SI units) or a "
     "FILE with one 'NAME [UNIT]' line per extra (see docs/telemetry.md)"
@@ -89,69 +89,81 @@ def _terrain(path: Path | None, winds: Any, launch_site: Any, err: Any) -> Any:
 
 
 def log(
-    source: Annotated[str, typer.Argument(help="Serial device, tcp://, udp://, file:// ...")],
-    protocol: Annotated[str, typer.Option(help="auto, ukhas, nmea, horus, frame, jsonl")] = "auto",
+    source: Annotated[str, typer.Argument(help=N_("Serial device, tcp://, udp://, file:// ..."))],
+    protocol: Annotated[
+        str, typer.Option(help=N_("auto, ukhas, nmea, horus, frame, jsonl"))
+    ] = "auto",
     db: Annotated[
-        Path | None, typer.Option(help="Flight-log database (default: user data dir)")
+        Path | None, typer.Option(help=N_("Flight-log database (default: user data dir)"))
     ] = None,
     flight: Annotated[
-        str | None, typer.Option(help="Flight name; an existing one is resumed")
+        str | None, typer.Option(help=N_("Flight name; an existing one is resumed"))
     ] = None,
-    baud: Annotated[int, typer.Option(help="Serial speed [bit/s]")] = 9600,
+    baud: Annotated[int, typer.Option(help=N_("Serial speed [bit/s]"))] = 9600,
     fields: Annotated[str, typer.Option(help=FIELDS_HELP)] = "none",
-    callsign: Annotated[str | None, typer.Option(help="Payload callsign")] = None,
+    callsign: Annotated[str | None, typer.Option(help=N_("Payload callsign"))] = None,
     launch_site: Annotated[
-        str | None, typer.Option(help="Launch site LAT,LON[,ALT] [deg, deg, m]")
+        str | None, typer.Option(help=N_("Launch site LAT,LON[,ALT] [deg, deg, m]"))
     ] = None,
-    balloon: Annotated[str | None, typer.Option(help="Balloon, e.g. 'Totex TA-1200'")] = None,
+    balloon: Annotated[str | None, typer.Option(help=N_("Balloon, e.g. 'Totex TA-1200'"))] = None,
     prediction: Annotated[
-        Path | None, typer.Option(help="Pre-launch prediction JSON ('strato predict --out')")
+        Path | None, typer.Option(help=N_("Pre-launch prediction JSON ('strato predict --out')"))
     ] = None,
     winds: Annotated[
         list[str] | None,
         typer.Option(
-            help="Wind files for in-flight prediction ('sample' = built-in SYNTHETIC sample)"
+            help=N_("Wind files for in-flight prediction ('sample' = built-in SYNTHETIC sample)")
         ),
     ] = None,
-    burst_altitude: Annotated[float | None, typer.Option(help="Planned burst altitude [m]")] = None,
-    descent_rate: Annotated[float, typer.Option(help="Planned sea-level descent rate [m/s]")] = 5.0,
+    burst_altitude: Annotated[
+        float | None, typer.Option(help=N_("Planned burst altitude [m]"))
+    ] = None,
+    descent_rate: Annotated[
+        float, typer.Option(help=N_("Planned sea-level descent rate [m/s]"))
+    ] = 5.0,
     prediction_interval: Annotated[
-        float, typer.Option(help="Time between in-flight predictions [s]")
+        float, typer.Option(help=N_("Time between in-flight predictions [s]"))
     ] = 30.0,
     float_until: Annotated[
         str | None,
         typer.Option(
-            help="Planned end of a float flight (cut-down), ISO 8601 (no zone = UTC): in-flight "
-            "predictions during the float fly on to it"
+            help=N_(
+                "Planned end of a float flight (cut-down), ISO 8601 (no zone = UTC): in-flight "
+                "predictions during the float fly on to it"
+            )
         ),
     ] = None,
     terrain: Annotated[
         Path | None,
         typer.Option(
-            help="DEM GeoTIFF for in-flight predictions' landings (any CRS); default: the "
-            "weather file's orography"
+            help=N_(
+                "DEM GeoTIFF for in-flight predictions' landings (any CRS); default: the "
+                "weather file's orography"
+            )
         ),
     ] = None,
     chase: Annotated[
-        str | None, typer.Option(help="Chase position LAT,LON [deg] for distance/bearing")
+        str | None, typer.Option(help=N_("Chase position LAT,LON [deg] for distance/bearing"))
     ] = None,
     no_live: Annotated[
-        bool, typer.Option("--no-live", help="Plain log lines instead of the dashboard")
+        bool, typer.Option("--no-live", help=N_("Plain log lines instead of the dashboard"))
     ] = False,
-    max_frames: Annotated[int | None, typer.Option(help="Stop after this many frames")] = None,
-    duration: Annotated[float | None, typer.Option(help="Stop after this long [s]")] = None,
+    max_frames: Annotated[int | None, typer.Option(help=N_("Stop after this many frames"))] = None,
+    duration: Annotated[float | None, typer.Option(help=N_("Stop after this long [s]"))] = None,
     until_landed: Annotated[
-        bool, typer.Option("--until-landed", help="Stop once landing is detected and recorded")
+        bool, typer.Option("--until-landed", help=N_("Stop once landing is detected and recorded"))
     ] = False,
     spill: Annotated[
-        Path | None, typer.Option(help="Overflow file while the database cannot be written")
+        Path | None, typer.Option(help=N_("Overflow file while the database cannot be written"))
     ] = None,
     synthetic: Annotated[
         bool,
         typer.Option(
             "--synthetic",
-            help="The payload is simulated ('strato simulate'): label the flight SYNTHETIC "
-            "in everything made from it",
+            help=N_(
+                "The payload is simulated ('strato simulate'): label the flight SYNTHETIC "
+                "in everything made from it"
+            ),
         ),
     ] = False,
 ) -> None:
@@ -258,9 +270,11 @@ def _run_log(**options) -> None:
 
 def flights(
     db: Annotated[
-        Path | None, typer.Option(help="Flight-log database (default: user data dir)")
+        Path | None, typer.Option(help=N_("Flight-log database (default: user data dir)"))
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help=N_("Machine-readable output"))
+    ] = False,
 ) -> None:
     """List the flights in a flight log with counts, times and status."""
     with user_errors():
@@ -334,19 +348,19 @@ def flight_listing(title: str, rows: list[dict]) -> list[str]:
 
 
 def export(
-    flight: Annotated[str, typer.Option(help="Flight name")],
-    out: Annotated[Path, typer.Option(help="Output file")],
+    flight: Annotated[str, typer.Option(help=N_("Flight name"))],
+    out: Annotated[Path, typer.Option(help=N_("Output file"))],
     format: Annotated[
         str | None,
         typer.Option(
             "--format",
-            help="csv, netcdf, kml, gpx or sondehub (default: from the --out suffix, else csv)",
+            help=N_("csv, netcdf, kml, gpx or sondehub (default: from the --out suffix, else csv)"),
         ),
     ] = None,  # noqa: A002
     db: Annotated[
-        Path | None, typer.Option(help="Flight-log database (default: user data dir)")
+        Path | None, typer.Option(help=N_("Flight-log database (default: user data dir)"))
     ] = None,
-    uploader: Annotated[str, typer.Option(help="Uploader callsign (sondehub)")] = "N0CALL",
+    uploader: Annotated[str, typer.Option(help=N_("Uploader callsign (sondehub)"))] = "N0CALL",
 ) -> None:
     """Export a recorded flight as CSV, CF-NetCDF trajectory, KML, GPX or SondeHub JSON."""
     with user_errors():
@@ -397,6 +411,16 @@ def export_format(given: str | None, out: Path) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `strato` app."""
-    app.command("log")(log)
-    app.command("flights")(flights)
-    app.command("export")(export)
+    app.command(
+        "log",
+        help=N_("Record a flight durably (SQLite, WAL, synchronous=FULL) with a live view."),
+    )(log)
+    app.command(
+        "flights", help=N_("List the flights in a flight log with counts, times and status.")
+    )(flights)
+    app.command(
+        "export",
+        help=N_(
+            "Export a recorded flight as CSV, CF-NetCDF trajectory, KML, GPX or SondeHub JSON."
+        ),
+    )(export)

@@ -176,9 +176,7 @@ def print_ensemble(ens: Any, notes: list[str], atmosphere_synthetic: bool | None
                 highlight=False,
             )
     for name, prob in s.zone_probabilities.items():
-        console.print(
-            f"  P({escape(name)})  {format_number(prob * 100, 1)} %", highlight=False
-        )
+        console.print(f"  P({escape(name)})  {format_number(prob * 100, 1)} %", highlight=False)
     if s.recovery:
         r = s.recovery
         console.print(
@@ -240,27 +238,31 @@ def _print_burst(estimate: Any) -> None:
 def register(app: typer.Typer) -> None:
     """Add ``strato burst`` and ``strato plan`` to the ``strato`` app."""
 
-    @app.command()
+    @app.command(help=N_("Burst calculator: gas volume, neck lift, ascent rate, burst altitude."))
     def burst(
-        balloon: str = typer.Option(None, "--balloon", help="Balloon model, e.g. TA800, HW1000."),
-        payload: float = typer.Option(
-            None, "--payload", help="Payload mass [kg] (with parachute and train)."
+        balloon: str = typer.Option(
+            None, "--balloon", help=N_("Balloon model, e.g. TA800, HW1000.")
         ),
-        gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
+        payload: float = typer.Option(
+            None, "--payload", help=N_("Payload mass [kg] (with parachute and train).")
+        ),
+        gas: str = typer.Option("helium", "--gas", help=N_("helium | hydrogen.")),
         ascent_rate: float | None = typer.Option(
-            None, "--ascent-rate", help="Target ascent rate [m/s]."
+            None, "--ascent-rate", help=N_("Target ascent rate [m/s].")
         ),
         neck_lift: float | None = typer.Option(
-            None, "--neck-lift", help="Measured neck lift [kg]."
+            None, "--neck-lift", help=N_("Measured neck lift [kg].")
         ),
         launch_altitude: float = typer.Option(
-            0.0, "--launch-altitude", help="Launch altitude [m] (standard method)."
+            0.0, "--launch-altitude", help=N_("Launch altitude [m] (standard method).")
         ),
         method: str = typer.Option(
-            "standard", "--method", help="standard (USSA 1976) | cusf (CUSF burst-calc constants)."
+            "standard",
+            "--method",
+            help=N_("standard (USSA 1976) | cusf (CUSF burst-calc constants)."),
         ),
-        list_balloons: bool = typer.Option(False, "--list", help="List the known balloons."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        list_balloons: bool = typer.Option(False, "--list", help=N_("List the known balloons.")),
+        as_json: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     ) -> None:
         """Burst calculator: gas volume, neck lift, ascent rate, burst altitude."""
         with user_errors():
@@ -303,74 +305,84 @@ def register(app: typer.Typer) -> None:
             else:
                 _print_burst(estimate)
 
-    @app.command()
+    @app.command(
+        help=N_(
+            "Launch-window study: a launch every few hours, ranked by safe-landing probability."
+        )
+    )
     def plan(
         winds: list[Path] | None = typer.Option(  # noqa: B008
             None,
             "--winds",
-            help="ERA5 files (repeat); years of files give a climatology. "
-            "Without it the built-in SYNTHETIC sample is used.",
+            help=N_(
+                "ERA5 files (repeat); years of files give a climatology. "
+                "Without it the built-in SYNTHETIC sample is used."
+            ),
         ),
-        lat: float = typer.Option(..., "--lat", help="Launch latitude [deg N]."),
-        lon: float = typer.Option(..., "--lon", help="Launch longitude [deg E]."),
+        lat: float = typer.Option(..., "--lat", help=N_("Launch latitude [deg N].")),
+        lon: float = typer.Option(..., "--lon", help=N_("Launch longitude [deg E].")),
         alt: float | None = typer.Option(
-            None, "--alt", help="Launch altitude [m]; default the ground."
+            None, "--alt", help=N_("Launch altitude [m]; default the ground.")
         ),
-        start: str = typer.Option(..., "--from", help="First launch, ISO 8601 (no zone = UTC)."),
-        end: str = typer.Option(..., "--to", help="Last launch, ISO 8601 (no zone = UTC)."),
-        every: float = typer.Option(6.0, "--every", help="Hours between launches [h]."),
+        start: str = typer.Option(
+            ..., "--from", help=N_("First launch, ISO 8601 (no zone = UTC).")
+        ),
+        end: str = typer.Option(..., "--to", help=N_("Last launch, ISO 8601 (no zone = UTC).")),
+        every: float = typer.Option(6.0, "--every", help=N_("Hours between launches [h].")),
         ascent_rate: float = typer.Option(
-            5.0, "--ascent-rate", help="Ascent rate [m/s] (with --balloon: the target)."
+            5.0, "--ascent-rate", help=N_("Ascent rate [m/s] (with --balloon: the target).")
         ),
         burst_altitude: float | None = typer.Option(
-            None, "--burst-altitude", help="Burst altitude [m] (default 30000)."
+            None, "--burst-altitude", help=N_("Burst altitude [m] (default 30000).")
         ),
         descent_rate: float = typer.Option(
-            5.0, "--descent-rate", help="Sea-level descent rate [m/s]."
+            5.0, "--descent-rate", help=N_("Sea-level descent rate [m/s].")
         ),
-        balloon: str | None = typer.Option(None, "--balloon", help="Balloon model (TA800...)."),
-        payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
-        gas: str = typer.Option("helium", "--gas", help="helium | hydrogen."),
-        neck_lift: float | None = typer.Option(None, "--neck-lift", help="Neck lift [kg]."),
+        balloon: str | None = typer.Option(None, "--balloon", help=N_("Balloon model (TA800...).")),
+        payload: float | None = typer.Option(None, "--payload", help=N_("Payload mass [kg].")),
+        gas: str = typer.Option("helium", "--gas", help=N_("helium | hydrogen.")),
+        neck_lift: float | None = typer.Option(None, "--neck-lift", help=N_("Neck lift [kg].")),
         profile: str = typer.Option(
-            "standard", "--profile", help="standard | float (ascent, float, cut-down)."
+            "standard", "--profile", help=N_("standard | float (ascent, float, cut-down).")
         ),
         float_altitude: float | None = typer.Option(
-            None, "--float-altitude", help="Float altitude [m] (float profile)."
+            None, "--float-altitude", help=N_("Float altitude [m] (float profile).")
         ),
         float_duration: float | None = typer.Option(
-            None, "--float-duration", help="Float duration [hours] (float profile)."
+            None, "--float-duration", help=N_("Float duration [hours] (float profile).")
         ),
         ensemble: int = typer.Option(
-            1, "--ensemble", help="Members per launch (1 = deterministic)."
+            1, "--ensemble", help=N_("Members per launch (1 = deterministic).")
         ),
-        seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same study)."),
+        seed: int = typer.Option(0, "--seed", help=N_("Random seed (same seed, same study).")),
         avoid: Path | None = typer.Option(  # noqa: B008
-            None, "--avoid", help="GeoJSON polygons to avoid."
+            None, "--avoid", help=N_("GeoJSON polygons to avoid.")
         ),
         max_distance: float | None = typer.Option(
-            None, "--max-distance", help="Largest landing distance from launch [km]."
+            None, "--max-distance", help=N_("Largest landing distance from launch [km].")
         ),
         climatology: bool = typer.Option(
             False,
             "--climatology",
-            help="Month x hour table (automatic when the launches span 2+ years).",
+            help=N_("Month x hour table (automatic when the launches span 2+ years)."),
         ),
         workers: int = typer.Option(
-            2, "--workers", help="Dask local worker processes; 0 = in this process."
+            2, "--workers", help=N_("Dask local worker processes; 0 = in this process.")
         ),
         scheduler: str | None = typer.Option(
-            None, "--scheduler", help="Existing Dask scheduler address (tcp://host:8786)."
+            None, "--scheduler", help=N_("Existing Dask scheduler address (tcp://host:8786).")
         ),
         out: Path | None = typer.Option(  # noqa: B008
-            None, "--out", help="Folder for CSV, JSON and plots."
+            None, "--out", help=N_("Folder for CSV, JSON and plots.")
         ),
-        as_json: bool = typer.Option(False, "--json", help="Print the study as JSON."),
+        as_json: bool = typer.Option(False, "--json", help=N_("Print the study as JSON.")),
         terrain: Path | None = typer.Option(  # noqa: B008
             None,
             "--terrain",
-            help="DEM GeoTIFF (any CRS) for the launch ground and the landings; default: "
-            "the weather file's orography.",
+            help=N_(
+                "DEM GeoTIFF (any CRS) for the launch ground and the landings; default: "
+                "the weather file's orography."
+            ),
         ),
     ) -> None:
         """Launch-window study: a launch every few hours, ranked by safe-landing probability."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from localization import _, format_number, format_position, format_time, parse_time
+from localization import N_, _, format_number, format_position, format_time, parse_time
 from predictor.vocabulary import MODELS, PROFILES
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import (
@@ -267,87 +267,101 @@ def _first(values) -> float | None:
 def register(app: typer.Typer) -> None:
     """Add ``strato predict`` to the ``strato`` app."""
 
-    @app.command()
+    @app.command(help=N_("Predict a flight: trajectory, burst and landing (land or sea)."))
     def predict(
         winds: list[Path] | None = typer.Option(  # noqa: B008
             None,
             "--winds",
-            help="Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for "
-            "several. Without it (or with 'sample') the built-in SYNTHETIC sample is used.",
+            help=N_(
+                "Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for "
+                "several. Without it (or with 'sample') the built-in SYNTHETIC sample is used."
+            ),
         ),
-        lat: float | None = typer.Option(None, "--lat", help="Launch latitude [deg N]."),
-        lon: float | None = typer.Option(None, "--lon", help="Launch longitude [deg E]."),
+        lat: float | None = typer.Option(None, "--lat", help=N_("Launch latitude [deg N].")),
+        lon: float | None = typer.Option(None, "--lon", help=N_("Launch longitude [deg E].")),
         alt: float | None = typer.Option(
             None,
             "--alt",
-            help="Launch (or descent start) altitude [m above sea level]; default: the ground.",
+            help=N_("Launch (or descent start) altitude [m above sea level]; default: the ground."),
         ),
         time: str | None = typer.Option(
             None,
             "--time",
-            help="Launch time: ISO 8601 with a zone (2025-06-21T08:41+07:00, "
-            "2025-06-21T01:41Z; none = UTC) or now.",
+            help=N_(
+                "Launch time: ISO 8601 with a zone (2025-06-21T08:41+07:00, "
+                "2025-06-21T01:41Z; none = UTC) or now."
+            ),
         ),
-        ascent_rate: float = typer.Option(5.0, "--ascent-rate", help="Ascent rate [m/s]."),
+        ascent_rate: float = typer.Option(5.0, "--ascent-rate", help=N_("Ascent rate [m/s].")),
         burst_altitude: float | None = typer.Option(
-            None, "--burst-altitude", help="Burst altitude [m] (standard: default 30000)."
+            None, "--burst-altitude", help=N_("Burst altitude [m] (standard: default 30000).")
         ),
         descent_rate: float = typer.Option(
-            5.0, "--descent-rate", help="Descent rate at sea level [m/s]."
+            5.0, "--descent-rate", help=N_("Descent rate at sea level [m/s].")
         ),
-        profile: str = typer.Option("standard", "--profile", help="standard | float | descent."),
+        profile: str = typer.Option(
+            "standard", "--profile", help=N_("standard | float | descent.")
+        ),
         float_altitude: float | None = typer.Option(
-            None, "--float-altitude", help="Float altitude [m] (float profile)."
+            None, "--float-altitude", help=N_("Float altitude [m] (float profile).")
         ),
         float_duration: float | None = typer.Option(
-            None, "--float-duration", help="Float duration [hours] (float profile)."
+            None, "--float-duration", help=N_("Float duration [hours] (float profile).")
         ),
         float_until: str | None = typer.Option(
-            None, "--float-until", help="End of the float, ISO 8601 (no zone = UTC; float profile)."
+            None,
+            "--float-until",
+            help=N_("End of the float, ISO 8601 (no zone = UTC; float profile)."),
         ),
-        step: float = typer.Option(60.0, "--step", help="Solver step [s]."),
+        step: float = typer.Option(60.0, "--step", help=N_("Solver step [s].")),
         model: str = typer.Option(
             "stratoflight",
             "--model",
-            help="stratoflight | cusf (NASA 3-layer density, CUSF constants, sea-level end).",
+            help=N_("stratoflight | cusf (NASA 3-layer density, CUSF constants, sea-level end)."),
         ),
         out: list[Path] | None = typer.Option(  # noqa: B008
             None,
             "--out",
-            help="Write the result; format by extension: .json .csv .kml "
-            ".geojson .gpx .png (a map). Repeat for several.",
+            help=N_(
+                "Write the result; format by extension: .json .csv .kml "
+                ".geojson .gpx .png (a map). Repeat for several."
+            ),
         ),
-        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+        as_json: bool = typer.Option(False, "--json", help=N_("Print the result as JSON.")),
         # --- balloon and ensemble options (planning area: stratoflight/commands/planning.py)
         balloon: str | None = typer.Option(
             None,
             "--balloon",
-            help="Balloon model (TA800, HW1000...): ascent rate and burst "
-            "altitude from the burst calculator (--ascent-rate is then the target).",
+            help=N_(
+                "Balloon model (TA800, HW1000...): ascent rate and burst "
+                "altitude from the burst calculator (--ascent-rate is then the target)."
+            ),
         ),
-        payload: float | None = typer.Option(None, "--payload", help="Payload mass [kg]."),
-        gas: str = typer.Option("helium", "--gas", help="helium | hydrogen (with --balloon)."),
+        payload: float | None = typer.Option(None, "--payload", help=N_("Payload mass [kg].")),
+        gas: str = typer.Option("helium", "--gas", help=N_("helium | hydrogen (with --balloon).")),
         neck_lift: float | None = typer.Option(
-            None, "--neck-lift", help="Measured neck lift [kg] (with --balloon)."
+            None, "--neck-lift", help=N_("Measured neck lift [kg] (with --balloon).")
         ),
         ensemble: int | None = typer.Option(
-            None, "--ensemble", help="Fly N members drawn from stated uncertainties."
+            None, "--ensemble", help=N_("Fly N members drawn from stated uncertainties.")
         ),
-        seed: int | None = typer.Option(None, "--seed", help="Ensemble random seed."),
+        seed: int | None = typer.Option(None, "--seed", help=N_("Ensemble random seed.")),
         avoid: Path | None = typer.Option(  # noqa: B008
-            None, "--avoid", help="GeoJSON polygons: probability of landing inside each."
+            None, "--avoid", help=N_("GeoJSON polygons: probability of landing inside each.")
         ),
         recovery_lat: float | None = typer.Option(
-            None, "--recovery-lat", help="Recovery point latitude [deg N] (ensembles)."
+            None, "--recovery-lat", help=N_("Recovery point latitude [deg N] (ensembles).")
         ),
         recovery_lon: float | None = typer.Option(
-            None, "--recovery-lon", help="Recovery point longitude [deg E] (ensembles)."
+            None, "--recovery-lon", help=N_("Recovery point longitude [deg E] (ensembles).")
         ),
         terrain: Path | None = typer.Option(  # noqa: B008
             None,
             "--terrain",
-            help="DEM GeoTIFF (e.g. a Copernicus GLO-30 or SRTM tile, any CRS) for the launch "
-            "ground and the landing; default: the weather file's orography.",
+            help=N_(
+                "DEM GeoTIFF (e.g. a Copernicus GLO-30 or SRTM tile, any CRS) for the launch "
+                "ground and the landing; default: the weather file's orography."
+            ),
         ),
     ) -> None:
         """Predict a flight: trajectory, burst and landing (land or sea)."""

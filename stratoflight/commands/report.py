@@ -16,41 +16,49 @@ __all__ = ["register", "summary_lines"]
 
 
 def report(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the products into.")],
+    out: Annotated[Path, typer.Option("--out", help=N_("Folder to write the products into."))],
     input_file: Annotated[
         Path | None,
         typer.Option(
             "--input",
-            help="Sounding or flight file (Wyoming text/CSV, NOAA RAOB CSV, auto_rx log, "
-            "Vaisala EDT, UKHAS log, habhub track, our CSV or CF-NetCDF export).",
+            help=N_(
+                "Sounding or flight file (Wyoming text/CSV, NOAA RAOB CSV, auto_rx log, "
+                "Vaisala EDT, UKHAS log, habhub track, our CSV or CF-NetCDF export)."
+            ),
         ),
     ] = None,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="Flight-log database (default with --flight: the usual one)."),
+        typer.Option(
+            "--db", help=N_("Flight-log database (default with --flight: the usual one).")
+        ),
     ] = None,
-    flight: Annotated[str | None, typer.Option("--flight", help="Flight name in --db.")] = None,
+    flight: Annotated[str | None, typer.Option("--flight", help=N_("Flight name in --db."))] = None,
     prediction: Annotated[
         Path | None,
-        typer.Option("--prediction", help="Pre-launch prediction JSON (default: the stored one)."),
+        typer.Option(
+            "--prediction", help=N_("Pre-launch prediction JSON (default: the stored one).")
+        ),
     ] = None,
     winds: Annotated[
         list[Path] | None,
         typer.Option(
             "--winds",
-            help="ERA5/forecast files to compare GPS winds with: a file, a folder, a quoted "
-            "pattern or a comma list (repeat for more).",
+            help=N_(
+                "ERA5/forecast files to compare GPS winds with: a file, a folder, a quoted "
+                "pattern or a comma list (repeat for more)."
+            ),
         ),
     ] = None,
     flight_date: Annotated[
         str | None,
-        typer.Option("--date", help="UTC date YYYY-MM-DD for files with times of day only."),
+        typer.Option("--date", help=N_("UTC date YYYY-MM-DD for files with times of day only.")),
     ] = None,
     wind_window: Annotated[
-        float, typer.Option("--wind-window", help="GPS-wind window [s].")
+        float, typer.Option("--wind-window", help=N_("GPS-wind window [s]."))
     ] = 20.0,
     tropopause_method: Annotated[
-        str, typer.Option("--tropopause-method", help="wmo_every (default) or wmo_mean.")
+        str, typer.Option("--tropopause-method", help=N_("wmo_every (default) or wmo_mean."))
     ] = "wmo_every",
 ) -> None:
     """Write summary.json, CSV tables, CF-NetCDF, Wyoming text, plots and an HTML report."""
@@ -155,4 +163,9 @@ def summary_lines(summary: dict) -> list[str]:
 
 def register(app: typer.Typer) -> None:
     """Add ``strato report`` to the app."""
-    app.command("report")(report)
+    app.command(
+        "report",
+        help=N_(
+            "Write summary.json, CSV tables, CF-NetCDF, Wyoming text, plots and an HTML report."
+        ),
+    )(report)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from localization import _, configure
+from localization import N_, _, configure
 from stratoflight.errors import UserError, user_errors
 from stratoflight.options import open_winds
 
@@ -16,26 +16,30 @@ __all__ = ["register"]
 def register(app: typer.Typer) -> None:
     """Add ``strato serve`` to the ``strato`` app."""
 
-    @app.command()
+    @app.command(help=N_("Serve predictions (Tawhiri API v1 and more) and the offline map app."))
     def serve(
         winds: list[Path] | None = typer.Option(  # noqa: B008
             None,
             "--winds",
-            help="Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for several. Without "
-            "it the built-in SYNTHETIC sample is used.",
+            help=N_(
+                "Atmosphere file(s) (ERA5/GFS NetCDF or GRIB); repeat for several. Without "
+                "it the built-in SYNTHETIC sample is used."
+            ),
         ),
         db: Path | None = typer.Option(  # noqa: B008
-            None, "--db", help="Flight-log database to show live (opened read-only)."
+            None, "--db", help=N_("Flight-log database to show live (opened read-only).")
         ),
         host: str = typer.Option(
             "127.0.0.1",
             "--host",
-            help="Address to listen on. Default: this machine only. Another address (e.g. "
-            "0.0.0.0 for the chase-car LAN) needs the access token printed at start.",
+            help=N_(
+                "Address to listen on. Default: this machine only. Another address (e.g. "
+                "0.0.0.0 for the chase-car LAN) needs the access token printed at start."
+            ),
         ),
-        port: int = typer.Option(8080, "--port", help="TCP port (0: any free port)."),
+        port: int = typer.Option(8080, "--port", help=N_("TCP port (0: any free port).")),
         max_members: int = typer.Option(
-            200, "--max-members", help="Largest ensemble one request may ask for."
+            200, "--max-members", help=N_("Largest ensemble one request may ask for.")
         ),
     ) -> None:
         """Serve predictions (Tawhiri API v1 and more) and the offline map app."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
+from localization import N_
 from stratoflight.commands import weather_fetch, weather_info
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``weather`` group to the ``strato`` app."""
     weather_app = typer.Typer(
-        help="Get ERA5 and GFS atmosphere data and describe atmosphere files.",
+        help=N_("Get ERA5 and GFS atmosphere data and describe atmosphere files."),
         no_args_is_help=True,
     )
     weather_fetch.register(weather_app)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from localization import _, format_time, parse_time
+from localization import N_, _, format_time, parse_time
 from stratoflight.errors import UserError, user_errors
 
 __all__ = ["register"]
@@ -21,18 +21,18 @@ __all__ = ["register"]
 AreaOption = Annotated[
     tuple[float, float, float, float],
     typer.Option(
-        help="Area N W S E [deg], e.g. --area 48 5 45 11 (W > E crosses 180).",
+        help=N_("Area N W S E [deg], e.g. --area 48 5 45 11 (W > E crosses 180)."),
         show_default=False,
     ),
 ]
 OutDirOption = Annotated[
-    Path | None, typer.Option(help="Directory for the files; default: the cache directory.")
+    Path | None, typer.Option(help=N_("Directory for the files; default: the cache directory."))
 ]
 CacheDirOption = Annotated[
     Path | None,
-    typer.Option(help="Download cache; default the user cache (e.g. ~/.cache/stratoflight)."),
+    typer.Option(help=N_("Download cache; default the user cache (e.g. ~/.cache/stratoflight).")),
 ]
-TimeoutOption = Annotated[float, typer.Option(help="Timeout of each HTTP call [s].")]
+TimeoutOption = Annotated[float, typer.Option(help=N_("Timeout of each HTTP call [s]."))]
 
 
 def _levels(text: str | None) -> list[float] | None:
@@ -52,27 +52,27 @@ def _levels(text: str | None) -> list[float] | None:
 def fetch(
     area: AreaOption,
     start: Annotated[
-        str, typer.Option(help="First time, ISO 8601 (no zone = UTC), e.g. 2024-05-01T00Z.")
+        str, typer.Option(help=N_("First time, ISO 8601 (no zone = UTC), e.g. 2024-05-01T00Z."))
     ],
     end: Annotated[
-        str, typer.Option(help="Last time, ISO 8601 (no zone = UTC), e.g. 2024-05-02T00Z.")
+        str, typer.Option(help=N_("Last time, ISO 8601 (no zone = UTC), e.g. 2024-05-02T00Z."))
     ],
     levels: Annotated[
         str | None,
-        typer.Option(help="Pressure levels [hPa], comma separated; default all 37 (1-1000)."),
+        typer.Option(help=N_("Pressure levels [hPa], comma separated; default all 37 (1-1000).")),
     ] = None,
-    step: Annotated[int, typer.Option(help="Time step [h]; must divide 24.")] = 1,
+    step: Annotated[int, typer.Option(help=N_("Time step [h]; must divide 24."))] = 1,
     out: OutDirOption = None,
     cache_dir: CacheDirOption = None,
     no_single_levels: Annotated[
         bool,
         typer.Option(
-            "--no-single-levels", help="Skip orography and land-sea mask (needed for landing)."
+            "--no-single-levels", help=N_("Skip orography and land-sea mask (needed for landing).")
         ),
     ] = False,
-    data_format: Annotated[str, typer.Option(help="netcdf or grib.")] = "netcdf",
+    data_format: Annotated[str, typer.Option(help=N_("netcdf or grib."))] = "netcdf",
     timeout: TimeoutOption = 60.0,
-    retries: Annotated[int, typer.Option(help="Tries per HTTP call.")] = 5,
+    retries: Annotated[int, typer.Option(help=N_("Tries per HTTP call."))] = 5,
 ) -> None:
     """Download ERA5 winds, temperature and geopotential (and ground) from the CDS."""
     with user_errors():
@@ -135,26 +135,26 @@ def fetch(
 
 def forecast(
     area: AreaOption,
-    run: Annotated[str, typer.Option(help="Model run: latest or YYYYMMDDHH.")] = "latest",
+    run: Annotated[str, typer.Option(help=N_("Model run: latest or YYYYMMDDHH."))] = "latest",
     hours: Annotated[
-        str, typer.Option(help="Forecast hours [h]: 0-72 (every 3 h), 0-24:1 or 0,6,12.")
+        str, typer.Option(help=N_("Forecast hours [h]: 0-72 (every 3 h), 0-24:1 or 0,6,12."))
     ] = "0-72",
     out: OutDirOption = None,
     cache_dir: CacheDirOption = None,
     levels: Annotated[
         str | None,
-        typer.Option(help="Isobaric levels [hPa], comma separated; default all 1000..1 hPa."),
+        typer.Option(help=N_("Isobaric levels [hPa], comma separated; default all 1000..1 hPa.")),
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option(help="NOMADS root URL (default $STRATO_GFS_URL or nomads.ncep.noaa.gov)."),
+        typer.Option(help=N_("NOMADS root URL (default $STRATO_GFS_URL or nomads.ncep.noaa.gov).")),
     ] = None,
     mirror_url: Annotated[
         str | None,
-        typer.Option(help="Cloud mirror root (default $STRATO_GFS_MIRROR_URL or NOAA on AWS)."),
+        typer.Option(help=N_("Cloud mirror root (default $STRATO_GFS_MIRROR_URL or NOAA on AWS).")),
     ] = None,
     timeout: TimeoutOption = 60.0,
-    retries: Annotated[int, typer.Option(help="Tries per HTTP call and file.")] = 3,
+    retries: Annotated[int, typer.Option(help=N_("Tries per HTTP call and file."))] = 3,
 ) -> None:
     """Download GFS 0.25-degree forecasts (GRIB2) for the coming days."""
     with user_errors():
@@ -191,14 +191,14 @@ def forecast(
             typer.echo(str(path))
 
 
-_FETCH_HELP = (
+_FETCH_HELP = N_(
     "Download ERA5 winds, temperature and geopotential (and ground) from the CDS.\n\n"
     "Needs a CDS key in ~/.cdsapirc (see docs/weather_fetch.md). Requests larger than a CDS "
     "job allows are split by month (and further by days); files already downloaded are "
     "served from the cache. Prints the files written, one per line."
 )
 
-_FORECAST_HELP = (
+_FORECAST_HELP = N_(
     "Download GFS 0.25-degree forecasts (GRIB2) for the coming days.\n\n"
     "u, v, geopotential height and temperature on all isobaric levels up to 1 hPa, plus "
     "surface height and land mask, through the NOMADS GRIB filter (the public cloud mirror "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from localization import _
+from localization import N_, _
 from stratoflight.errors import UserError, user_errors
 
 __all__ = ["register"]
@@ -50,14 +50,17 @@ def _print_human(result: dict) -> None:
 def register(app: typer.Typer) -> None:
     """Add ``info`` to the ``strato weather`` group."""
 
-    @app.command("info")
+    @app.command(
+        "info",
+        help=N_("Describe atmosphere files: area, times, levels, variables, source, members."),
+    )
     def info(
         files: list[Path] = typer.Argument(  # noqa: B008 - Typer declares options this way
-            None, help="Atmosphere files (ERA5 NetCDF/GRIB, GFS GRIB, zip); format by content."
+            None, help=N_("Atmosphere files (ERA5 NetCDF/GRIB, GFS GRIB, zip); format by content.")
         ),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+        as_json: bool = typer.Option(False, "--json", help=N_("Print JSON for scripts.")),
         sample: bool = typer.Option(
-            False, "--sample", help="Describe the built-in SYNTHETIC sample atmosphere."
+            False, "--sample", help=N_("Describe the built-in SYNTHETIC sample atmosphere.")
         ),
     ) -> None:
         """Describe atmosphere files: area, times, levels, variables, source, members."""

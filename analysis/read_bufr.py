@@ -104,7 +104,7 @@ def read_temp_bufr(path: str | Path, message: int = 0) -> tuple[pd.DataFrame, di
 
     try:
         import eccodes
-    except ImportError as exc:
+    except (ImportError, RuntimeError) as exc:  # RuntimeError: the package without its library
         raise ValueError(
             "reading BUFR needs ecCodes: install the grib extra (pip install 'stratoflight[grib]')"
         ) from exc

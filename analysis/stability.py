@@ -58,6 +58,9 @@ PW_LAYER_TOP_HPA = 500.0
 #: reading in cold, dry upper air means. Reported humidity products never use it.
 _DRY_DEPRESSION_K = 60.0
 
+#: Level [hPa] the Showalter and lifted indices compare parcel and environment at.
+_INDEX_LEVEL_HPA = 500.0
+
 
 def thin_by_log_pressure(rows: pd.DataFrame, max_levels: int = 300) -> pd.DataFrame:
     """Average rows into at most ``max_levels`` equal bins of log pressure.
@@ -245,7 +248,7 @@ def stability_indices(rows: pd.DataFrame, pw_top_pa: float | None = None) -> dic
         return {"total_totals_delta_c": t850 + td850 - 2.0 * t500}
 
     def lifted_to_500(p_start_pa: float, t_start: float, td_start: float) -> float:
-        return lifted_parcel_temperature(p_start_pa, t_start, td_start, PW_LAYER_TOP_HPA * 100.0)
+        return lifted_parcel_temperature(p_start_pa, t_start, td_start, _INDEX_LEVEL_HPA * 100.0)
 
     def showalter() -> dict:
         t850, td850 = at(t_all, 850.0, "temperature"), at(td_all, 850.0, "dewpoint")
@@ -268,6 +271,7 @@ def stability_indices(rows: pd.DataFrame, pw_top_pa: float | None = None) -> dic
     t = t_thin * units.K
     td = td_filled * units.K
     z = thin["altitude"].to_numpy(float) if "altitude" in thin else np.full(len(thin), np.nan)
+    t500 = level_value(p_all, t_all, _INDEX_LEVEL_HPA)  # shared by the parcels' lifted index
 
     def parcel_figures(name: str, start: Callable[[], tuple[int, float, float, float]],
                        cape_cin: Callable[[], tuple]) -> None:  # fmt: skip
@@ -278,10 +282,7 @@ def stability_indices(rows: pd.DataFrame, pw_top_pa: float | None = None) -> dic
                 f"{name}_lcl_pressure_hpa": p_lcl.m_as("hPa"),
                 f"{name}_lcl_temperature_c": t_lcl.m_as("degC"),
             }
-            if p0 >= PW_LAYER_TOP_HPA * 100.0 and np.isfinite(
-                level_value(p_all, t_all, PW_LAYER_TOP_HPA)
-            ):
-                t500 = level_value(p_all, t_all, PW_LAYER_TOP_HPA)
+            if p0 >= _INDEX_LEVEL_HPA * 100.0 and np.isfinite(t500):
                 figures[f"{name}_lifted_index_delta_c"] = t500 - lifted_to_500(p0, t0, td0)
             levels = np.concatenate([[p0], p_thin[index + 1 :]]) * units.Pa
             profile = mpcalc.parcel_profile(levels, t0 * units.K, td0 * units.K)

@@ -90,34 +90,30 @@ print(json.dumps({{
 }}))
 """
 
-ROARING = f"""
+
+def _other_mask(load: str, query: str) -> str:
+    """Script timing a whole-globe land mask package: ``load`` it, then ``land = query``."""
+    return f"""
 import time, json
 {_RSS}
 import numpy, shapely
 {_POINTS.format(n=N)}
 t1 = time.perf_counter()
-from roaring_landmask import RoaringLandmask
-mask = RoaringLandmask.new()
+{load}
 t2 = time.perf_counter()
-land = mask.contains_many(lon, lat)
+land = {query}
 t3 = time.perf_counter()
 print(json.dumps({{"load_s": t2 - t1, "per_point_us": (t3 - t2) / {N} * 1e6, "mb": rss(),
                   "land": numpy.asarray(land, dtype=bool).tolist()}}))
 """
 
-GLOBE = f"""
-import time, json
-{_RSS}
-import numpy, shapely
-{_POINTS.format(n=N)}
-t1 = time.perf_counter()
-from global_land_mask import globe
-t2 = time.perf_counter()
-land = globe.is_land(lat, lon)
-t3 = time.perf_counter()
-print(json.dumps({{"load_s": t2 - t1, "per_point_us": (t3 - t2) / {N} * 1e6, "mb": rss(),
-                  "land": numpy.asarray(land, dtype=bool).tolist()}}))
-"""
+
+ROARING = _other_mask(
+    "from roaring_landmask import RoaringLandmask\nmask = RoaringLandmask.new()",
+    "mask.contains_many(lon, lat)",
+)
+
+GLOBE = _other_mask("from global_land_mask import globe", "globe.is_land(lat, lon)")
 
 
 def main() -> int:

@@ -22,6 +22,7 @@ OUT = Path(__file__).resolve().parent.parent / "weather" / "sample_land_fraction
 
 
 def main() -> None:
+    """Write the land fraction of every sample grid cell to ``OUT``."""
     north, west, south, east = SAMPLE_AREA
     h = SAMPLE_GRID_STEP / 2
     lat = np.arange(south, north + h, SAMPLE_GRID_STEP)

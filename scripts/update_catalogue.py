@@ -20,6 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
+    """Merge the source's texts into the Vietnamese catalogue and count the untranslated.
+
+    Returns
+    -------
+    int
+        Exit code (0).
+    """
     path = po_path("vi")
     with path.open("rb") as stream:
         old = read_po(stream)

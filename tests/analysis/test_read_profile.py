@@ -209,3 +209,30 @@ def test_ukhas_without_date_says_so():
     assert "no date" in meta["notes"][0]
     assert profile["sentence_id"].iloc[0] == 1.0
     assert profile["time"].iloc[0] == pd.Timestamp("1970-01-01T10:00:00Z")
+
+
+class _EccodesUnusable:
+    """Import hook: ``import eccodes`` fails as without the package or without its library."""
+
+    def __init__(self, error: type[Exception]):
+        self.error = error
+
+    def find_spec(self, name, path=None, target=None):
+        """Fail the import of ``eccodes``; leave every other module alone."""
+        if name == "eccodes":
+            raise self.error("Cannot find the ecCodes library")
+        return None
+
+
+@pytest.mark.parametrize("error", [ImportError, RuntimeError])
+def test_bufr_without_eccodes_names_the_extra(monkeypatch, error):
+    """No ecCodes (package or binary library): a one-line error naming the grib extra."""
+    import sys
+    from pathlib import Path
+
+    soundings = Path(__file__).resolve().parents[1] / "data" / "soundings"
+    bufr = soundings / "bufr_309007_temp_small.bufr"
+    monkeypatch.delitem(sys.modules, "eccodes", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_EccodesUnusable(error), *sys.meta_path])
+    with pytest.raises(ValueError, match=r"stratoflight\[grib\]"):
+        read_profile(bufr)

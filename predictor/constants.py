@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from predictor.vocabulary import MODELS, PROFILES
 from weather.constants import EARTH_RADIUS
 
 __all__ = [
@@ -37,6 +38,3 @@ DEFAULT_STEP_S = 60.0
 
 #: Default time tolerance to which stage ends are located by bisection [s].
 DEFAULT_EVENT_TOLERANCE_S = 0.01
-
-# The allowed profile and model names live in predictor.vocabulary (light, importable alone).
-from predictor.vocabulary import MODELS, PROFILES  # noqa: E402

@@ -26,7 +26,7 @@ import numpy as np
 from numba import njit
 
 from weather import numba_runtime
-from weather.standard_atmosphere import DRY_AIR_GAS_CONSTANT, G0
+from weather.constants import DRY_AIR_GAS_CONSTANT, STANDARD_GRAVITY
 
 numba_runtime.load()  # before any compiled function loads: no scipy.linalg import
 
@@ -57,7 +57,7 @@ NFIELDS = 3
 STATUS_TIME, STATUS_LATITUDE, STATUS_LONGITUDE, STATUS_MEMBER, STATUS_ALTITUDE = 1, 2, 3, 4, 5
 
 _R_DRY = DRY_AIR_GAS_CONSTANT  # [J kg-1 K-1]; numba freezes module globals as constants
-_G0 = G0  # standard gravity [m s-2]
+_G0 = STANDARD_GRAVITY  # [m s-2]
 _EDGE = 1e-9  # relative tolerance on grid edges (float rounding of queries at the edge)
 
 

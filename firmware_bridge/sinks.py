@@ -14,7 +14,6 @@ Target strings (see :func:`open_sink`):
 
 from __future__ import annotations
 
-import errno
 import os
 import socket
 import threading
@@ -173,7 +172,7 @@ class TcpServerSink:
         try:
             server = socket.create_server((self.host, self.port), reuse_port=False)
         except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
+            if PortInUseError.is_address_in_use(exc):
                 raise PortInUseError.for_bind("tcp", self.host, self.port, exc) from exc
             raise
         self.port = server.getsockname()[1]  # port 0 asks the OS to choose one

@@ -89,6 +89,11 @@ class PortInUseError(OSError):
             f"({exc.strerror or exc})",
         )
 
+    @staticmethod
+    def is_address_in_use(exc: OSError) -> bool:
+        """Return True when a failed bind means the address is taken (POSIX or Windows)."""
+        return exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1))
+
 
 class Received(NamedTuple):
     """What one read returned.
@@ -322,7 +327,7 @@ class UdpListenerTransport:
             self._sock.bind((spec.target, spec.port))
         except OSError as exc:
             self._sock.close()
-            if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+            if PortInUseError.is_address_in_use(exc):
                 raise PortInUseError.for_bind("udp", spec.target, spec.port, exc) from exc
             raise
         self._sock.settimeout(read_timeout)

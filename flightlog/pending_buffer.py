@@ -28,6 +28,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Iterable
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,6 @@ def read_spilled_events(spill_path: Path) -> list[FlightEvent]:
     ``write_error`` of the failure and the phase events reach the database. Lines that
     cannot be read (a torn last line) are skipped.
     """
-    from datetime import datetime
-
     path = spilled_events_path(spill_path)
     if not path.is_file():
         return []

@@ -259,7 +259,7 @@ class FlightStore:
             )
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            if _is_storage_failure(exc) and isinstance(exc, sqlite3.OperationalError):
+            if isinstance(exc, sqlite3.OperationalError):
                 raise StoreWriteError.from_sqlite(exc, self.path) from exc
             raise DamagedFlightLogError(f"{self.path} is a damaged flight log: {exc}") from exc
         except BaseException:

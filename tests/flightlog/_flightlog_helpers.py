@@ -1,11 +1,14 @@
-"""Helpers for the flight-log tests: UKHAS sentences, frames (synthetic values)."""
+"""Helpers for the flight-log tests: UKHAS sentences, frames (synthetic values), spills."""
 
 from __future__ import annotations
 
 import binascii
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from firmware_bridge.frame import Frame, RawChunk
+from flightlog.recorder import Recorder
+from flightlog.store import FlightStore
 
 T0 = datetime(2026, 6, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -58,3 +61,14 @@ def frames_for(ids, **kwargs) -> list:
     for i in ids:
         items += chunk_and_frame(i, **kwargs)
     return items
+
+
+def spill_ten_frames(store: FlightStore, spill: Path) -> None:
+    """Make ``store`` read-only and record ten frames into it: all of them go to ``spill``.
+
+    The store stays read-only (``PRAGMA query_only``) for the caller to lift.
+    """
+    store.connection.execute("PRAGMA query_only = ON")
+    Recorder(store, max_pending=4, spill_path=spill).run(
+        iter(frames_for(range(1, 11))), final_retry=0.2
+    )

@@ -8,7 +8,7 @@ import threading
 import time
 from datetime import timedelta
 
-from _flightlog_helpers import T0, frames_for, good_frame
+from _flightlog_helpers import T0, frames_for, good_frame, spill_ten_frames
 
 from firmware_bridge.frame import LinkEvent
 from flightlog import FlightStore, read_flight, read_frames
@@ -173,10 +173,7 @@ def test_spill_file_replays_into_the_flight(tmp_path):
     db = tmp_path / "log.sqlite"
     spill = tmp_path / "unsaved.jsonl"
     store = FlightStore(db, "f1")
-    store.connection.execute("PRAGMA query_only = ON")
-    Recorder(store, max_pending=4, spill_path=spill).run(
-        iter(frames_for(range(1, 11))), final_retry=0.2
-    )
+    spill_ten_frames(store, spill)
     store.connection.execute("PRAGMA query_only = OFF")
     # Once writable again, the spill file replays through the bridge like a raw capture.
     bridge = Bridge(f"file://{spill}?speed=max", "ukhas")

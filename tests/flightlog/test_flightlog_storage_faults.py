@@ -13,7 +13,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from _flightlog_helpers import frames_for, good_frame
+from _flightlog_helpers import frames_for, good_frame, spill_ten_frames
 from _mounts import fill, remount, small_disk
 
 import flightlog.recorder as recorder_module
@@ -108,10 +108,7 @@ def test_replaying_a_spill_never_writes_into_itself(tmp_path):
     db = tmp_path / "log.sqlite"
     spill = tmp_path / "log.sqlite.f.unsaved.jsonl"
     store = FlightStore(db, "f")
-    store.connection.execute("PRAGMA query_only = ON")
-    Recorder(store, max_pending=4, spill_path=spill).run(
-        iter(frames_for(range(1, 11))), final_retry=0.2
-    )
+    spill_ten_frames(store, spill)
     before = spill.read_bytes()
     # Replaying while the database is still read-only: what cannot be written must not be
     # appended to the file being read (that would replay for ever).

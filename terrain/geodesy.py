@@ -45,6 +45,18 @@ def _arrays(*values: npt.ArrayLike) -> list[FloatArray]:
     return [np.array(a, dtype=float) for a in arrays]
 
 
+def _finite_fill(*arrays: FloatArray) -> tuple[FloatArray | None, list[FloatArray]]:
+    """Flat inputs for pyproj with non-finite points zeroed, and where they were.
+
+    Returns ``(bad, fill)``: ``bad`` is None when every input is finite (the usual case,
+    no masking needed), else the boolean mask of points with a NaN or infinite input.
+    """
+    bad = ~np.logical_and.reduce([np.isfinite(a) for a in arrays])
+    if not bad.any():
+        return None, [a.ravel() for a in arrays]
+    return bad, [np.where(bad, 0.0, a).ravel() for a in arrays]
+
+
 def normalize_bearing(bearing_deg: npt.ArrayLike) -> FloatArray:
     """Map bearings to 0 <= bearing < 360 [degree]; NaN stays NaN."""
     b = np.mod(np.asarray(bearing_deg, dtype=float), 360.0)
@@ -76,16 +88,11 @@ def inverse(
     """
     la1, lo1, la2, lo2 = _arrays(lat1_deg, lon1_deg, lat2_deg, lon2_deg)
     shape = la1.shape
-    bad = ~(np.isfinite(la1) & np.isfinite(lo1) & np.isfinite(la2) & np.isfinite(lo2))
-    any_bad = bool(bad.any())
-    if any_bad:
-        fill = [np.where(bad, 0.0, a).ravel() for a in (lo1, la1, lo2, la2)]
-    else:  # all finite (the usual case): no masking needed
-        fill = [a.ravel() for a in (lo1, la1, lo2, la2)]
+    bad, fill = _finite_fill(lo1, la1, lo2, la2)
     az, _back, dist = geod().inv(*fill)
     dist = np.asarray(dist, dtype=float).reshape(shape)
     bearing = normalize_bearing(np.asarray(az, dtype=float).reshape(shape))
-    if any_bad:
+    if bad is not None:
         dist = np.where(bad, np.nan, dist)
         bearing = np.where(bad | (dist == 0.0), np.nan, bearing)
     else:
@@ -117,9 +124,11 @@ def forward(
     """
     la, lo, az, d = _arrays(lat_deg, lon_deg, bearing_deg, distance_m)
     shape = la.shape
-    bad = ~(np.isfinite(la) & np.isfinite(lo) & np.isfinite(az) & np.isfinite(d))
-    fill = [np.where(bad, 0.0, a).ravel() for a in (lo, la, az, d)]
+    bad, fill = _finite_fill(lo, la, az, d)
     lon2, lat2, _back = geod().fwd(*fill)
-    lat2 = np.where(bad, np.nan, np.asarray(lat2, dtype=float).reshape(shape))
-    lon2 = np.where(bad, np.nan, np.asarray(lon2, dtype=float).reshape(shape))
+    lat2 = np.asarray(lat2, dtype=float).reshape(shape)
+    lon2 = np.asarray(lon2, dtype=float).reshape(shape)
+    if bad is not None:
+        lat2 = np.where(bad, np.nan, lat2)
+        lon2 = np.where(bad, np.nan, lon2)
     return lat2, lon2

@@ -58,20 +58,28 @@ def coast_of(lat: float | None, lon: float | None) -> dict[str, Any] | None:
     return {"distance_m": d, "bearing_deg": b if math.isfinite(b) else None}
 
 
-def _launch(query: Any, atmosphere: Any) -> dict[str, Any]:
-    """Launch position, time and altitude (defaults: the sample's site and time)."""
+def _sample_launch(atmosphere: Any) -> dict[str, Any]:
+    """Return the default launch on the synthetic sample: its site [deg], 06:00 of day one."""
     from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE
 
+    return {
+        "latitude": SAMPLE_LAUNCH_SITE.latitude,
+        "longitude": SAMPLE_LAUNCH_SITE.longitude,
+        "time": atmosphere.bounds.time_start.replace(hour=6),
+    }
+
+
+def _launch(query: Any, atmosphere: Any) -> dict[str, Any]:
+    """Launch position, time and altitude (defaults: the sample's site and time)."""
     synthetic = bool(getattr(atmosphere, "synthetic", False))
     lat = get_float(query, "lat", required=not synthetic, low=-90, high=90, unit="degrees")
     lon = get_float(query, "lon", required=not synthetic, low=-180, high=360, unit="degrees")
     when = get_time(query, "time", required=not synthetic)
-    if when is None:
-        when = atmosphere.bounds.time_start.replace(hour=6)
+    sample = _sample_launch(atmosphere)
     return {
-        "launch_time": when,
-        "latitude": SAMPLE_LAUNCH_SITE.latitude if lat is None else lat,
-        "longitude": SAMPLE_LAUNCH_SITE.longitude if lon is None else lon,
+        "launch_time": sample["time"] if when is None else when,
+        "latitude": sample["latitude"] if lat is None else lat,
+        "longitude": sample["longitude"] if lon is None else lon,
         "altitude": get_float(query, "alt", required=False, low=-500, high=10000, unit="m"),
     }
 
@@ -330,7 +338,6 @@ async def coastline_endpoint(request: Request) -> Response:
 async def info_endpoint(request: Request) -> Response:
     """Say what this server flies on: atmosphere, area, times, limits, default launch."""
     from stratoflight.web.tawhiri import dataset_label, rfc3339
-    from weather.sample_atmosphere import SAMPLE_LAUNCH_SITE
 
     context = request.app.state.context
     atmosphere = context.atmosphere
@@ -338,11 +345,8 @@ async def info_endpoint(request: Request) -> Response:
     synthetic = bool(getattr(atmosphere, "synthetic", False))
     launch = None
     if synthetic:
-        launch = {
-            "latitude": SAMPLE_LAUNCH_SITE.latitude,
-            "longitude": SAMPLE_LAUNCH_SITE.longitude,
-            "time": rfc3339(b.time_start.replace(hour=6)),
-        }
+        launch = _sample_launch(atmosphere)
+        launch["time"] = rfc3339(launch["time"])
     return json_response(
         {
             "atmosphere": {

@@ -8,6 +8,7 @@ notes the user should see with it (e.g. defaults taken, balloon computed).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from localization import _
 __all__ = [
     "ENSEMBLE_OUTPUT_SUFFIXES",
     "TRACK_OUTPUT_SUFFIXES",
+    "coast_of",
     "ensemble_document",
     "ensemble_member_rows",
     "json_default",
@@ -24,6 +26,7 @@ __all__ = [
     "to_json_text",
     "unsupported_ensemble_outputs",
     "write_ensemble_output",
+    "with_coast_distances",
     "write_ensemble_outputs",
 ]
 
@@ -68,6 +71,42 @@ def ensemble_document(ensemble: Any, notes: Sequence[str] = ()) -> dict[str, Any
     """Return the ensemble's JSON document (keys under ``ensemble``) plus the notes."""
     document = ensemble.to_dict()
     document["ensemble"]["notes"] = list(notes)
+    return document
+
+
+def coast_of(lat: float | None, lon: float | None) -> dict[str, Any] | None:
+    """Return ``{distance_m, bearing_deg}`` from a point to the nearest shore (or None).
+
+    ``distance_m`` is 0 on land, where ``bearing_deg`` is None; both None when no shore is
+    within reach of the coastline search or the point is not finite.
+    """
+    import numpy as np
+
+    from terrain import coast_distance
+
+    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    distance, bearing = coast_distance(np.array([lat]), np.array([lon]))
+    d, b = float(np.ravel(distance)[0]), float(np.ravel(bearing)[0])
+    if not math.isfinite(d):
+        return None
+    return {"distance_m": d, "bearing_deg": b if math.isfinite(b) else None}
+
+
+def with_coast_distances(document: dict[str, Any], ensemble: Any) -> dict[str, Any]:
+    """Add each member's distance to the shore and the mean landing's nearest shore.
+
+    ``document`` is :func:`ensemble_document` of ``ensemble``; each member's ``landing``
+    gains ``coast_distance_m`` [m] (None on land or unknown) and the document gains
+    ``mean_landing_coast`` (see :func:`coast_of`). Returns ``document``, changed in place.
+    """
+    stats = document["ensemble"]
+    coast = ensemble.prediction.coast_distance_m
+    for member in stats.get("members", []):
+        distance = None if coast is None else float(coast[member["member"]])
+        member["landing"]["coast_distance_m"] = distance
+    mean = stats.get("mean_landing") or {}
+    stats["mean_landing_coast"] = coast_of(mean.get("latitude"), mean.get("longitude"))
     return document
 
 

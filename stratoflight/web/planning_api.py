@@ -30,32 +30,13 @@ from stratoflight.web.params import (
     input_errors,
 )
 
-__all__ = ["coast_of", "routes"]
+__all__ = ["routes"]
 
 #: Largest body accepted on POST /api/ensemble (GeoJSON zones) [bytes].
 MAX_BODY_BYTES = 256 * 1024
 
 #: Largest coastline box one request may ask for [degrees of latitude or longitude].
 MAX_COAST_SPAN_DEG = 30.0
-
-
-def coast_of(lat: float | None, lon: float | None) -> dict[str, Any] | None:
-    """Return ``{distance_m, bearing_deg}`` from a point to the nearest shore (or None).
-
-    ``distance_m`` is 0 on land, where ``bearing_deg`` is None; both None when no shore is
-    within reach of the coastline search or the point is not finite.
-    """
-    import numpy as np
-
-    from terrain import coast_distance
-
-    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
-        return None
-    distance, bearing = coast_distance(np.array([lat]), np.array([lon]))
-    d, b = float(np.ravel(distance)[0]), float(np.ravel(bearing)[0])
-    if not math.isfinite(d):
-        return None
-    return {"distance_m": d, "bearing_deg": b if math.isfinite(b) else None}
 
 
 def _sample_launch(atmosphere: Any) -> dict[str, Any]:
@@ -177,7 +158,7 @@ async def ensemble_endpoint(request: Request) -> Response:
 
     def fly() -> dict[str, Any]:
         from predictor import predict_ensemble
-        from predictor.ensemble_outputs import ensemble_document
+        from predictor.ensemble_outputs import ensemble_document, with_coast_distances
 
         with context.engine_lock, input_errors():
             ens = predict_ensemble(
@@ -192,15 +173,7 @@ async def ensemble_endpoint(request: Request) -> Response:
                 zones=zones,
                 record_trajectory=False,
             )
-        document = ensemble_document(ens)
-        stats = document["ensemble"]
-        coast = ens.prediction.coast_distance_m
-        for member in stats.get("members", []):
-            distance = None if coast is None else float(coast[member["member"]])
-            member["landing"]["coast_distance_m"] = distance
-        mean = stats.get("mean_landing") or {}
-        stats["mean_landing_coast"] = coast_of(mean.get("latitude"), mean.get("longitude"))
-        return document
+        return with_coast_distances(ensemble_document(ens), ens)
 
     return json_response(await run_in_threadpool(fly))
 
